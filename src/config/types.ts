@@ -1,0 +1,186 @@
+// The validated, normalised configuration: what the loader (config/load.ts) hands to the rest of perfgate.
+// Units are canonical everywhere past this point: milliseconds for times and latencies, fractions (0..1)
+// for rates, requests per second for qps, bytes for sizes.
+
+export const METRICS = [
+  'qps',
+  'p50',
+  'p90',
+  'p95',
+  'p99',
+  'p999',
+  'max',
+  'mean',
+  'success',
+  'error_rate',
+  'failure_rate',
+] as const;
+export type MetricName = (typeof METRICS)[number];
+
+/** Metrics measured per round and compared between the base and head arms (#4). */
+export const COMPARE_METRICS = ['qps', 'p50', 'p95', 'p99'] as const;
+export type CompareMetric = (typeof COMPARE_METRICS)[number];
+
+export type Op = '>=' | '<=' | '>' | '<';
+
+/** Where something was written: `file` as the user named it (relative to the cwd when possible), 1-based. */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface Budget {
+  metric: MetricName;
+  op: Op;
+  /** Canonical units: ms for latency metrics, a fraction for success/error_rate/failure_rate, req/s for qps. */
+  limit: number;
+  /** As written, e.g. ">= 99.95%". */
+  text: string;
+  at: SourceLocation;
+}
+
+export interface RequestTemplate {
+  method: string;
+  /** Path plus query, e.g. /api/v1/posts?page=1. `${env.X}` references are already resolved. */
+  path: string;
+  /** Header values may be secrets: never print them. */
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface WeightedRequest {
+  weight: number;
+  request: RequestTemplate;
+}
+
+/** One token per request, rotating through the list (tokens.csv). */
+export interface TokenSource {
+  /** Absolute path. */
+  file: string;
+  header: string;
+  /** Prepended to each token, e.g. "Bearer ". */
+  prefix: string;
+  tokens: string[];
+}
+
+export interface Scenario {
+  name: string;
+  /** Never empty; a plain `request:` becomes one entry with weight 1. */
+  requests: WeightedRequest[];
+  tokens?: TokenSource;
+  /** The concurrency (closed model), or the connection pool size (open model). */
+  connections: number;
+  /** Open model: a fixed total request rate per second. Absent = closed model. */
+  rate?: number;
+  warmupMs: number;
+  durationMs: number;
+  /** Measured window as a request count instead of a duration (duration still bounds it). */
+  amount?: number;
+  timeoutMs: number;
+  /** Non-2xx share above which a comparison of this scenario is not trusted (#4). */
+  maxErrorRate: number;
+  budgets: Budget[];
+  /** Comparison tolerance δ per metric, as a fraction (0.05 = 5%). Always filled with defaults. */
+  tolerance: Record<CompareMetric, number>;
+  /** When this scenario came from a concurrency sweep, the swept scenario's name. */
+  sweepOf?: string;
+  at: SourceLocation;
+}
+
+export type ReadyCheck =
+  | { kind: 'http'; path: string }
+  | { kind: 'port' }
+  | { kind: 'log'; message: string };
+
+export interface Resources {
+  cpus?: number;
+  memoryBytes?: number;
+}
+
+/** The service under test. */
+export interface AppService {
+  kind: 'app';
+  name: string;
+  /** Absolute build context and Dockerfile path relative to it; or an image. Exactly one of build/image. */
+  build?: { context: string; dockerfile: string; args: Record<string, string> };
+  image?: string;
+  port: number;
+  /** Values may hold `${postgres.url}`-style references, resolved when the stack starts. */
+  env: Record<string, string>;
+  command?: string[];
+  ready: ReadyCheck;
+  readyTimeoutMs: number;
+  resources?: Resources;
+  at: SourceLocation;
+}
+
+export interface PostgresService {
+  kind: 'postgres';
+  name: string;
+  image: string;
+  /** Absolute paths of .sql/.sh files run before the app starts. */
+  init: string[];
+  user: string;
+  password: string;
+  database: string;
+  resources?: Resources;
+  at: SourceLocation;
+}
+
+export interface RedisService {
+  kind: 'redis';
+  name: string;
+  image: string;
+  resources?: Resources;
+  at: SourceLocation;
+}
+
+export interface GenericService {
+  kind: 'generic';
+  name: string;
+  image: string;
+  env: Record<string, string>;
+  ports: number[];
+  command?: string[];
+  ready?: ReadyCheck;
+  readyTimeoutMs: number;
+  resources?: Resources;
+  at: SourceLocation;
+}
+
+export type Service = AppService | PostgresService | RedisService | GenericService;
+
+export interface Services {
+  app: AppService;
+  /** Dependencies, started in parallel before the app. Network alias = name. */
+  dependencies: Array<PostgresService | RedisService | GenericService>;
+}
+
+export interface CompareSettings {
+  /** Git ref to compare against (merge-base of HEAD and this). */
+  base?: string;
+  pairs: number;
+  /** Family-wise α for Holm–Bonferroni. */
+  alpha: number;
+  /** Measured window per arm per round. */
+  roundMs: number;
+  /** Unrecorded warm-up per arm before round 1. */
+  armWarmupMs: number;
+  /** Base-arm CV across rounds above which the comparison is inconclusive. */
+  maxBaseCv: number;
+  /** Buy one more batch of pairs when a metric is inconclusive. */
+  extendOnce: boolean;
+  metrics: CompareMetric[];
+}
+
+export interface PerfConfig {
+  /** The files that were loaded (as the user named them). */
+  files: string[];
+  /** Directory relative paths resolve against (the first file's directory). */
+  baseDir: string;
+  target?: string;
+  services?: Services;
+  scenarios: Scenario[];
+  compare: CompareSettings;
+}

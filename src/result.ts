@@ -1,0 +1,153 @@
+// The results contract: what `--json` writes and what the reports, the comparison and the action read.
+// Names here are a public contract (schemaVersion 1): extend, never rename.
+import type { CompareMetric, MetricName, Op, SourceLocation } from './config/types.ts';
+
+export type Verdict = 'pass' | 'fail' | 'inconclusive';
+export type BudgetStatus = 'pass' | 'fail' | 'inconclusive';
+export type ComparisonVerdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
+export type FailureKind = 'timeout' | 'refused' | 'reset' | 'other';
+
+/** Latency in milliseconds (decimals, from microsecond samples). */
+export interface LatencySummary {
+  min: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+export interface Outcomes {
+  /** Every request that ended in the measured window: success + httpErrors + failures. */
+  total: number;
+  /** 2xx and 3xx responses. */
+  success: number;
+  /** Responses with any other status. */
+  httpErrors: number;
+  /** Requests that got no response: timeouts, refused or reset connections. */
+  failures: number;
+  /** Count per HTTP status code, e.g. { "200": 9990, "500": 10 }. */
+  byStatus: Record<string, number>;
+  byFailure: Record<FailureKind, number>;
+}
+
+/** One measured window of load against one target. */
+export interface LoadMeasurement {
+  connections: number;
+  /** Open model only: the requested rate (req/s). */
+  rate?: number;
+  /** Length of the measured window actually run. */
+  durationMs: number;
+  outcomes: Outcomes;
+  /** From our own µs histogram of every response; timed-out requests are recorded at the timeout. */
+  latency: LatencySummary;
+  /** Successful responses per second of the measured window. */
+  qps: number;
+  /** Response bytes per second (headers + body) received in the measured window. */
+  bytesPerSec: number;
+  generator: {
+    /** Load generator process CPU use during the window, in cores (1 = one core fully busy). */
+    cpu: number;
+    /** True when the generator was the bottleneck: its numbers then measure the client. */
+    saturated: boolean;
+  };
+  /** Present when the window was cut short (target died, SIGINT): the figures cover what was measured. */
+  aborted?: string;
+}
+
+/** Server-side cost of a scenario, sampled from the app container (#3). */
+export interface ServerCost {
+  cpuMsPerRequest: number;
+  peakMemoryBytes: number;
+  /** Mean CPU use in cores over the window. */
+  cpuCores: number;
+}
+
+export interface BudgetResult {
+  metric: MetricName;
+  op: Op;
+  /** Canonical units, like `value`. */
+  limit: number;
+  value: number;
+  /** True only when the budget is established to hold. */
+  pass: boolean;
+  status: BudgetStatus;
+  /** As written, e.g. "<= 500ms". */
+  text: string;
+  /** Why it failed or is inconclusive, in words a reader understands without statistics. */
+  reason?: string;
+  at: SourceLocation;
+}
+
+export interface ComparisonEntry {
+  /** Median over rounds, per arm, in the metric's unit. */
+  base: number;
+  head: number;
+  /** Relative change head vs base (Hodges–Lehmann estimate), e.g. -0.12 = 12% lower. */
+  change: number;
+  /** Exact confidence interval of the relative change. null where n is too small for a finite CI. */
+  low: number | null;
+  high: number | null;
+  /** One-sided p-value for "head is worse" (or better, for an improvement). */
+  p: number;
+  /** Holm-adjusted threshold this metric was tested at. */
+  alpha: number;
+  tolerance: number;
+  verdict: ComparisonVerdict;
+  reason?: string;
+}
+
+export interface Round {
+  index: number;
+  arm: 'base' | 'head';
+  /** 0 = this arm ran first in its pair, 1 = second. */
+  order: 0 | 1;
+  metrics: Record<CompareMetric, number>;
+  outcomes: Outcomes;
+  generatorSaturated: boolean;
+}
+
+export interface ScenarioResult {
+  name: string;
+  verdict: Verdict;
+  /** The concurrency every figure (QPS above all) was measured at. */
+  connections: number;
+  rate?: number;
+  /** Keyed by metric name: latency in ms, rates as fractions 0..1, qps in req/s. */
+  metrics: Record<MetricName, number>;
+  measurement: LoadMeasurement;
+  server?: ServerCost;
+  budgets: BudgetResult[];
+  comparison?: Partial<Record<CompareMetric, ComparisonEntry>>;
+  rounds?: Round[];
+  warnings: string[];
+  /** Set when the scenario could not be measured (target died, …). */
+  error?: string;
+}
+
+export interface RunResult {
+  schemaVersion: 1;
+  verdict: Verdict;
+  startedAt: string;
+  finishedAt: string;
+  tool: { name: 'perfgate'; version: string; node: string };
+  config: string[];
+  /** The origin load was sent to. */
+  target: string;
+  scenarios: ScenarioResult[];
+  /** Comparison (#4). */
+  base?: { ref: string; sha: string };
+  head?: { ref: string; sha: string };
+  pairs?: number;
+  seed?: string;
+  /** Why a requested comparison did not happen (base could not be built, …). */
+  comparisonSkipped?: string;
+  /** Stack start-up phases in ms (#3). */
+  startup?: Record<string, number>;
+  environment: { platform: string; cpus: number; cpuModel: string; runner?: string };
+  /** Pull request context, for the fork-safe report sub-action (#5). */
+  github?: { repository: string; pullRequest: number; headSha: string; runId?: string; runUrl?: string };
+  warnings: string[];
+}
