@@ -1,0 +1,228 @@
+// `perfgate` on the command line: the same pipeline as the action, with a terminal table and exit codes
+// 0 pass, 1 fail (budget or regression), 2 config/usage error, 3 infrastructure error, 130 interrupted.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
+import { loadConfig } from './config/load.ts';
+import { ConfigError, ExitCode, isPerfgateError, InfrastructureError } from './errors.ts';
+import { consoleLog, type Log } from './log.ts';
+import type { LoadProgress } from './load/run-load.ts';
+import { compareSavedRuns, exitCodeFor, runPerfgate } from './run.ts';
+import { renderTerminal } from './report/terminal.ts';
+import { writeOutputs } from './report/write-outputs.ts';
+
+interface Io {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() });
+
+const EXAMPLES = `
+Examples:
+  perfgate validate                         check perf/*.yaml
+  perfgate run                              run every scenario in perf/ and check its budgets
+  perfgate run --target http://127.0.0.1:8080 --scenario "list posts"
+  perfgate run --base origin/main           also compare with the merge-base of HEAD and origin/main
+  perfgate run --json results.json --markdown report.md --csv metrics.csv
+  perfgate compare base.json head.json      compare two saved runs (unpaired, weak evidence)
+  perfgate cleanup                          remove containers left by a killed run
+
+Exit codes: 0 all budgets hold and no regression; 1 a budget failed or a metric regressed
+(or inconclusive with --fail-on-inconclusive); 2 config or usage error; 3 infrastructure error
+(Docker or the target unreachable, a container crashed); 130 interrupted.
+Docs: docs/config.md, docs/statistics.md, docs/services.md, docs/github-action.md`;
+
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  const log = consoleLog(io.stderr);
+  let exitCode: number = ExitCode.ok;
+  const program = new Command('perfgate')
+    .description('Gate pull requests on the performance of HTTP services.')
+    .version(packageJson.version)
+    .exitOverride()
+    .showHelpAfterError('(run perfgate --help for usage)')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .addHelpText('after', EXAMPLES);
+
+  program
+    .command('run')
+    .description('start the services (or use --target), run the scenarios, check the budgets, compare with a base')
+    .argument('[paths...]', 'perf YAML files or directories', ['perf'])
+    .option('--target <url>', 'load this running service instead of the YAML target/services')
+    .option('--scenario <name>', 'run only this scenario (repeatable)', collect, [] as string[])
+    .option('--base <ref>', 'compare with the merge-base of HEAD and this git ref ("none" = budgets only)')
+    .option('--baseline-file <file>', 'compare with a saved results JSON (unpaired, weak evidence)')
+    .option('--pairs <n>', 'interleaved pairs of rounds for the comparison', toInt)
+    .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive', false)
+    .option('--json <file>', 'write the results JSON')
+    .option('--markdown <file>', 'write a markdown report (PR comment format)')
+    .option('--csv <file>', 'write the metrics as CSV, one row per scenario')
+    .option('--keep', 'leave the containers running (remove them later with perfgate cleanup)', false)
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'tty', 'plain', 'off']).default('auto'))
+    .action(async (paths: string[], opts) => {
+      exitCode = await runCommand(paths, opts, io, log);
+    });
+
+  program
+    .command('validate')
+    .description('check perf YAML files without running anything')
+    .argument('[paths...]', 'perf YAML files or directories', ['perf'])
+    .action(async (paths: string[]) => {
+      const config = await loadConfig(paths, { cwd: io.cwd, env: io.env, resolveEnv: false });
+      const budgets = config.scenarios.reduce((n, s) => n + s.budgets.length, 0);
+      io.stdout.write(
+        `${config.files.join(', ')}: valid (${config.scenarios.length} scenario${config.scenarios.length === 1 ? '' : 's'}, ${budgets} budget${budgets === 1 ? '' : 's'})\n`,
+      );
+    });
+
+  program
+    .command('compare')
+    .description('compare two saved runs (perfgate run --json): unpaired, weak evidence across machines or times')
+    .argument('<base>', 'results JSON of the base')
+    .argument('<head>', 'results JSON of the head')
+    .option('--json <file>', 'write the comparison as results JSON')
+    .option('--markdown <file>', 'write a markdown report')
+    .option('--csv <file>', 'write the metrics as CSV')
+    .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive', false)
+    .action(async (baseFile: string, headFile: string, opts) => {
+      const defaults = { pairs: 10, alpha: 0.05, roundMs: 0, armWarmupMs: 0, maxBaseCv: 0.15, extendOnce: false, metrics: ['qps', 'p50', 'p99'] as const };
+      const result = await compareSavedRuns(baseFile, headFile, io.cwd, { ...defaults, metrics: [...defaults.metrics] });
+      await writeOutputs(result, { json: opts.json, markdown: opts.markdown, csv: opts.csv });
+      io.stdout.write(renderTerminal(result, { color: Boolean(io.stdout.isTTY) }));
+      log.warn('runs from different machines or times are weak evidence; perfgate run --base measures both here, interleaved');
+      exitCode = exitCodeFor(result, opts.failOnInconclusive);
+    });
+
+  program
+    .command('cleanup')
+    .description('remove every container, network and image a perfgate run left behind (after a kill -9)')
+    .option('--run <id>', 'only this run id')
+    .action(async (opts) => {
+      const { cleanupLeftovers } = await import('./services/cleanup.ts');
+      const removed = await cleanupLeftovers(opts.run ? { runId: opts.run } : undefined);
+      io.stdout.write(`removed ${removed.containers} containers, ${removed.networks} networks, ${removed.images} images\n`);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    return reportError(error, io, log);
+  }
+}
+
+async function runCommand(paths: string[], opts: Record<string, any>, io: Io, log: Log): Promise<number> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      io.stderr.write(`${signal} again: exiting without cleanup; run perfgate cleanup to remove leftovers\n`);
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    io.stderr.write(`\n${signal}: stopping, cleaning up and writing partial results…\n`);
+    controller.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const progress = progressPrinter(opts.progress, io);
+  try {
+    const outcome = await runPerfgate(
+      {
+        paths,
+        cwd: io.cwd,
+        env: io.env,
+        target: opts.target,
+        scenarios: opts.scenario,
+        base: opts.base,
+        baselineFile: opts.baselineFile,
+        pairs: opts.pairs,
+        failOnInconclusive: opts.failOnInconclusive,
+        keep: opts.keep,
+        json: opts.json,
+        markdown: opts.markdown,
+        csv: opts.csv,
+        signal: controller.signal,
+        onProgress: progress.update,
+      },
+      { ...log, info: (m) => (progress.clear(), log.info(m)), warn: (m) => (progress.clear(), log.warn(m)) },
+    );
+    progress.clear();
+    io.stdout.write(renderTerminal(outcome.result, { color: Boolean(io.stdout.isTTY) }));
+    for (const s of outcome.result.scenarios) if (s.error) io.stderr.write(`error: ${s.error}\n`);
+    if (outcome.result.verdict === 'inconclusive' && !opts.failOnInconclusive) {
+      log.warn('the verdict is inconclusive (exit 0); pass --fail-on-inconclusive to fail instead');
+    }
+    return outcome.exitCode;
+  } finally {
+    progress.clear();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** A live line in a terminal; in CI logs (not a TTY) a plain line every few seconds. */
+function progressPrinter(mode: string, io: Io) {
+  const tty = mode === 'tty' || (mode === 'auto' && Boolean(io.stderr.isTTY));
+  const off = mode === 'off';
+  let lastPlain = 0;
+  let live = false;
+  const line = (scenario: string, arm: string, p: LoadProgress) => {
+    const phase = p.phase === 'warmup' ? 'warm-up' : 'measuring';
+    const seconds = `${(p.elapsedMs / 1000).toFixed(0)}/${(p.totalMs / 1000).toFixed(0)}s`;
+    const problems = p.httpErrors + p.failures > 0 ? `, ${p.httpErrors} HTTP errors, ${p.failures} failures` : '';
+    return `${scenario}${arm === 'base' ? ' [base]' : ''}: ${phase} ${seconds}, ${p.requests} requests, ${Math.round(p.qps)} req/s${problems}`;
+  };
+  return {
+    update(scenario: string, arm: 'head' | 'base', p: LoadProgress) {
+      if (off) return;
+      if (tty) {
+        io.stderr.write(`\r\x1b[2K${line(scenario, arm, p)}`);
+        live = true;
+      } else if (p.elapsedMs - lastPlain >= 5000 || p.elapsedMs < lastPlain) {
+        lastPlain = p.elapsedMs;
+        io.stderr.write(`${line(scenario, arm, p)}\n`);
+      }
+    },
+    clear() {
+      if (live) io.stderr.write('\r\x1b[2K');
+      live = false;
+    },
+  };
+}
+
+function reportError(error: unknown, io: Io, log: Log): number {
+  if (error instanceof CommanderError) {
+    // --help and --version exit 0; everything else commander rejects is a usage error.
+    return error.exitCode === 0 ? 0 : ExitCode.usage;
+  }
+  if (error instanceof ConfigError) {
+    io.stderr.write(`${error.message}\n`);
+    io.stderr.write(`${error.issues.length} problem${error.issues.length === 1 ? '' : 's'} in the perf config; see docs/config.md\n`);
+    return error.exitCode;
+  }
+  if (error instanceof InfrastructureError) {
+    io.stderr.write(`error: ${error.message}\n`);
+    for (const [name, tail] of Object.entries(error.logs)) {
+      io.stderr.write(`--- last lines of ${name}'s log ---\n${tail.trimEnd()}\n`);
+    }
+    return error.exitCode;
+  }
+  if (isPerfgateError(error)) {
+    io.stderr.write(`error: ${error.message}\n`);
+    return error.exitCode;
+  }
+  // A bug in perfgate, not the user's doing: say so, with the stack for the report.
+  log.warn('perfgate hit an internal error; please report it with the output below');
+  io.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  return ExitCode.infrastructure;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function toInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,589 @@
+// The pipeline shared by the CLI and the action: config → services → load → budgets → comparison → outputs.
+// Side effects happen here and in the modules it calls at the edges (services/, load/, baseline/); the
+// decisions are pure (compare/, stats/). Partial results are written whatever happens.
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import packageJson from '../package.json' with { type: 'json' };
+import { loadConfig } from './config/load.ts';
+import type { CompareMetric, PerfConfig, Scenario } from './config/types.ts';
+import { COMPARE_METRICS } from './config/types.ts';
+import { InfrastructureError, UsageError } from './errors.ts';
+import type { Log } from './log.ts';
+import type { LoadOptions, LoadProgress } from './load/run-load.ts';
+import { probeTarget, runLoad } from './load/run-load.ts';
+import { evaluateBudgets } from './compare/budgets.ts';
+import { compareScenarios } from './compare/decide.ts';
+import { runVerdict, scenarioVerdict } from './compare/verdict.ts';
+import { metricsOf } from './metrics.ts';
+import type { LoadMeasurement, Round, RunResult, ScenarioResult, ServerCost } from './result.ts';
+import { writeOutputs } from './report/write-outputs.ts';
+import { defaultBaseRef, headInfo, resolveBase } from './baseline/git-refs.ts';
+import { runInterleaved } from './baseline/interleave.ts';
+import type { StartedStack } from './services/stack.ts';
+
+export interface RunOptions {
+  /** Files or directories of perf/*.yaml; default ['perf']. */
+  paths: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Overrides the YAML's target/services: load goes to this running service. */
+  target?: string;
+  /** Only these scenarios (by name). */
+  scenarios?: string[];
+  /** Compare against the merge-base of HEAD and this ref; 'none' disables the comparison. */
+  base?: string;
+  /** Compare against a saved results JSON (unpaired, weak evidence). */
+  baselineFile?: string;
+  pairs?: number;
+  failOnInconclusive?: boolean;
+  /** Leave containers running (`perfgate cleanup` removes them later). */
+  keep?: boolean;
+  /** Output paths; written even when the run fails part-way. */
+  json?: string;
+  markdown?: string;
+  csv?: string;
+  signal?: AbortSignal;
+  onProgress?: (scenario: string, arm: 'head' | 'base', progress: LoadProgress) => void;
+  /** Pull request context to embed in the results (the action sets it). */
+  github?: RunResult['github'];
+}
+
+export interface RunOutcome {
+  result: RunResult;
+  config: PerfConfig;
+  exitCode: number;
+}
+
+/** Exit codes beyond 0–3: interrupted by SIGINT/SIGTERM, as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * Runs perfgate. Throws ConfigError/UsageError/InfrastructureError for exits 2 and 3 before anything was
+ * measured; once measuring has started, problems are recorded in the result (and the outputs written).
+ * A failed budget or a regression is a result (exitCode 1), never an exception.
+ */
+export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOutcome> {
+  const config = await loadConfig(options.paths.length ? options.paths : ['perf'], {
+    cwd: options.cwd,
+    env: options.env,
+  });
+  const scenarios = selectScenarios(config.scenarios, options.scenarios);
+  const plan = await planRun(config, options);
+  const result = newResult(config, plan.targetLabel, options);
+  const outputs = { json: options.json, markdown: options.markdown, csv: options.csv };
+  const save = () => writeOutputs(finalize(result, options), outputs);
+
+  const stacks: StartedStack[] = [];
+  let worktreeRemove: (() => Promise<void>) | undefined;
+  let infrastructureFailure: InfrastructureError | undefined;
+  try {
+    let headOrigin = plan.target;
+    if (!headOrigin) {
+      const { startStack } = await import('./services/stack.ts');
+      const head = await log.group('Starting the services (head)', () =>
+        startStack({ services: config.services!, runId: plan.runId, arm: 'head', log, signal: options.signal, keep: options.keep }),
+      );
+      stacks.push(head);
+      result.startup = head.timings;
+      headOrigin = head.origin;
+    } else {
+      const probe = await probeTarget(headOrigin, 5000);
+      if (!probe.ok) {
+        throw new InfrastructureError(
+          `The target ${headOrigin} is not reachable: ${probe.reason}.\n` +
+            'Start the service first, or declare it under services: so perfgate starts it.',
+        );
+      }
+    }
+    result.target = headOrigin;
+
+    let baseOrigin: string | undefined;
+    if (plan.base && !options.signal?.aborted) {
+      const started = await startBaseStack(config, plan, options, log);
+      worktreeRemove = started.removeWorktree;
+      if (started.stack) {
+        stacks.push(started.stack);
+        baseOrigin = started.stack.origin;
+      } else {
+        result.comparisonSkipped = started.skipped;
+        log.warn(`comparison skipped: ${started.skipped}; the budgets still apply`);
+      }
+    }
+
+    const headStack = stacks[0] as StartedStack | undefined;
+    for (const scenario of scenarios) {
+      if (options.signal?.aborted) break;
+      const scenarioResult = await log.group(`Scenario: ${scenario.name} (${describeLoad(scenario)})`, () =>
+        measureScenario(scenario, headOrigin!, headStack, options, log),
+      );
+      result.scenarios.push(scenarioResult);
+      await save();
+      if (scenarioResult.error) {
+        infrastructureFailure = new InfrastructureError(scenarioResult.error);
+        break;
+      }
+    }
+
+    if (baseOrigin && !infrastructureFailure && !options.signal?.aborted) {
+      await log.group('Comparing with the base (interleaved rounds)', () =>
+        comparePaired(result, scenarios, config, plan, headOrigin!, baseOrigin!, options, log),
+      );
+    } else if (options.baselineFile && !infrastructureFailure && !options.signal?.aborted) {
+      await log.group('Comparing with the stored baseline', () =>
+        compareWithStored(result, scenarios, config, plan, headOrigin!, options, log),
+      );
+    }
+  } catch (error) {
+    if (result.scenarios.length === 0 && !options.signal?.aborted) {
+      await cleanUp(stacks, worktreeRemove, log);
+      throw error;
+    }
+    // Something broke after measuring started: keep what was measured and say what happened.
+    const message = error instanceof Error ? error.message : String(error);
+    result.warnings.push(`the run stopped early: ${message}`);
+    if (error instanceof InfrastructureError) infrastructureFailure = error;
+    else if (!options.signal?.aborted) throw error;
+  } finally {
+    if (options.signal?.aborted) result.warnings.push(`interrupted (${String(options.signal.reason ?? 'signal')}); results are partial`);
+  }
+  await cleanUp(stacks, worktreeRemove, log);
+  await save();
+
+  const exitCode = options.signal?.aborted
+    ? EXIT_INTERRUPTED
+    : infrastructureFailure
+      ? infrastructureFailure.exitCode
+      : exitCodeFor(result, options.failOnInconclusive);
+  return { result, config, exitCode };
+}
+
+export function exitCodeFor(result: RunResult, failOnInconclusive = false): number {
+  if (result.verdict === 'fail') return 1;
+  if (result.verdict === 'inconclusive' && failOnInconclusive) return 1;
+  return 0;
+}
+
+interface RunPlan {
+  runId: string;
+  /** A running service to load, when perfgate starts none. */
+  target?: string;
+  targetLabel: string;
+  head?: { ref: string; sha: string };
+  base?: { ref: string; sha: string };
+  seed: string;
+  pairs: number;
+}
+
+async function planRun(config: PerfConfig, options: RunOptions): Promise<RunPlan> {
+  const target = options.target ?? (config.services ? undefined : config.target);
+  if (!target && !config.services) {
+    throw new UsageError(
+      `No service to measure: ${config.files.join(', ')} has neither target: nor services:.\n` +
+        'Add target: http://127.0.0.1:PORT (a running service) or services: (perfgate starts it), or pass --target URL.',
+    );
+  }
+  if (target) assertAllowedTarget(target, options.env);
+  if (options.base && options.base !== 'none' && options.baselineFile) {
+    throw new UsageError('Use either --base (measure the base branch now) or --baseline-file (a saved run), not both.');
+  }
+  const pairs = options.pairs ?? config.compare.pairs;
+  const baseRef =
+    options.base === 'none' || options.baselineFile ? undefined : (options.base ?? config.compare.base ?? defaultBaseRef(options.env));
+  let head: RunPlan['head'];
+  let base: RunPlan['base'];
+  if (baseRef) {
+    if (target) {
+      throw new UsageError(
+        `Comparing with ${baseRef} needs services: so perfgate can build and start the base branch; ` +
+          'a running target can only be compared with a saved run (--baseline-file), or use --base none.',
+      );
+    }
+    head = await headInfo(options.cwd);
+    base = await resolveBase(baseRef, options.cwd);
+  } else {
+    head = await headInfo(options.cwd).catch(() => undefined);
+  }
+  if ((base || options.baselineFile) && pairs < 2) throw new UsageError(`--pairs must be at least 2, got ${pairs}.`);
+  return {
+    runId: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+    target,
+    targetLabel: target ?? 'services',
+    head,
+    base,
+    seed: head?.sha ?? 'perfgate',
+    pairs,
+  };
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
+
+/** Load goes only to loopback or to containers perfgate started; remote targets need an explicit opt-in. */
+function assertAllowedTarget(target: string, env: NodeJS.ProcessEnv): void {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new UsageError(`The target "${target}" is not a URL; expected e.g. http://127.0.0.1:8080.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`The target ${target} must be http:// or https://.`);
+  }
+  if (!LOOPBACK.test(url.hostname) && env.PERFGATE_ALLOW_REMOTE_TARGET !== '1') {
+    throw new UsageError(
+      `The target ${target} is not on this machine. perfgate only loads loopback or the containers it starts, ` +
+        'because a network between the generator and the service adds noise a gate cannot tell from a regression. ' +
+        'Set PERFGATE_ALLOW_REMOTE_TARGET=1 to load it anyway.',
+    );
+  }
+}
+
+function selectScenarios(all: Scenario[], names: string[] | undefined): Scenario[] {
+  if (!names || names.length === 0) return all;
+  const unknown = names.filter((name) => !all.some((s) => s.name === name || s.sweepOf === name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `Unknown scenario ${unknown.map((n) => `"${n}"`).join(', ')}; the scenarios are: ${all.map((s) => `"${s.name}"`).join(', ')}.`,
+    );
+  }
+  return all.filter((s) => names.includes(s.name) || (s.sweepOf !== undefined && names.includes(s.sweepOf)));
+}
+
+function describeLoad(scenario: Scenario): string {
+  const window = scenario.amount ? `${scenario.amount} requests` : `${scenario.durationMs / 1000}s`;
+  return scenario.rate
+    ? `${scenario.rate} req/s open model, up to ${scenario.connections} connections, ${window}`
+    : `${scenario.connections} connections, ${window}`;
+}
+
+async function measureScenario(
+  scenario: Scenario,
+  origin: string,
+  stack: StartedStack | undefined,
+  options: RunOptions,
+  log: Log,
+): Promise<ScenarioResult> {
+  const sampler = stack?.sampleServerCost();
+  const measurement = await runLoad({
+    origin,
+    scenario,
+    signal: options.signal,
+    onProgress: (p) => options.onProgress?.(scenario.name, 'head', p),
+  });
+  let server: ServerCost | undefined;
+  if (sampler) server = await sampler.stop(measurement.outcomes.total).catch(() => undefined);
+  const warnings = measurementWarnings(measurement);
+  let error: string | undefined;
+  if (stack && !(await stack.isAppRunning())) {
+    const tail = await stack.logTail('app', 50).catch(() => '');
+    error = `The app container exited during "${scenario.name}"; the figures cover only what was measured before.` +
+      (tail ? `\nLast lines of its log:\n${tail}` : '');
+  } else if (!stack && measurement.outcomes.failures > 0) {
+    const probe = await probeTarget(origin, 2000);
+    if (!probe.ok) error = `The target ${origin} stopped responding during "${scenario.name}" (${probe.reason}).`;
+  }
+  if (error) measurement.aborted ??= 'the service under test went away';
+  const budgets = evaluateBudgets(scenario, measurement);
+  const scenarioResult: ScenarioResult = {
+    name: scenario.name,
+    verdict: 'pass',
+    connections: scenario.connections,
+    ...(scenario.rate ? { rate: scenario.rate } : {}),
+    metrics: metricsOf(measurement),
+    measurement,
+    ...(server ? { server } : {}),
+    budgets,
+    warnings,
+    ...(error ? { error } : {}),
+  };
+  scenarioResult.verdict = scenarioVerdict(scenarioResult);
+  for (const warning of warnings) log.warn(`${scenario.name}: ${warning}`);
+  return scenarioResult;
+}
+
+function measurementWarnings(m: LoadMeasurement): string[] {
+  const warnings: string[] = [];
+  if (m.generator.saturated) {
+    warnings.push(
+      `the load generator used ${(m.generator.cpu * 100).toFixed(0)}% of a core: it was the bottleneck, so these figures measure the client, not the service`,
+    );
+  }
+  if (m.outcomes.failures > 0) {
+    const kinds = Object.entries(m.outcomes.byFailure)
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => `${n} ${kind}`)
+      .join(', ');
+    warnings.push(`${m.outcomes.failures} requests got no response (${kinds})`);
+  }
+  if (m.rate && m.qps + m.outcomes.httpErrors / (m.durationMs / 1000) < m.rate * 0.95) {
+    warnings.push(`the open model reached ${Math.round(m.outcomes.total / (m.durationMs / 1000))} of the requested ${m.rate} req/s`);
+  }
+  if (m.aborted) warnings.push(`the measured window was cut short: ${m.aborted}`);
+  return warnings;
+}
+
+async function startBaseStack(
+  config: PerfConfig,
+  plan: RunPlan,
+  options: RunOptions,
+  log: Log,
+): Promise<{ stack?: StartedStack; skipped?: string; removeWorktree?: () => Promise<void> }> {
+  const { checkoutWorktree, rebaseBuildContext, baseBuildProblem } = await import('./baseline/worktree.ts');
+  const { startStack } = await import('./services/stack.ts');
+  const services = config.services!;
+  const repoRoot = (await gitTopLevel(options.cwd)) ?? options.cwd;
+  const worktree = await checkoutWorktree(plan.base!.sha, options.cwd, log);
+  const app = services.app;
+  let buildContext: string | undefined;
+  if (app.build) {
+    buildContext = rebaseBuildContext(app.build.context, repoRoot, worktree.path);
+    const problem = baseBuildProblem(buildContext, app.build.dockerfile);
+    if (problem) return { skipped: `the base (${plan.base!.ref}) cannot be built: ${problem}`, removeWorktree: worktree.remove };
+  }
+  try {
+    const stack = await log.group(`Starting the services (base ${plan.base!.ref} @ ${plan.base!.sha.slice(0, 8)})`, () =>
+      startStack({ services, runId: plan.runId, arm: 'base', buildContext, log, signal: options.signal, keep: options.keep }),
+    );
+    return { stack, removeWorktree: worktree.remove };
+  } catch (error) {
+    if (!(error instanceof InfrastructureError) || options.signal?.aborted) {
+      await worktree.remove();
+      throw error;
+    }
+    const tail = Object.entries(error.logs)
+      .map(([name, text]) => `--- ${name} ---\n${text}`)
+      .join('\n');
+    if (tail) log.info(tail);
+    return { skipped: `the base (${plan.base!.ref}) could not be started: ${firstLine(error.message)}`, removeWorktree: worktree.remove };
+  }
+}
+
+async function comparePaired(
+  result: RunResult,
+  scenarios: Scenario[],
+  config: PerfConfig,
+  plan: RunPlan,
+  headOrigin: string,
+  baseOrigin: string,
+  options: RunOptions,
+  log: Log,
+): Promise<void> {
+  const settings = { ...config.compare, pairs: plan.pairs };
+  const measurable = scenarios.filter((s) => result.scenarios.some((r) => r.name === s.name && !r.error));
+  const loader = (o: LoadOptions) =>
+    runLoad({ ...o, onProgress: (p) => options.onProgress?.(o.scenario.name, o.origin === baseOrigin ? 'base' : 'head', p) });
+  const rounds = await runInterleaved({
+    scenarios: measurable,
+    base: { name: 'base', origin: baseOrigin },
+    head: { name: 'head', origin: headOrigin },
+    settings,
+    seed: plan.seed,
+    runLoad: loader,
+    signal: options.signal,
+    log,
+  });
+  result.base = plan.base;
+  result.head = plan.head;
+  result.pairs = settings.pairs;
+  result.seed = plan.seed;
+  attachComparisons(result, measurable, rounds, settings, 'paired');
+}
+
+async function compareWithStored(
+  result: RunResult,
+  scenarios: Scenario[],
+  config: PerfConfig,
+  plan: RunPlan,
+  headOrigin: string,
+  options: RunOptions,
+  log: Log,
+): Promise<void> {
+  const stored = await readResults(options.baselineFile!, options.cwd);
+  log.warn(
+    'comparing with a saved run: it was measured on another machine or at another time, so this is weak evidence. ' +
+      'Prefer --base, which measures both versions here, interleaved.',
+  );
+  const settings = { ...config.compare, pairs: plan.pairs };
+  const rounds = new Map<string, { base: Round[]; head: Round[] }>();
+  const compared: Scenario[] = [];
+  for (const scenario of scenarios) {
+    const saved = stored.scenarios.find((s) => s.name === scenario.name);
+    if (!saved) {
+      result.warnings.push(`"${scenario.name}" is not in ${options.baselineFile}; not compared`);
+      continue;
+    }
+    const head: Round[] = [];
+    for (let index = 0; index < settings.pairs && !options.signal?.aborted; index++) {
+      const measurement = await runLoad({
+        origin: headOrigin,
+        scenario,
+        warmupMs: index === 0 ? scenario.warmupMs : 0,
+        durationMs: settings.roundMs || scenario.durationMs,
+        signal: options.signal,
+        onProgress: (p) => options.onProgress?.(scenario.name, 'head', p),
+      });
+      head.push(roundOf(index, 'head', 0, measurement));
+    }
+    rounds.set(scenario.name, { base: storedRounds(saved), head });
+    compared.push(scenario);
+  }
+  result.base = stored.head ?? { ref: options.baselineFile!, sha: '' };
+  result.head = plan.head;
+  result.pairs = settings.pairs;
+  result.seed = plan.seed;
+  result.warnings.push(`compared with the saved run ${options.baselineFile} (unpaired): weak evidence across machines or times`);
+  attachComparisons(result, compared, rounds, settings, 'unpaired');
+}
+
+function attachComparisons(
+  result: RunResult,
+  scenarios: Scenario[],
+  rounds: Map<string, { base: Round[]; head: Round[] }>,
+  settings: PerfConfig['compare'],
+  mode: 'paired' | 'unpaired',
+): void {
+  const inputs = scenarios
+    .filter((s) => rounds.has(s.name))
+    .map((scenario) => ({ scenario, rounds: rounds.get(scenario.name)! }));
+  const comparisons = compareScenarios(inputs, settings, mode);
+  inputs.forEach((input, i) => {
+    const target = result.scenarios.find((s) => s.name === input.scenario.name);
+    if (!target) return;
+    target.comparison = comparisons[i];
+    target.rounds = [...input.rounds.base, ...input.rounds.head].sort((a, b) => a.index - b.index || a.order - b.order);
+    target.verdict = scenarioVerdict(target);
+  });
+}
+
+export function roundOf(index: number, arm: 'base' | 'head', order: 0 | 1, m: LoadMeasurement): Round {
+  const metrics = metricsOf(m);
+  return {
+    index,
+    arm,
+    order,
+    metrics: Object.fromEntries(COMPARE_METRICS.map((k) => [k, metrics[k]])) as Record<CompareMetric, number>,
+    outcomes: m.outcomes,
+    generatorSaturated: m.generator.saturated,
+  };
+}
+
+/** A saved run's own head rounds, or its single measurement as one round. */
+function storedRounds(saved: ScenarioResult): Round[] {
+  const head = (saved.rounds ?? []).filter((r) => r.arm === 'head').map((r) => ({ ...r, arm: 'base' as const }));
+  return head.length > 0 ? head : [roundOf(0, 'base', 0, saved.measurement)];
+}
+
+export async function readResults(file: string, cwd: string): Promise<RunResult> {
+  const full = path.resolve(cwd, file);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read the results file ${file}; write one with: perfgate run --json ${file}`);
+  }
+  let parsed: RunResult;
+  try {
+    parsed = JSON.parse(text) as RunResult;
+  } catch (error) {
+    throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); expected a file written by perfgate run --json.`);
+  }
+  if (parsed?.schemaVersion !== 1 || !Array.isArray(parsed.scenarios)) {
+    throw new UsageError(`${file} is not a perfgate results file (schemaVersion 1); write one with: perfgate run --json ${file}`);
+  }
+  return parsed;
+}
+
+/** `perfgate compare base.json head.json`: two saved runs, unpaired. */
+export async function compareSavedRuns(
+  baseFile: string,
+  headFile: string,
+  cwd: string,
+  config: PerfConfig['compare'],
+): Promise<RunResult> {
+  const [base, head] = await Promise.all([readResults(baseFile, cwd), readResults(headFile, cwd)]);
+  const result: RunResult = structuredClone(head);
+  const rounds = new Map<string, { base: Round[]; head: Round[] }>();
+  const scenarios: Scenario[] = [];
+  for (const scenario of result.scenarios) {
+    const saved = base.scenarios.find((s) => s.name === scenario.name);
+    if (!saved) {
+      result.warnings.push(`"${scenario.name}" is not in ${baseFile}; not compared`);
+      continue;
+    }
+    const headRounds = storedRounds(scenario).map((r) => ({ ...r, arm: 'head' as const }));
+    rounds.set(scenario.name, { base: storedRounds(saved), head: headRounds });
+    scenarios.push(scenarioFromResult(scenario));
+  }
+  result.base = base.head ?? { ref: baseFile, sha: '' };
+  result.warnings = [
+    ...result.warnings.filter((w) => !w.startsWith('compared with')),
+    `compared ${headFile} with ${baseFile} (unpaired): runs from different machines or times are weak evidence`,
+  ];
+  attachComparisons(result, scenarios, rounds, config, 'unpaired');
+  return finalize(result, {});
+}
+
+/** The parts of a Scenario the decision needs, rebuilt from a saved result. */
+function scenarioFromResult(s: ScenarioResult): Scenario {
+  return {
+    name: s.name,
+    requests: [],
+    connections: s.connections,
+    warmupMs: 0,
+    durationMs: s.measurement.durationMs,
+    timeoutMs: 10_000,
+    maxErrorRate: 0.001,
+    budgets: [],
+    tolerance: { qps: 0.05, p50: 0.05, p95: 0.1, p99: 0.1 },
+    at: s.budgets[0]?.at ?? { file: '', line: 1, col: 1 },
+  };
+}
+
+function newResult(config: PerfConfig, target: string, options: RunOptions): RunResult {
+  const cpus = os.cpus();
+  return {
+    schemaVersion: 1,
+    verdict: 'pass',
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    tool: { name: 'perfgate', version: packageJson.version, node: process.version },
+    config: config.files,
+    target,
+    scenarios: [],
+    environment: {
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      ...(options.env.RUNNER_NAME ? { runner: `${options.env.RUNNER_NAME} (${options.env.RUNNER_OS ?? ''})`.trim() } : {}),
+    },
+    ...(options.github ? { github: options.github } : {}),
+    warnings: [],
+  };
+}
+
+function finalize(result: RunResult, options: Pick<RunOptions, 'failOnInconclusive'>): RunResult {
+  void options;
+  for (const scenario of result.scenarios) scenario.verdict = scenarioVerdict(scenario);
+  result.verdict = runVerdict(result.scenarios);
+  result.finishedAt = new Date().toISOString();
+  return result;
+}
+
+async function cleanUp(stacks: StartedStack[], removeWorktree: (() => Promise<void>) | undefined, log: Log): Promise<void> {
+  const results = await Promise.allSettled([...stacks.map((s) => s.stop()), ...(removeWorktree ? [removeWorktree()] : [])]);
+  for (const r of results) {
+    if (r.status === 'rejected') log.warn(`cleanup: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+  }
+}
+
+async function gitTopLevel(cwd: string): Promise<string | undefined> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile('git', ['rev-parse', '--show-toplevel'], { cwd }, (error, stdout) => resolve(error ? undefined : stdout.trim()));
+  });
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0] ?? text;
+}
