@@ -1,0 +1,46 @@
+// Makes user-provided text (scenario names, paths, reasons quoting them) inert in GitHub Markdown:
+// no HTML, no formatting, no table breaks, no links, no @mentions that ping, no #123 cross-references.
+
+/** Zero-width space: breaks GitHub's mention/reference/autolink patterns without changing what people read. */
+const ZWSP = '\u200B';
+
+/**
+ * Escapes text for GitHub-flavoured Markdown and HTML, inline (table cells included).
+ * Line breaks become spaces so a name can never end a table row or start a block.
+ */
+export function escapeMarkdown(text: string): string {
+  return (
+    text
+      .replace(/[\r\n\t\f\v]+/g, ' ')
+      // HTML first, so the entities added below are not themselves escaped.
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // Markdown punctuation that can format, link, or break a table. Names are always inline (line breaks
+      // are gone), so block syntax ("1.", "-", "=") cannot start here and needs no escape.
+      .replace(/[\\`*_~[\]()|!#]/g, (c) => `\\${c}`)
+      // @mentions and team mentions: "@\u200Boctocat" reads the same and pings no one.
+      .replace(/@/g, `@${ZWSP}`)
+      // #123 / GH-123 / owner/repo#123 cross-references (the "#" is already "\#").
+      .replace(/(#|GH-)(?=\d)/gi, (m) => `${m}${ZWSP}`)
+      // Bare URLs and www. autolinks.
+      .replace(/:\/\//g, `:${ZWSP}//`)
+      .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`)
+  );
+}
+
+/** A user-provided name rendered like code but escaped: `<code>` keeps it safe where backticks cannot. */
+export function codeName(text: string): string {
+  return `<code>${escapeMarkdown(text)}</code>`;
+}
+
+/** Text safe inside an HTML comment (no "--" sequences, no ">"). */
+export function escapeHtmlComment(text: string): string {
+  return text.replace(/[^A-Za-z0-9._/:=+ -]/g, '_').replace(/-{2,}/g, '-');
+}
+
+/** A label safe inside a Mermaid code block: plain characters only, short. */
+export function mermaidLabel(text: string, max = 24): string {
+  const plain = text.replace(/[^A-Za-z0-9 _./:-]/g, ' ').replace(/\s+/g, ' ').trim();
+  return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain || 'scenario';
+}

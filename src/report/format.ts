@@ -1,0 +1,190 @@
+// Number formatting shared by every report: fixed locale (en-US) so output is the same on every machine.
+import type { CompareMetric, MetricName } from '../config/types.ts';
+import type { BudgetStatus, ComparisonEntry, ComparisonVerdict, FailureKind, Outcomes } from '../result.ts';
+import { higherIsBetter, unitOf } from '../metrics.ts';
+
+const grouped = (decimals: number) =>
+  new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+const GROUPED = [grouped(0), grouped(1), grouped(2), grouped(3)];
+
+/** Thousands-grouped with a fixed number of decimals (0..3). */
+export function formatNumber(value: number, decimals = 0): string {
+  if (!Number.isFinite(value)) return String(value);
+  return GROUPED[Math.max(0, Math.min(3, decimals))]!.format(value);
+}
+
+/** Milliseconds with precision that scales with size: µs-level for fast services, whole ms for slow ones. */
+export function formatMsValue(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const abs = Math.abs(ms);
+  if (abs === 0) return '0';
+  if (abs < 1) return formatNumber(ms, 3);
+  if (abs < 10) return formatNumber(ms, 2);
+  if (abs < 100) return formatNumber(ms, 1);
+  return formatNumber(ms, 0);
+}
+
+export function formatMs(ms: number): string {
+  return `${formatMsValue(ms)} ms`;
+}
+
+export function formatQpsValue(qps: number): string {
+  return Math.abs(qps) < 100 ? formatNumber(qps, 1) : formatNumber(qps, 0);
+}
+
+/** "1,234 req/s @ 50 conn" — QPS means nothing without the concurrency it was measured at. */
+export function formatQps(qps: number, connections: number, rate?: number): string {
+  const at = rate === undefined ? `${connections} conn` : `${connections} conn, ${formatNumber(rate)} req/s offered`;
+  return `${formatQpsValue(qps)} req/s @ ${at}`;
+}
+
+/**
+ * A fraction (0..1) as a percentage that never rounds a near-miss to a round number:
+ * 0.99995 → "99.995%", never "100%"; 0.00001 → "0.001%", never "0%".
+ */
+export function formatPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return String(fraction);
+  const pct = fraction * 100;
+  if (pct === 0 || pct === 100) return `${pct}%`;
+  // Small shares keep two significant digits: 0.0012%, not 0.001%.
+  if (Math.abs(pct) < 1) return `${trimZeros(pct.toFixed(Math.max(2, 1 - Math.floor(Math.log10(Math.abs(pct))))))}%`;
+  for (let decimals = 2; decimals <= 6; decimals++) {
+    const text = pct.toFixed(decimals);
+    const n = Number(text);
+    if (n !== 0 && n !== 100) return `${trimZeros(text)}%`;
+  }
+  return `${pct}%`;
+}
+
+function trimZeros(text: string): string {
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+}
+
+const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return String(bytes);
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < BYTE_UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? formatNumber(value, 0) : formatNumber(value, value < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
+}
+
+/** A metric value in its own unit: "12.3 ms", "1,234 req/s", "99.95%". */
+export function formatMetric(metric: MetricName, value: number): string {
+  switch (unitOf(metric)) {
+    case 'ms':
+      return formatMs(value);
+    case 'req/s':
+      return `${formatQpsValue(value)} req/s`;
+    case '%':
+      return formatPercent(value);
+  }
+}
+
+/** Display names for metrics. */
+export function metricLabel(metric: MetricName): string {
+  switch (metric) {
+    case 'qps':
+      return 'QPS';
+    case 'p999':
+      return 'p99.9';
+    case 'error_rate':
+      return 'HTTP error rate';
+    case 'failure_rate':
+      return 'failure rate';
+    case 'success':
+      return 'success rate';
+    default:
+      return metric;
+  }
+}
+
+/** Signed relative change with a real minus sign: "+18.2%", "−4.0%". */
+export function formatChange(change: number): string {
+  if (!Number.isFinite(change)) return String(change);
+  const pct = change * 100;
+  const digits = Math.abs(pct) < 10 ? 1 : 0;
+  const text = Math.abs(pct).toFixed(digits);
+  if (Number(text) === 0) return `±${text}%`;
+  return `${pct > 0 ? '+' : '−'}${text}%`;
+}
+
+export function formatInterval(low: number | null, high: number | null): string {
+  if (low === null || high === null) return 'n/a';
+  return `${formatChange(low)} … ${formatChange(high)}`;
+}
+
+export function formatP(p: number): string {
+  if (!Number.isFinite(p)) return String(p);
+  if (p < 0.001) return '<0.001';
+  return p < 0.01 ? p.toFixed(3) : p.toFixed(2);
+}
+
+export function statusWord(status: BudgetStatus): string {
+  return status === 'pass' ? 'PASS' : status === 'fail' ? 'FAIL' : 'INCONCLUSIVE';
+}
+
+/** The comparison verdict in plain words, direction included: "regressed: 18% slower". */
+export function comparisonWords(metric: CompareMetric, entry: ComparisonEntry): string {
+  const size = formatChange(entry.change).replace(/^[+−±]/, '');
+  switch (entry.verdict) {
+    case 'regression':
+      return `regressed: ${size} ${directionWord(metric, entry.change)}`;
+    case 'improvement':
+      return `improved: ${size} ${directionWord(metric, entry.change)}`;
+    case 'unchanged':
+      return `no change beyond ±${formatPercentTolerance(entry.tolerance)}`;
+    case 'inconclusive':
+      return 'inconclusive';
+  }
+}
+
+function directionWord(metric: CompareMetric, change: number): string {
+  if (higherIsBetter(metric)) return change < 0 ? 'lower' : 'higher';
+  return change > 0 ? 'slower' : 'faster';
+}
+
+function formatPercentTolerance(tolerance: number): string {
+  return `${trimZeros((tolerance * 100).toFixed(1))}%`;
+}
+
+export function comparisonVerdictWord(verdict: ComparisonVerdict): string {
+  return verdict === 'unchanged' ? 'no change' : verdict;
+}
+
+const FAILURE_WORDS: Record<FailureKind, string> = {
+  timeout: 'timeout',
+  refused: 'connection refused',
+  reset: 'connection reset',
+  other: 'other',
+};
+
+/**
+ * Outcomes in one line, never hiding HTTP errors or client failures:
+ * "12,340 requests: 12,300 ok, 30 HTTP errors (500 ×30), 10 failures (timeout ×10)".
+ */
+export function formatOutcomes(outcomes: Outcomes): string {
+  const parts = [`${formatNumber(outcomes.total)} requests: ${formatNumber(outcomes.success)} ok`];
+  if (outcomes.httpErrors > 0) {
+    const codes = Object.entries(outcomes.byStatus)
+      .filter(([code]) => !/^[23]/.test(code))
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([code, n]) => `${code} ×${formatNumber(n)}`);
+    parts.push(`${formatNumber(outcomes.httpErrors)} HTTP errors${codes.length ? ` (${codes.join(', ')})` : ''}`);
+  } else {
+    parts.push('0 HTTP errors');
+  }
+  if (outcomes.failures > 0) {
+    const kinds = (Object.keys(FAILURE_WORDS) as FailureKind[])
+      .filter((kind) => (outcomes.byFailure[kind] ?? 0) > 0)
+      .map((kind) => `${FAILURE_WORDS[kind]} ×${formatNumber(outcomes.byFailure[kind])}`);
+    parts.push(`${formatNumber(outcomes.failures)} failures${kinds.length ? ` (${kinds.join(', ')})` : ''}`);
+  } else {
+    parts.push('0 failures');
+  }
+  return `${parts[0]}, ${parts.slice(1).join(', ')}`;
+}

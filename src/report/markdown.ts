@@ -1,0 +1,437 @@
+// The Markdown report: a PR comment and the job summary. Safe with hostile names, bounded in length.
+import { createHash } from 'node:crypto';
+import { METRICS, type CompareMetric, type MetricName } from '../config/types.ts';
+import type {
+  BudgetResult,
+  BudgetStatus,
+  ComparisonEntry,
+  ComparisonVerdict,
+  Round,
+  RunResult,
+  ScenarioResult,
+} from '../result.ts';
+import { codeName, escapeMarkdown, mermaidLabel } from './escape.ts';
+import { comparisonEntries, hasComparison, scenarioFindings } from './findings.ts';
+import {
+  comparisonWords,
+  formatBytes,
+  formatChange,
+  formatInterval,
+  formatMetric,
+  formatMs,
+  formatNumber,
+  formatOutcomes,
+  formatP,
+  formatQps,
+  formatQpsValue,
+  metricLabel,
+} from './format.ts';
+import { describeFinding, headlineText, verdictEmoji } from './headline.ts';
+
+/** GitHub rejects issue comments longer than this many characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+export const DEFAULT_MAX_LENGTH = 65_000;
+/** $GITHUB_STEP_SUMMARY is capped at 1024k; keep a margin for other steps' summaries. */
+export const JOB_SUMMARY_MAX_LENGTH = 1_000_000;
+
+export interface MarkdownOptions {
+  /** Distinguishes several perfgate jobs commenting on one PR (hidden marker). */
+  key?: string;
+  /** Link to the workflow run. */
+  runUrl?: string;
+  /** Default 65,000 (under GitHub's 65,536-character comment limit). */
+  maxLength?: number;
+  /** Where the full report lives when this one had to be shortened (default: runUrl). */
+  summaryUrl?: string;
+}
+
+/** Longest user-provided name or reason shown; the rest is elided (the JSON keeps everything). */
+const MAX_NAME = 120;
+const MAX_REASON = 400;
+const MAX_CHART_SCENARIOS = 8;
+
+/** The hidden marker that identifies perfgate's comment for one key. */
+export function commentMarker(key = 'default'): string {
+  return `<!-- perfgate:${sanitizeKey(key)} -->`;
+}
+
+/** Keys are shown inside an HTML comment: keep them to a plain, comment-safe alphabet. */
+export function sanitizeKey(key: string): string {
+  const clean = key.trim().replace(/[^A-Za-z0-9._/:+=-]/g, '_').replace(/-{2,}/g, '-');
+  return clean.slice(0, 200) || 'default';
+}
+
+const VERDICT_MARKER = /<!-- perfgate-verdict:([0-9a-f]+) -->/;
+
+/**
+ * A digest of everything a reader decides on: the verdicts of the run, every scenario, budget and
+ * comparison — not the figures, which move with noise. `comment: on-change` compares these.
+ */
+export function verdictDigest(result: RunResult): string {
+  const state = {
+    verdict: result.verdict,
+    comparisonSkipped: result.comparisonSkipped !== undefined,
+    scenarios: result.scenarios.map((s) => ({
+      name: s.name,
+      verdict: s.verdict,
+      error: s.error !== undefined,
+      budgets: s.budgets.map((b) => [b.metric, b.op, b.limit, b.status]),
+      comparison: comparisonEntries(s).map(([metric, e]) => [metric, e.verdict]),
+    })),
+  };
+  return createHash('sha256').update(JSON.stringify(state)).digest('hex').slice(0, 16);
+}
+
+/** The verdict digest embedded in a comment body, if any. */
+export function readVerdictDigest(body: string): string | undefined {
+  return VERDICT_MARKER.exec(body)?.[1];
+}
+
+type Detail = 'full' | 'no-rounds' | 'summary' | 'minimal';
+const DETAILS: Detail[] = ['full', 'no-rounds', 'summary', 'minimal'];
+
+export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
+  const max = options.maxLength ?? DEFAULT_MAX_LENGTH;
+  for (const detail of DETAILS) {
+    const body = render(result, options, detail, max);
+    if (body.length <= max) return body;
+  }
+  return hardTruncate(render(result, options, 'minimal', max), max, options);
+}
+
+function render(result: RunResult, options: MarkdownOptions, detail: Detail, max: number): string {
+  const out: string[] = [];
+  out.push(commentMarker(options.key), `<!-- perfgate-verdict:${verdictDigest(result)} -->`);
+  out.push(`### ${verdictEmoji(result.verdict)} perfgate: ${headline(result)}`, '');
+  const context = contextLine(result);
+  if (context) out.push(context, '');
+  if (result.comparisonSkipped) {
+    out.push(`> [!WARNING]`, `> Comparison with the base skipped: ${reason(result.comparisonSkipped)}`, '');
+  }
+
+  if (detail === 'full' || detail === 'no-rounds') {
+    for (const scenario of result.scenarios) out.push(...scenarioSection(result, scenario));
+    const chart = charts(result);
+    if (chart.length > 0) out.push(...chart);
+  } else if (detail === 'summary') {
+    out.push('| | scenario | summary |', '|---|---|---|');
+    for (const scenario of result.scenarios) out.push(summaryRow(scenario));
+    out.push('');
+  }
+  if (result.warnings.length > 0 && detail !== 'minimal') {
+    out.push('**Warnings**', '', ...result.warnings.map((w) => `- ⚠️ ${reason(w)}`), '');
+  }
+
+  if (detail === 'full' && result.scenarios.some((s) => s.rounds && s.rounds.length > 0)) {
+    out.push(...roundsDetails(result));
+  }
+  if (detail !== 'minimal') out.push(...methodDetails(result));
+
+  if (detail === 'minimal') {
+    const footer = footerLines(result, options, detail);
+    const budget = max - out.join('\n').length - footer.join('\n').length - 200;
+    out.push(...fittingScenarioLines(result, budget), '');
+    out.push(...footer);
+  } else {
+    out.push(...footerLines(result, options, detail));
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function headline(result: RunResult): string {
+  return headlineText(result, { name: (s) => codeName(clip(s, MAX_NAME)), text: (s) => escapeMarkdown(clip(s, 60)) });
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function reason(text: string): string {
+  return escapeMarkdown(clip(text, MAX_REASON));
+}
+
+function shortSha(sha: string): string {
+  return /^[0-9a-f]{7,40}$/i.test(sha) ? sha.slice(0, 7) : escapeMarkdown(clip(sha, 40));
+}
+
+function contextLine(result: RunResult): string | undefined {
+  if (!result.base) return undefined;
+  const head = result.head ? `${codeName(clip(result.head.ref, 80))} (${shortSha(result.head.sha)})` : 'this branch';
+  const pairs = result.pairs ? ` over ${result.pairs} interleaved base/head pairs` : '';
+  return `Compared ${head} with ${codeName(clip(result.base.ref, 80))} (${shortSha(result.base.sha)})${pairs}.`;
+}
+
+const STATUS_ICON: Record<BudgetStatus, string> = { pass: '✅', fail: '❌', inconclusive: '⚠️' };
+const COMPARISON_ICON: Record<ComparisonVerdict, string> = {
+  regression: '❌',
+  improvement: '🚀',
+  unchanged: '✅',
+  inconclusive: '⚠️',
+};
+
+function qpsLabel(scenario: ScenarioResult): string {
+  const at = scenario.rate === undefined ? '' : `, ${formatNumber(scenario.rate)} req/s offered`;
+  return `QPS @ ${scenario.connections} conn${at}`;
+}
+
+function rowLabel(scenario: ScenarioResult, metric: MetricName): string {
+  return metric === 'qps' ? qpsLabel(scenario) : metricLabel(metric);
+}
+
+function scenarioSection(result: RunResult, scenario: ScenarioResult): string[] {
+  const out: string[] = [];
+  const conn = `${scenario.connections} connections${scenario.rate === undefined ? '' : `, ${formatNumber(scenario.rate)} req/s offered`}`;
+  out.push(`#### ${verdictEmoji(scenario.verdict)} ${codeName(clip(scenario.name, MAX_NAME))} · ${conn}`, '');
+  const table = hasComparison(result) ? comparisonTable(scenario) : budgetTable(scenario);
+  if (table.length > 0) out.push(...table, '');
+  out.push(measuredLine(scenario), '');
+  const notes = scenarioNotes(scenario);
+  if (notes.length > 0) out.push(...notes, '');
+  return out;
+}
+
+function budgetCell(budgets: BudgetResult[]): string {
+  if (budgets.length === 0) return '—';
+  return budgets
+    .map((b) => {
+      const text = `${STATUS_ICON[b.status]} ${escapeMarkdown(clip(b.text, 60))}`;
+      return b.status === 'pass' ? text : `${text} (was ${formatMetric(b.metric, b.value)})`;
+    })
+    .join('<br>');
+}
+
+function comparisonTable(scenario: ScenarioResult): string[] {
+  const compared = new Map(comparisonEntries(scenario));
+  const metrics = METRICS.filter((m) => compared.has(m as CompareMetric) || scenario.budgets.some((b) => b.metric === m));
+  if (metrics.length === 0) return [];
+  const rows = metrics.map((metric) => {
+    const budgets = scenario.budgets.filter((b) => b.metric === metric);
+    const entry = compared.get(metric as CompareMetric);
+    if (!entry) {
+      const value = budgets[0]?.value ?? scenario.metrics[metric];
+      return `| ${rowLabel(scenario, metric)} | ${budgetCell(budgets)} | — | ${formatMetric(metric, value)} | — | not compared |`;
+    }
+    return `| ${rowLabel(scenario, metric)} | ${budgetCell(budgets)} | ${formatMetric(metric, entry.base)} | ${formatMetric(metric, entry.head)} | ${changeCell(entry)} | ${COMPARISON_ICON[entry.verdict]} ${comparisonWords(metric as CompareMetric, entry)} |`;
+  });
+  return ['| metric | budget | base | head | change (95% CI) | verdict |', '|---|---|--:|--:|--:|---|', ...rows];
+}
+
+function changeCell(entry: ComparisonEntry): string {
+  const ci = entry.low === null || entry.high === null ? '' : ` (${formatInterval(entry.low, entry.high)})`;
+  return `${formatChange(entry.change)}${ci}`;
+}
+
+function budgetTable(scenario: ScenarioResult): string[] {
+  if (scenario.budgets.length === 0) return [];
+  const rows = scenario.budgets.map(
+    (b) =>
+      `| ${rowLabel(scenario, b.metric)} | ${escapeMarkdown(clip(b.text, 60))} | ${formatMetric(b.metric, b.value)} | ${STATUS_ICON[b.status]} ${b.status} |`,
+  );
+  return ['| metric | budget | value | status |', '|---|---|--:|---|', ...rows];
+}
+
+function measuredLine(scenario: ScenarioResult): string {
+  const m = scenario.measurement;
+  const l = m.latency;
+  const parts = [
+    `**${formatQps(m.qps, scenario.connections, scenario.rate)}**`,
+    `p50 ${formatMs(l.p50)} · p90 ${formatMs(l.p90)} · p95 ${formatMs(l.p95)} · p99 ${formatMs(l.p99)} · p99.9 ${formatMs(l.p999)} · max ${formatMs(l.max)} · mean ${formatMs(l.mean)}`,
+    formatOutcomes(m.outcomes),
+    `${formatBytes(m.bytesPerSec)}/s`,
+    `load generator CPU ${formatNumber(m.generator.cpu, 2)} cores`,
+  ];
+  if (scenario.server) {
+    const s = scenario.server;
+    parts.push(
+      `server ${formatNumber(s.cpuMsPerRequest, s.cpuMsPerRequest < 1 ? 3 : 2)} CPU-ms/request, peak memory ${formatBytes(s.peakMemoryBytes)}`,
+    );
+  }
+  return `Measured over ${formatNumber(m.durationMs / 1000, 1)} s: ${parts.join(' · ')}`;
+}
+
+function scenarioNotes(scenario: ScenarioResult): string[] {
+  const notes: string[] = [];
+  if (scenario.error) notes.push(`- ❌ Could not be measured: ${reason(scenario.error)}`);
+  if (scenario.measurement.aborted) notes.push(`- ⚠️ Measurement cut short: ${reason(scenario.measurement.aborted)}`);
+  if (scenario.measurement.generator.saturated) {
+    notes.push(
+      `- ⚠️ The load generator was saturated (${formatNumber(scenario.measurement.generator.cpu, 2)} cores): these figures measure the client, not the service.`,
+    );
+  }
+  for (const b of scenario.budgets) {
+    if (b.status !== 'pass' && b.reason) {
+      const why = b.status === 'fail' ? 'fails' : 'undecided';
+      notes.push(`- ${STATUS_ICON[b.status]} **${metricLabel(b.metric)}** budget ${why}: ${reason(b.reason)}`);
+    }
+  }
+  for (const [metric, e] of comparisonEntries(scenario)) {
+    if ((e.verdict === 'inconclusive' || e.verdict === 'regression') && e.reason) {
+      notes.push(`- ${COMPARISON_ICON[e.verdict]} **${metricLabel(metric)}** change ${e.verdict === 'regression' ? 'regressed' : 'undecided'}: ${reason(e.reason)}`);
+    }
+  }
+  for (const w of scenario.warnings) notes.push(`- ⚠️ ${reason(w)}`);
+  return notes;
+}
+
+function summaryRow(scenario: ScenarioResult): string {
+  return `| ${verdictEmoji(scenario.verdict)} | ${codeName(clip(scenario.name, MAX_NAME))} | ${summaryText(scenario)} |`;
+}
+
+/** One line per scenario: its key figures and what went wrong, for shortened reports. */
+function summaryText(scenario: ScenarioResult): string {
+  const m = scenario.measurement;
+  const figures = `${formatQps(m.qps, scenario.connections, scenario.rate)} · p99 ${formatMs(m.latency.p99)} · ${formatNumber(m.outcomes.success)}/${formatNumber(m.outcomes.total)} ok`;
+  const style = { name: () => '', text: (s: string) => escapeMarkdown(clip(s, 60)) };
+  const issues = scenarioFindings(scenario)
+    .filter((f) => f.kind !== 'improvement')
+    .map((f) => describeFinding(f, style).replace(/ in $/, '').trim());
+  const shown = issues.slice(0, 3).join('; ') + (issues.length > 3 ? ` and ${issues.length - 3} more` : '');
+  return issues.length > 0 ? `${figures} — ${shown}` : figures;
+}
+
+function fittingScenarioLines(result: RunResult, budget: number): string[] {
+  // Failures first: they are what the reader needs when space is short.
+  const order = { fail: 0, inconclusive: 1, pass: 2 } as const;
+  const sorted = result.scenarios
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => order[a.s.verdict] - order[b.s.verdict] || a.i - b.i);
+  const lines: string[] = [];
+  let used = 0;
+  for (const { s } of sorted) {
+    const line = `- ${verdictEmoji(s.verdict)} ${codeName(clip(s.name, MAX_NAME))}: ${summaryText(s)}`;
+    if (used + line.length + 1 > budget) break;
+    lines.push(line);
+    used += line.length + 1;
+  }
+  const omitted = result.scenarios.length - lines.length;
+  if (omitted > 0) lines.push(`- …and ${omitted} more scenario${omitted === 1 ? '' : 's'}`);
+  return lines;
+}
+
+function charts(result: RunResult): string[] {
+  const out: string[] = [];
+  for (const [metric, title, unit] of [
+    ['qps', 'QPS', 'req/s'],
+    ['p99', 'p99 latency', 'ms'],
+  ] as const) {
+    const scenarios = result.scenarios.filter((s) => s.comparison?.[metric]).slice(0, MAX_CHART_SCENARIOS);
+    if (scenarios.length === 0) continue;
+    const labels: string[] = [];
+    const values: string[] = [];
+    for (const s of scenarios) {
+      const e = s.comparison![metric]!;
+      const name = mermaidLabel(s.name);
+      const at = metric === 'qps' ? ` @${s.connections}` : '';
+      labels.push(`"${name}${at} base"`, `"${name}${at} head"`);
+      values.push(chartNumber(e.base), chartNumber(e.head));
+    }
+    out.push(
+      '```mermaid',
+      'xychart-beta',
+      `  title "${title}: base vs head"`,
+      `  x-axis [${labels.join(', ')}]`,
+      `  y-axis "${unit}"`,
+      `  bar [${values.join(', ')}]`,
+      '```',
+      '',
+    );
+  }
+  return out;
+}
+
+function chartNumber(value: number): string {
+  if (!Number.isFinite(value)) return '0';
+  return String(Math.abs(value) >= 100 ? Math.round(value) : Number(value.toPrecision(4)));
+}
+
+function roundsDetails(result: RunResult): string[] {
+  const out = ['<details><summary>Per-round data</summary>', ''];
+  for (const s of result.scenarios) {
+    if (!s.rounds || s.rounds.length === 0) continue;
+    out.push(`${codeName(clip(s.name, MAX_NAME))}`, '');
+    out.push(
+      '| round | arm | order | QPS | p50 | p95 | p99 | ok | HTTP errors | failures | generator |',
+      '|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
+    );
+    const rounds = [...s.rounds].sort((a, b) => a.index - b.index || armOrder(a) - armOrder(b));
+    for (const r of rounds) out.push(roundRow(r));
+    out.push('');
+  }
+  out.push('</details>', '');
+  return out;
+}
+
+function armOrder(round: Round): number {
+  return round.arm === 'base' ? 0 : 1;
+}
+
+function roundRow(r: Round): string {
+  const m = r.metrics;
+  return `| ${r.index} | ${r.arm} | ${r.order === 0 ? 'first' : 'second'} | ${formatQpsValue(m.qps)} | ${formatMs(m.p50)} | ${formatMs(m.p95)} | ${formatMs(m.p99)} | ${formatNumber(r.outcomes.success)} | ${formatNumber(r.outcomes.httpErrors)} | ${formatNumber(r.outcomes.failures)} | ${r.generatorSaturated ? '⚠️ saturated' : 'ok'} |`;
+}
+
+function methodDetails(result: RunResult): string[] {
+  const env = result.environment;
+  const lines = [
+    `- perfgate ${escapeMarkdown(result.tool.version)} on Node ${escapeMarkdown(result.tool.node)}, ${escapeMarkdown(env.platform)}, ${env.cpus} × ${escapeMarkdown(clip(env.cpuModel, 80))}${env.runner ? ` (runner ${escapeMarkdown(clip(env.runner, 80))})` : ''}`,
+    `- Target: ${codeName(clip(result.target, 200))}`,
+    `- Config: ${result.config.map((c) => codeName(clip(c, 200))).join(', ') || '—'}`,
+  ];
+  if (result.base) {
+    lines.push(
+      `- Base ${codeName(clip(result.base.ref, 80))} (${shortSha(result.base.sha)}) vs head${result.head ? ` ${codeName(clip(result.head.ref, 80))} (${shortSha(result.head.sha)})` : ''}: ${result.pairs ?? '?'} interleaved pairs, alternating which arm runs first${result.seed ? `, seed ${codeName(result.seed)}` : ''}`,
+    );
+    lines.push(
+      `- Each metric is compared on per-round medians: change = Hodges–Lehmann estimate with an exact 95% CI; p = one-sided exact test, Holm-adjusted across metrics; a change within its tolerance is "no change".`,
+    );
+  }
+  if (result.startup && Object.keys(result.startup).length > 0) {
+    const phases = Object.entries(result.startup)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([phase, ms]) => `${escapeMarkdown(phase)} ${formatNumber(ms / 1000, 1)} s`);
+    lines.push(`- Start-up: ${phases.join(' · ')}`);
+  }
+  for (const s of result.scenarios) {
+    const compared = comparisonEntries(s);
+    if (compared.length === 0) continue;
+    const ps = compared.map(([metric, e]) => `${metricLabel(metric)} p=${formatP(e.p)} (α=${Number(e.alpha.toPrecision(2))}, tolerance ±${formatNumber(e.tolerance * 100, 1)}%)`);
+    lines.push(`- ${codeName(clip(s.name, MAX_NAME))}: ${ps.join(', ')}`);
+  }
+  lines.push(`- Run ${escapeMarkdown(result.startedAt)} → ${escapeMarkdown(result.finishedAt)}`);
+  return ['<details><summary>How this was measured</summary>', '', ...lines, '', '</details>', ''];
+}
+
+function safeUrl(url: string | undefined): string | undefined {
+  if (!url || !/^https?:\/\/[^\s<>"]+$/.test(url)) return undefined;
+  return url.replace(/[()[\]]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function footerLines(result: RunResult, options: MarkdownOptions, detail: Detail): string[] {
+  const run = safeUrl(options.runUrl);
+  const full = safeUrl(options.summaryUrl) ?? run;
+  const out: string[] = [];
+  if (detail !== 'full') {
+    const dropped =
+      detail === 'no-rounds'
+        ? 'Per-round data is left out'
+        : detail === 'summary'
+          ? 'Shortened to one line per scenario'
+          : 'Shortened to the verdict';
+    const where = full ? `the [job summary](${full})` : 'the job summary of this workflow run';
+    out.push(`> [!NOTE]`, `> ${dropped} to fit GitHub's comment size limit. The full report is in ${where} and in the results JSON.`, '');
+  }
+  const meta = [`perfgate ${escapeMarkdown(result.tool.version)}`];
+  if (run) meta.push(`[workflow run](${run})`);
+  out.push(`<sub>${meta.join(' · ')}</sub>`);
+  return out;
+}
+
+/** Last resort when even the minimal report is too long: cut at a line and say so. */
+function hardTruncate(body: string, max: number, options: MarkdownOptions): string {
+  const where = safeUrl(options.summaryUrl) ?? safeUrl(options.runUrl);
+  const note = `\n\n> [!NOTE]\n> Truncated to fit GitHub's comment size limit; the full report is in ${where ? `the [job summary](${where})` : 'the job summary'}.\n`;
+  let cut = body.slice(0, Math.max(0, max - note.length));
+  const newline = cut.lastIndexOf('\n');
+  if (newline > 0) cut = cut.slice(0, newline);
+  return `${cut}${note}`.slice(0, max);
+}

@@ -1,0 +1,171 @@
+// The human-readable report for a terminal: one block per scenario, then a one-line overall verdict.
+import type { BudgetStatus, ComparisonVerdict, RunResult, ScenarioResult, Verdict } from '../result.ts';
+import { comparisonEntries } from './findings.ts';
+import {
+  comparisonWords,
+  formatBytes,
+  formatChange,
+  formatInterval,
+  formatMetric,
+  formatMsValue,
+  formatNumber,
+  formatOutcomes,
+  formatP,
+  formatQps,
+  metricLabel,
+  statusWord,
+} from './format.ts';
+import { headlineText } from './headline.ts';
+import { textTable } from './text-table.ts';
+
+export interface TerminalOptions {
+  /** ANSI colours; default: only when stdout is a TTY and NO_COLOR is unset. */
+  color?: boolean;
+}
+
+/** Whether a stream should get colours (honours NO_COLOR and FORCE_COLOR). */
+export function supportsColor(stream: { isTTY?: boolean } = process.stdout, env = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+interface Paint {
+  green(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  bold(s: string): string;
+  dim(s: string): string;
+}
+
+function paint(color: boolean): Paint {
+  const wrap = (open: number, close: number) => (s: string) => (color ? `\u001b[${open}m${s}\u001b[${close}m` : s);
+  return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
+}
+
+/** User-provided text without control characters, so a scenario name cannot drive the terminal. */
+export function plain(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+}
+
+export function renderTerminal(result: RunResult, options: TerminalOptions = {}): string {
+  const p = paint(options.color ?? supportsColor());
+  const status = (s: BudgetStatus | Verdict) => {
+    const word = s === 'pass' || s === 'fail' || s === 'inconclusive' ? statusWord(s) : s;
+    return s === 'pass' ? p.green(word) : s === 'fail' ? p.red(word) : p.yellow(word);
+  };
+  const lines: string[] = [];
+
+  lines.push(p.bold(`perfgate ${result.tool.version}`) + p.dim(` · target ${plain(result.target)}`));
+  if (result.base) {
+    const head = result.head ? `${plain(result.head.ref)} (${short(result.head.sha)})` : 'head';
+    const pairs = result.pairs ? `, ${result.pairs} interleaved pairs` : '';
+    lines.push(p.dim(`comparing ${head} against ${plain(result.base.ref)} (${short(result.base.sha)})${pairs}`));
+  }
+  if (result.comparisonSkipped) lines.push(p.yellow(`comparison skipped: ${plain(result.comparisonSkipped)}`));
+
+  for (const scenario of result.scenarios) {
+    lines.push('', ...scenarioBlock(scenario, p, status));
+  }
+
+  if (result.warnings.length > 0) {
+    lines.push('', p.yellow('Warnings'));
+    for (const w of result.warnings) lines.push(`  - ${plain(w)}`);
+  }
+
+  lines.push('', `${status(result.verdict)}: ${overallLine(result)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function overallLine(result: RunResult): string {
+  return `perfgate: ${headlineText(result, { name: (s) => `"${plain(s)}"`, text: plain })}`;
+}
+
+function scenarioBlock(
+  scenario: ScenarioResult,
+  p: Paint,
+  status: (s: BudgetStatus | Verdict) => string,
+): string[] {
+  const m = scenario.measurement;
+  const lines: string[] = [];
+  lines.push(`${p.bold(plain(scenario.name))} — ${status(scenario.verdict)}`);
+  const window = `${formatNumber(m.durationMs / 1000, 1)} s measured`;
+  const model = scenario.rate === undefined ? 'closed model' : `open model at ${formatNumber(scenario.rate)} req/s`;
+  lines.push(p.dim(`  ${scenario.connections} connections · ${model} · ${window}`));
+  if (scenario.error) lines.push(p.red(`  could not be measured: ${plain(scenario.error)}`));
+  if (m.aborted) lines.push(p.yellow(`  measurement cut short: ${plain(m.aborted)}`));
+
+  if (scenario.budgets.length > 0) {
+    lines.push('  Budgets');
+    const rows = scenario.budgets.map((b) => [
+      metricLabel(b.metric),
+      plain(b.text),
+      formatMetric(b.metric, b.value),
+      status(b.status),
+      b.reason ? plain(b.reason) : '',
+    ]);
+    lines.push(...textTable([['metric', 'budget', 'value', 'status', ''].map(p.dim), ...rows], [], '    '));
+  }
+
+  const info: string[][] = [];
+  info.push(['Throughput', `${formatQps(m.qps, scenario.connections, scenario.rate)} · ${formatBytes(m.bytesPerSec)}/s`]);
+  const l = m.latency;
+  info.push([
+    'Latency',
+    `p50 ${formatMsValue(l.p50)} · p90 ${formatMsValue(l.p90)} · p95 ${formatMsValue(l.p95)} · p99 ${formatMsValue(l.p99)} · p99.9 ${formatMsValue(l.p999)} · max ${formatMsValue(l.max)} · mean ${formatMsValue(l.mean)} (ms)`,
+  ]);
+  const outcomes = formatOutcomes(m.outcomes);
+  info.push(['Outcomes', m.outcomes.httpErrors + m.outcomes.failures > 0 ? p.yellow(outcomes) : outcomes]);
+  const generator = `load generator CPU ${formatNumber(m.generator.cpu, 2)} cores`;
+  info.push([
+    'Client',
+    m.generator.saturated
+      ? `${generator} ${p.yellow('— SATURATED: the generator was the bottleneck, so these figures measure the client, not the service')}`
+      : generator,
+  ]);
+  if (scenario.server) {
+    const s = scenario.server;
+    info.push([
+      'Server',
+      `${formatNumber(s.cpuMsPerRequest, s.cpuMsPerRequest < 1 ? 3 : 2)} CPU-ms/request · peak memory ${formatBytes(s.peakMemoryBytes)} · ${formatNumber(s.cpuCores, 2)} cores`,
+    ]);
+  }
+  lines.push(...textTable(info, [], '  '));
+
+  const entries = comparisonEntries(scenario);
+  if (entries.length > 0) {
+    lines.push('  Comparison (median per arm; change and 95% CI by Hodges–Lehmann)');
+    const rows = entries.map(([metric, e]) => [
+      metricLabel(metric),
+      formatMetric(metric, e.base),
+      formatMetric(metric, e.head),
+      formatChange(e.change),
+      formatInterval(e.low, e.high),
+      formatP(e.p),
+      colorVerdict(e.verdict, comparisonWords(metric, e), p) + (e.reason ? ` (${plain(e.reason)})` : ''),
+    ]);
+    lines.push(
+      ...textTable(
+        [['metric', 'base', 'head', 'change', 'CI', 'p', 'verdict'].map(p.dim), ...rows],
+        ['left', 'right', 'right', 'right', 'left', 'right', 'left'],
+        '    ',
+      ),
+    );
+  }
+
+  if (scenario.warnings.length > 0) {
+    for (const w of scenario.warnings) lines.push(p.yellow(`  warning: ${plain(w)}`));
+  }
+  return lines;
+}
+
+function colorVerdict(verdict: ComparisonVerdict, text: string, p: Paint): string {
+  if (verdict === 'regression') return p.red(text);
+  if (verdict === 'improvement') return p.green(text);
+  if (verdict === 'inconclusive') return p.yellow(text);
+  return text;
+}
+
+function short(sha: string): string {
+  return /^[0-9a-f]{40}$/i.test(sha) ? sha.slice(0, 7) : plain(sha);
+}

@@ -1,0 +1,29 @@
+// Writes the requested report files; creates their directories.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { RunResult } from '../result.ts';
+import { renderCsv } from './csv.ts';
+import { JOB_SUMMARY_MAX_LENGTH, renderMarkdown, type MarkdownOptions } from './markdown.ts';
+
+export interface OutputPaths {
+  json?: string;
+  markdown?: string;
+  csv?: string;
+  /** For the Markdown file; its length defaults to the job-summary cap, not the comment cap. */
+  markdownOptions?: MarkdownOptions;
+}
+
+export async function writeOutputs(result: RunResult, paths: OutputPaths): Promise<void> {
+  const writes: Array<Promise<void>> = [];
+  const write = async (path: string, content: string) => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, content, 'utf8');
+  };
+  if (paths.json) writes.push(write(paths.json, `${JSON.stringify(result, null, 2)}\n`));
+  if (paths.markdown) {
+    const options = { maxLength: JOB_SUMMARY_MAX_LENGTH, ...paths.markdownOptions };
+    writes.push(write(paths.markdown, renderMarkdown(result, options)));
+  }
+  if (paths.csv) writes.push(write(paths.csv, renderCsv(result)));
+  await Promise.all(writes);
+}
