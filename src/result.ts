@@ -148,6 +148,14 @@ export interface RunResult {
   startup?: Record<string, number>;
   environment: { platform: string; cpus: number; cpuModel: string; runner?: string };
   /** Pull request context, for the fork-safe report sub-action (#5). */
-  github?: { repository: string; pullRequest: number; headSha: string; runId?: string; runUrl?: string };
+  github?: {
+    repository: string;
+    pullRequest: number;
+    headSha: string;
+    runId?: string;
+    runUrl?: string;
+    /** The sticky-comment key the run job used, so the report sub-action updates the same comment. */
+    commentKey?: string;
+  };
   warnings: string[];
 }
