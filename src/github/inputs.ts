@@ -1,0 +1,156 @@
+// The action's inputs, outputs and saved state: every name exists once, here, and is read in one place
+// (the docker/login-action `context.ts` pattern). Parsing is pure: it reads an env object, not the process.
+import { isAbsolute, join, resolve } from 'node:path';
+import { UsageError } from '../errors.ts';
+
+export const Input = {
+  config: 'config',
+  base: 'base',
+  pairs: 'pairs',
+  githubToken: 'github-token',
+  comment: 'comment',
+  commentKey: 'comment-key',
+  failOnInconclusive: 'fail-on-inconclusive',
+  workingDirectory: 'working-directory',
+  target: 'target',
+  scenarios: 'scenarios',
+  resultsDir: 'results-dir',
+} as const;
+
+/** Inputs of the report sub-action (report/action.yml). */
+export const ReportInput = {
+  results: 'results',
+  githubToken: 'github-token',
+  comment: 'comment',
+  commentKey: 'comment-key',
+} as const;
+
+export const Output = {
+  verdict: 'verdict',
+  results: 'results',
+  markdown: 'markdown',
+  commentUrl: 'comment-url',
+} as const;
+
+export const State = {
+  isPost: 'isPost',
+  runStartedAt: 'runStartedAt',
+} as const;
+
+export type CommentMode = 'always' | 'on-change' | 'off';
+const COMMENT_MODES: readonly CommentMode[] = ['always', 'on-change', 'off'];
+
+export interface ActionInputs {
+  /** perf YAML files or directories, relative to the working directory. */
+  config: string[];
+  /** Raw `config` input, part of the default comment key. */
+  configText: string;
+  /** Git ref to compare with; 'none' = budgets only; undefined = the PR's base branch. */
+  base?: string;
+  pairs?: number;
+  token: string;
+  comment: CommentMode;
+  /** Explicit comment key, or undefined to derive one from workflow, job and config. */
+  commentKey?: string;
+  failOnInconclusive: boolean;
+  /** Absolute. */
+  workingDirectory: string;
+  target?: string;
+  scenarios?: string[];
+  /** Absolute. */
+  resultsDir: string;
+}
+
+export interface ReportInputs {
+  /** Absolute path of the results JSON (the downloaded artifact). */
+  results: string;
+  token: string;
+  comment: CommentMode;
+  commentKey?: string;
+}
+
+/** What `core.getInput` reads: INPUT_<NAME> with spaces as underscores, upper-cased, trimmed. */
+export function readInput(env: NodeJS.ProcessEnv, name: string): string {
+  return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+
+function list(text: string): string[] {
+  return text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function parseBoolean(name: string, text: string, fallback: boolean): boolean {
+  if (text === '') return fallback;
+  if (/^(true|True|TRUE)$/.test(text)) return true;
+  if (/^(false|False|FALSE)$/.test(text)) return false;
+  throw new UsageError(`Input ${name} must be true or false, got "${text}".`);
+}
+
+function parseCommentMode(name: string, text: string): CommentMode {
+  if (text === '') return 'always';
+  if ((COMMENT_MODES as readonly string[]).includes(text)) return text as CommentMode;
+  throw new UsageError(`Input ${name} must be one of ${COMMENT_MODES.join(', ')}, got "${text}".`);
+}
+
+export function getInputs(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ActionInputs {
+  const workspace = env.GITHUB_WORKSPACE || cwd;
+  const workingDirectory = resolve(workspace, readInput(env, Input.workingDirectory) || '.');
+  const configText = readInput(env, Input.config) || 'perf';
+
+  const pairsText = readInput(env, Input.pairs);
+  let pairs: number | undefined;
+  if (pairsText !== '') {
+    pairs = Number(pairsText);
+    if (!Number.isInteger(pairs) || pairs < 2) {
+      throw new UsageError(`Input ${Input.pairs} must be a whole number of at least 2, got "${pairsText}".`);
+    }
+  }
+
+  const resultsText = readInput(env, Input.resultsDir);
+  const runnerTemp = env.RUNNER_TEMP || join(workingDirectory, '.perfgate');
+  const resultsDir = resultsText
+    ? isAbsolute(resultsText)
+      ? resultsText
+      : resolve(workingDirectory, resultsText)
+    : join(runnerTemp, 'perfgate');
+
+  const scenarios = list(readInput(env, Input.scenarios));
+  return {
+    config: list(configText),
+    configText,
+    base: readInput(env, Input.base) || undefined,
+    pairs,
+    token: readInput(env, Input.githubToken),
+    comment: parseCommentMode(Input.comment, readInput(env, Input.comment)),
+    commentKey: readInput(env, Input.commentKey) || undefined,
+    failOnInconclusive: parseBoolean(Input.failOnInconclusive, readInput(env, Input.failOnInconclusive), false),
+    workingDirectory,
+    target: readInput(env, Input.target) || undefined,
+    scenarios: scenarios.length > 0 ? scenarios : undefined,
+    resultsDir,
+  };
+}
+
+export function getReportInputs(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ReportInputs {
+  const results = readInput(env, ReportInput.results);
+  if (!results) throw new UsageError(`Input ${ReportInput.results} is required: the path of perfgate's results JSON.`);
+  return {
+    results: resolve(env.GITHUB_WORKSPACE || cwd, results),
+    token: readInput(env, ReportInput.githubToken),
+    comment: parseCommentMode(ReportInput.comment, readInput(env, ReportInput.comment)),
+    commentKey: readInput(env, ReportInput.commentKey) || undefined,
+  };
+}
+
+/**
+ * The default comment key: one sticky comment per workflow, job and config, so a matrix or two perfgate
+ * jobs on one PR do not overwrite each other.
+ */
+export function defaultCommentKey(env: NodeJS.ProcessEnv, configText: string, workingDirectory = '.'): string {
+  const parts = [env.GITHUB_WORKFLOW || 'workflow', env.GITHUB_JOB || 'job'];
+  const where = workingDirectory === '.' || workingDirectory === '' ? configText : `${workingDirectory}:${configText}`;
+  parts.push(where.replace(/\s+/g, ' '));
+  return parts.join('/');
+}
