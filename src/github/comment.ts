@@ -66,10 +66,11 @@ function isRateLimited(error: HttpErrorLike): boolean {
   return error.status === 403 && (header(error, 'x-ratelimit-remaining') === '0' || header(error, 'retry-after') !== undefined);
 }
 
-/** How long GitHub asks us to wait, in ms (retry-after, else the rate-limit reset time). */
+/** How long GitHub asks us to wait, in ms: retry-after, else (rate limits only) the reset time. */
 function retryWaitMs(error: HttpErrorLike, now = Date.now()): number | undefined {
   const retryAfter = header(error, 'retry-after');
   if (retryAfter !== undefined && /^\d+$/.test(retryAfter)) return Number(retryAfter) * 1000;
+  if (!isRateLimited(error)) return undefined;
   const reset = header(error, 'x-ratelimit-reset');
   if (reset !== undefined && /^\d+$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
   return undefined;
@@ -132,7 +133,8 @@ export function createClient(options: ClientOptions): Octokit {
         if (attempt >= retries || !isHttpError(error)) throw error;
         const transient = error.status >= 500 || isRateLimited(error);
         if (!transient) throw error;
-        const wait = retryWaitMs(error) ?? (error.status >= 500 ? 1000 : undefined);
+        // Our own default pause for a 5xx is clamped to the maximum; a longer wait GitHub demands gives up.
+        const wait = retryWaitMs(error) ?? (error.status >= 500 ? Math.min(1000, maxWait) : undefined);
         if (wait === undefined || wait > maxWait) throw error;
         await sleep(Math.min(wait, maxWait));
       }

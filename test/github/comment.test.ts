@@ -12,8 +12,8 @@ async function fake(t: TestContext, prefix?: string): Promise<FakeGitHub> {
   const github = await FakeGitHub.start({ prefix });
   github.addPullRequest(REPO, PR);
   t.after(async () => {
-    assert.deepEqual(github.violations, [], 'requests and responses match GitHub\'s OpenAPI description');
     await github.close();
+    assert.deepEqual(github.violations, [], 'requests and responses match GitHub\'s OpenAPI description');
   });
   return github;
 }

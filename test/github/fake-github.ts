@@ -53,6 +53,7 @@ export const OTHER_USER: FakeUser = { login: 'octocat', id: 583231, type: 'User'
 const LIST = '/repos/{owner}/{repo}/issues/{issue_number}/comments';
 const ONE = '/repos/{owner}/{repo}/issues/comments/{comment_id}';
 const USER = '/user';
+const PULL = '/repos/{owner}/{repo}/pulls/{pull_number}';
 const MAX_BODY = 65_536;
 const DOCS = 'https://docs.github.com/rest';
 
@@ -69,7 +70,8 @@ export class FakeGitHub {
   readonly comments = new Map<number, StoredComment>();
   readonly requests: RecordedRequest[] = [];
   readonly violations: string[] = [];
-  readonly pullRequests = new Set<string>();
+  /** "owner/repo#n" → the PR's head commit. */
+  readonly pullRequests = new Map<string, { headSha: string }>();
   /** Where html_url points (a GHES server URL in GHES tests). */
   serverUrl = 'https://github.com';
   private readonly failures: InjectedFailure[] = [];
@@ -94,8 +96,8 @@ export class FakeGitHub {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  addPullRequest(repository: string, number: number): void {
-    this.pullRequests.add(`${repository}#${number}`);
+  addPullRequest(repository: string, number: number, headSha = 'c'.repeat(40)): void {
+    this.pullRequests.set(`${repository}#${number}`, { headSha });
   }
 
   /** Adds comments as other people (or `user`) would have written them, before perfgate runs. */
@@ -214,6 +216,7 @@ export class FakeGitHub {
 
     if ((match = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(path))) template = LIST;
     else if ((match = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)$/.exec(path))) template = ONE;
+    else if ((match = /^\/repos\/([^/]+)\/([^/]+)\/pulls\/(\d+)$/.exec(path))) template = PULL;
     else if (path === USER) template = USER;
     if (!template || (template !== USER && !match)) {
       this.violations.push(`${method} ${path}: perfgate called an endpoint the fake does not serve`);
@@ -258,6 +261,23 @@ export class FakeGitHub {
 
     const repository = `${match![1]}/${match![2]}`;
     const id = Number(match![3]);
+
+    if (template === PULL) {
+      const pr = this.pullRequests.get(`${repository}#${id}`);
+      if (method !== 'GET' || !pr) return error(404, 'Not Found');
+      const data = example('pull-request');
+      const [owner, repo] = repository.split('/');
+      data.number = id;
+      data.head.sha = pr.headSha;
+      // GitHub's own example lists a team without its required `type`; no reviewers keeps it valid.
+      data.requested_teams = [];
+      data.base.repo.full_name = repository;
+      data.base.repo.name = repo;
+      data.base.repo.owner.login = owner;
+      data.url = `${base}/repos/${repository}/pulls/${id}`;
+      data.html_url = `${this.serverUrl}/${repository}/pull/${id}`;
+      return send(200, data);
+    }
 
     if (template === LIST) {
       if (!this.pullRequests.has(`${repository}#${id}`)) return error(404, 'Not Found');

@@ -1,0 +1,94 @@
+// Annotations that point each failing budget, regression and config error at its own line of perf/*.yaml.
+// Pure: it plans the annotations; the action entry emits them.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { PerfConfig, SourceLocation } from '../config/types.ts';
+import type { ConfigError } from '../errors.ts';
+import type { RunResult } from '../result.ts';
+import { comparisonEntries } from '../report/findings.ts';
+import { formatChange, formatInterval, formatMetric, metricLabel } from '../report/format.ts';
+
+export interface AnnotationProperties {
+  title?: string;
+  file?: string;
+  startLine?: number;
+  startColumn?: number;
+}
+
+export interface Annotation {
+  level: 'error' | 'warning' | 'notice';
+  message: string;
+  properties: AnnotationProperties;
+}
+
+export interface PathContext {
+  /** The directory perfgate ran in (working-directory); locations are relative to it. */
+  cwd: string;
+  /** GITHUB_WORKSPACE: annotation paths are relative to the repository root. */
+  workspace: string;
+}
+
+/** A location's file relative to the repository root, with forward slashes, as annotations expect. */
+export function annotationFile(file: string, paths: PathContext): string {
+  const absolute = isAbsolute(file) ? file : resolve(paths.cwd, file);
+  const rel = relative(paths.workspace, absolute);
+  // Outside the workspace, GitHub cannot place it on a file: keep the absolute path for the reader.
+  if (rel.startsWith('..') || isAbsolute(rel)) return absolute.split(sep).join('/');
+  return rel.split(sep).join('/');
+}
+
+function at(location: SourceLocation | undefined, paths: PathContext, title: string): AnnotationProperties {
+  if (!location) return { title };
+  return { title, file: annotationFile(location.file, paths), startLine: location.line, startColumn: location.col };
+}
+
+/** Annotations for a finished run: failing/undecided budgets at their line, regressions at their scenario. */
+export function resultAnnotations(result: RunResult, config: PerfConfig | undefined, paths: PathContext): Annotation[] {
+  const annotations: Annotation[] = [];
+  const scenarioAt = (name: string) => config?.scenarios.find((s) => s.name === name)?.at;
+  for (const scenario of result.scenarios) {
+    const quoted = `"${scenario.name}"`;
+    if (scenario.error) {
+      annotations.push({
+        level: 'error',
+        message: `${quoted} could not be measured: ${scenario.error}`,
+        properties: at(scenarioAt(scenario.name), paths, `perfgate: ${scenario.name}`),
+      });
+    }
+    for (const budget of scenario.budgets) {
+      if (budget.status === 'pass') continue;
+      const value = formatMetric(budget.metric, budget.value);
+      const head =
+        budget.status === 'fail'
+          ? `${metricLabel(budget.metric)} ${value} breaks the budget ${budget.text} in ${quoted}`
+          : `${metricLabel(budget.metric)} budget ${budget.text} in ${quoted} is undecided (measured ${value})`;
+      annotations.push({
+        level: budget.status === 'fail' ? 'error' : 'warning',
+        message: budget.reason ? `${head}: ${budget.reason}` : head,
+        properties: at(budget.at, paths, `perfgate: ${metricLabel(budget.metric)} budget ${budget.status === 'fail' ? 'failed' : 'inconclusive'}`),
+      });
+    }
+    for (const [metric, entry] of comparisonEntries(scenario)) {
+      if (entry.verdict !== 'regression' && entry.verdict !== 'inconclusive') continue;
+      const figures = `${formatMetric(metric, entry.base)} → ${formatMetric(metric, entry.head)}, ${formatChange(entry.change)}, 95% CI ${formatInterval(entry.low, entry.high)}`;
+      const message =
+        entry.verdict === 'regression'
+          ? `${metricLabel(metric)} regressed in ${quoted} (${figures})`
+          : `${metricLabel(metric)} change in ${quoted} is undecided (${figures})`;
+      annotations.push({
+        level: entry.verdict === 'regression' ? 'error' : 'warning',
+        message: entry.reason ? `${message}: ${entry.reason}` : message,
+        properties: at(scenarioAt(scenario.name), paths, `perfgate: ${metricLabel(metric)} ${entry.verdict === 'regression' ? 'regressed' : 'inconclusive'}`),
+      });
+    }
+  }
+  return annotations;
+}
+
+/** One error annotation per config issue, at its file:line:col. */
+export function configErrorAnnotations(error: ConfigError, paths: PathContext): Annotation[] {
+  return error.issues.map((issue) => ({
+    level: 'error' as const,
+    message: issue.path ? `${issue.path}: ${issue.message}` : issue.message,
+    properties: at(issue.at, paths, 'perfgate: invalid config'),
+  }));
+}

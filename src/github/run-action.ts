@@ -1,0 +1,158 @@
+// The perfgate action (action.yml): main runs the pipeline and publishes the result; post removes anything
+// a cancelled or crashed run left behind. Main and post are one bundle; saved state tells them apart.
+import { join, relative } from 'node:path';
+import { ConfigError, InfrastructureError, isPerfgateError } from '../errors.ts';
+import type { RunOutcome } from '../run.ts';
+import { runPerfgate } from '../run.ts';
+import { headlineText } from '../report/headline.ts';
+import { renderTerminal } from '../report/terminal.ts';
+import { actionsLog, type ActionsIo } from './actions-io.ts';
+import { annotationFile, configErrorAnnotations, type PathContext } from './annotations.ts';
+import { readContext, resultGitHub } from './context.ts';
+import { defaultCommentKey, getInputs, Output, State } from './inputs.ts';
+import { publish } from './publish.ts';
+
+export interface ActionEnvironment {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  io: ActionsIo;
+}
+
+/** Dispatches main or post, like docker/login-action's `actionsToolkit.run(main, post)`. */
+export async function runActionEntry(environment: ActionEnvironment): Promise<void> {
+  if (environment.io.getState(State.isPost) === 'true') return post(environment);
+  // Saved first: the post step must run even if main crashes half-way.
+  environment.io.saveState(State.isPost, 'true');
+  return main(environment);
+}
+
+export async function main({ env, cwd, io }: ActionEnvironment): Promise<void> {
+  let inputs;
+  let context;
+  try {
+    inputs = getInputs(env, cwd);
+    context = readContext(env);
+  } catch (error) {
+    io.setFailed((error as Error).message);
+    return;
+  }
+  if (inputs.token) io.setSecret(inputs.token);
+
+  const workspace = env.GITHUB_WORKSPACE || cwd;
+  const paths: PathContext = { cwd: inputs.workingDirectory, workspace };
+  const workingDirectory = relative(workspace, inputs.workingDirectory).split('\\').join('/') || '.';
+  const commentKey = inputs.commentKey ?? defaultCommentKey(env, inputs.configText, workingDirectory);
+  const files = {
+    json: join(inputs.resultsDir, 'results.json'),
+    markdown: join(inputs.resultsDir, 'report.md'),
+    csv: join(inputs.resultsDir, 'results.csv'),
+  };
+
+  // The runner sends SIGINT, then SIGTERM, when a job is cancelled: stop, clean up, keep partial results.
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let outcome: RunOutcome;
+  try {
+    outcome = await runPerfgate(
+      {
+        paths: inputs.config,
+        cwd: inputs.workingDirectory,
+        env,
+        target: inputs.target,
+        scenarios: inputs.scenarios,
+        base: inputs.base,
+        pairs: inputs.pairs,
+        failOnInconclusive: inputs.failOnInconclusive,
+        json: files.json,
+        markdown: files.markdown,
+        csv: files.csv,
+        signal: controller.signal,
+        github: resultGitHub(context, commentKey),
+      },
+      actionsLog(io),
+    );
+  } catch (error) {
+    reportError(error, io, paths);
+    return;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const { result, config } = outcome;
+  io.info(renderTerminal(result, { color: true }));
+
+  const pr = context.pullRequest;
+  const published = await io.group('Report', () =>
+    publish({
+      io,
+      result,
+      config,
+      annotate: paths,
+      commentKey,
+      comment: inputs.comment,
+      token: inputs.token,
+      apiUrl: context.apiUrl,
+      runUrl: context.runUrl,
+      destination: pr && { owner: context.owner, repo: context.repo, issueNumber: pr.number, fromFork: pr.fromFork },
+      markdownPath: files.markdown,
+      resultsPath: files.json,
+    }),
+  );
+
+  io.setOutput(Output.verdict, result.verdict);
+  io.setOutput(Output.results, files.json);
+  io.setOutput(Output.markdown, files.markdown);
+  io.setOutput(Output.commentUrl, published.commentUrl ?? '');
+
+  if (outcome.exitCode !== 0) {
+    const headline = headlineText(result, { name: (s) => `"${s}"`, text: (s) => s });
+    io.setFailed(`perfgate: ${headline}`);
+  } else if (result.verdict === 'inconclusive') {
+    io.warning(`perfgate: ${headlineText(result, { name: (s) => `"${s}"`, text: (s) => s })} (set fail-on-inconclusive: true to fail instead)`);
+  }
+}
+
+function reportError(error: unknown, io: ActionsIo, paths: PathContext): void {
+  if (error instanceof ConfigError) {
+    for (const a of configErrorAnnotations(error, paths)) io.error(a.message, a.properties);
+    const where = error.issues.map((i) => `${annotationFile(i.at.file, paths)}:${i.at.line}:${i.at.col} ${i.path ? `${i.path}: ` : ''}${i.message}`);
+    io.setFailed(`Invalid perfgate config:\n${where.join('\n')}`);
+    return;
+  }
+  if (error instanceof InfrastructureError) {
+    for (const [service, tail] of Object.entries(error.logs)) io.info(`--- last log lines of ${service} ---\n${tail}`);
+    io.setFailed(error.message);
+    return;
+  }
+  if (isPerfgateError(error)) {
+    io.setFailed(error.message);
+    return;
+  }
+  // A bug, not a user error: keep the stack for the report.
+  io.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
+}
+
+/** Post step: remove containers, networks and images a cancelled or crashed run left behind. */
+export async function post({ io }: ActionEnvironment): Promise<void> {
+  try {
+    // TODO(lead): once RunOptions can take a run id, save it in main and pass { runId } here, so a
+    // self-hosted runner shared by several jobs only loses this job's leftovers.
+    const { cleanupLeftovers } = await import('../services/cleanup.ts');
+    const removed = await cleanupLeftovers();
+    const total = removed.containers + removed.networks + removed.images;
+    io.info(
+      total === 0
+        ? 'perfgate cleanup: nothing left behind.'
+        : `perfgate cleanup: removed ${removed.containers} containers, ${removed.networks} networks, ${removed.images} images.`,
+    );
+  } catch (error) {
+    const message = (error as Error).message;
+    // A runner without Docker (target: runs) has nothing to clean; anything else deserves attention.
+    if (/docker|socket|container runtime|ENOENT|ECONNREFUSED/i.test(message)) io.info(`perfgate cleanup skipped: ${message}`);
+    else io.warning(`perfgate cleanup could not run: ${message}`);
+  }
+}
