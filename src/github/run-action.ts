@@ -63,7 +63,8 @@ export async function main({ env, cwd, io }: ActionEnvironment): Promise<void> {
         env,
         target: inputs.target,
         scenarios: inputs.scenarios,
-        base: inputs.base,
+        // A running target cannot be rebuilt at the base commit: without an explicit base, budgets only.
+        base: inputs.base ?? (inputs.target ? 'none' : undefined),
         pairs: inputs.pairs,
         failOnInconclusive: inputs.failOnInconclusive,
         json: files.json,
