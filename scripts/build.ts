@@ -121,13 +121,19 @@ async function main(): Promise<void> {
   await mkdir(dist, { recursive: true });
   for (const file of OWNED) await rm(join(dist, file), { force: true, recursive: true });
   const metafiles: Metafile[] = [];
+  const failed: string[] = [];
   for (const [name, entry] of Object.entries(ENTRIES)) {
     if (!existsSync(join(root, entry))) {
       console.error(`skipping ${entry}: not present`);
       continue;
     }
-    metafiles.push(await bundle(name, entry));
-    console.error(`bundled ${entry} → ${relative(root, join(dist, `${name}.js`)).split(sep).join('/')}`);
+    try {
+      metafiles.push(await bundle(name, entry));
+      console.error(`bundled ${entry} → ${relative(root, join(dist, `${name}.js`)).split(sep).join('/')}`);
+    } catch {
+      // esbuild has already printed each error with its file:line; build the other entries anyway.
+      failed.push(entry);
+    }
   }
   for (const [from, to] of RUNTIME_FILES) {
     if (!existsSync(join(root, from))) continue;
@@ -136,12 +142,12 @@ async function main(): Promise<void> {
   }
   await writeFile(join(dist, 'package.json'), `${JSON.stringify({ type: 'module', private: true }, null, 2)}\n`);
   await writeFile(join(dist, 'licenses.txt'), await licenses(metafiles));
+  if (failed.length > 0) throw new Error(`could not bundle ${failed.join(', ')}`);
 }
 
 try {
   await main();
-} catch {
-  // esbuild has already printed each error with its file:line.
-  console.error('build failed');
+} catch (error) {
+  console.error(`build failed: ${(error as Error).message}`);
   process.exitCode = 1;
 }

@@ -60,40 +60,42 @@ async function workspace(t: TestContext) {
   return dir;
 }
 
-async function runStep(dir: string, env: NodeJS.ProcessEnv, name: string): Promise<StepRun> {
-  const files = { output: join(dir, `${name}.output`), summary: join(dir, `${name}.summary`), state: join(dir, `${name}.state`) };
-  for (const file of Object.values(files)) await writeFile(file, '');
-  const child = spawn(process.execPath, [join(dir, 'action/action.js')], {
-    cwd: join(dir, 'repo'),
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: join(dir, 'repo'),
-      RUNNER_TEMP: join(dir, 'runner-temp'),
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_STATE: files.state,
-      GITHUB_REPOSITORY: 'acme/shop',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_RUN_ID: '4242',
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_WORKFLOW: 'CI',
-      GITHUB_JOB: 'perf',
-      GITHUB_BASE_REF: 'main',
-      GITHUB_HEAD_REF: 'feature/faster',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/** Runs a bundled entry asynchronously: the fake GitHub API lives in this process and must keep answering. */
+async function runNode(script: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [script], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   // A bound on the whole step: a hung action fails the test instead of hanging it.
-  const killer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(killer);
+  return { code, stdout, stderr };
+}
+
+async function runStep(dir: string, env: NodeJS.ProcessEnv, name: string): Promise<StepRun> {
+  const files = { output: join(dir, `${name}.output`), summary: join(dir, `${name}.summary`), state: join(dir, `${name}.state`) };
+  for (const file of Object.values(files)) await writeFile(file, '');
+  const { code, stdout, stderr } = await runNode(join(dir, 'action/action.js'), join(dir, 'repo'), {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: join(dir, 'repo'),
+    RUNNER_TEMP: join(dir, 'runner-temp'),
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_STATE: files.state,
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_WORKFLOW: 'CI',
+    GITHUB_JOB: 'perf',
+    GITHUB_BASE_REF: 'main',
+    GITHUB_HEAD_REF: 'feature/faster',
+    ...env,
+  }, 180_000);
   return {
     code,
     stdout,
@@ -213,37 +215,78 @@ test('the bundled action against the repository\'s own example service (Docker)'
   await mkdir(join(dir, 'runner-temp'), { recursive: true });
   const files = { output: join(dir, 'out'), summary: join(dir, 'summary'), state: join(dir, 'state') };
   for (const file of Object.values(files)) await writeFile(file, '');
-  const child = spawnSync(process.execPath, [join(dir, 'action/action.js')], {
-    cwd: ROOT,
-    timeout: 1_100_000,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GITHUB_ACTIONS: 'true',
-      GITHUB_WORKSPACE: ROOT,
-      RUNNER_TEMP: join(dir, 'runner-temp'),
-      GITHUB_OUTPUT: files.output,
-      GITHUB_STEP_SUMMARY: files.summary,
-      GITHUB_STATE: files.state,
-      GITHUB_REPOSITORY: 'acme/shop',
-      GITHUB_RUN_ID: '1',
-      GITHUB_WORKFLOW: 'CI',
-      GITHUB_JOB: 'perf',
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: join(FIXTURES, 'pull_request.json'),
-      GITHUB_API_URL: github.url,
-      INPUT_CONFIG: 'perf',
-      INPUT_BASE: 'none',
-      'INPUT_GITHUB-TOKEN': 'bot-token',
-      INPUT_COMMENT: 'always',
-    },
-  });
+  const child = await runNode(join(dir, 'action/action.js'), ROOT, {
+    ...process.env,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: ROOT,
+    RUNNER_TEMP: join(dir, 'runner-temp'),
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_STATE: files.state,
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_RUN_ID: '1',
+    GITHUB_WORKFLOW: 'CI',
+    GITHUB_JOB: 'perf',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: join(FIXTURES, 'pull_request.json'),
+    GITHUB_API_URL: github.url,
+    INPUT_CONFIG: 'perf',
+    INPUT_BASE: 'none',
+    'INPUT_GITHUB-TOKEN': 'bot-token',
+    INPUT_COMMENT: 'always',
+  }, 1_100_000);
   const outputs = parseCommandFile(await readFile(files.output, 'utf8'));
   assert.ok(['pass', 'fail', 'inconclusive'].includes(outputs.verdict ?? ''), `${child.stdout}\n${child.stderr}`);
-  assert.equal(child.status, outputs.verdict === 'fail' ? 1 : 0);
+  assert.equal(child.code, outputs.verdict === 'fail' ? 1 : 0);
   const results = JSON.parse(await readFile(outputs.results!, 'utf8'));
   assert.equal(results.scenarios.length, 3);
   assert.ok(results.scenarios.every((s: { measurement: { outcomes: { success: number } } }) => s.measurement.outcomes.success > 0));
+  assert.equal(github.commentsOn('acme/shop', 7).length, 1);
+  assert.deepEqual(github.violations, []);
+});
+
+const HAS_REPORT_BUNDLE = existsSync(join(DIST, 'report-action.js'));
+
+test('the bundled report sub-action posts from a results file and rejects a tampered one', { skip: !HAS_REPORT_BUNDLE, timeout: 120_000 }, async (t) => {
+  const github = await FakeGitHub.start();
+  t.after(() => github.close());
+  github.addPullRequest('acme/shop', 7, 'b'.repeat(40));
+  const dir = await mkdtemp(join(tmpdir(), 'perfgate-report-bundle-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await cp(DIST, join(dir, 'action'), { recursive: true });
+  const { runResult } = await import('../report/fixture.ts');
+  const results = { ...runResult(), github: { repository: 'acme/shop', pullRequest: 7, headSha: 'b'.repeat(40), runId: '4242', commentKey: 'CI/perf/perf' } };
+  await mkdir(join(dir, 'artifact'));
+  await writeFile(join(dir, 'artifact/results.json'), JSON.stringify(results));
+  await writeFile(join(dir, 'event.json'), JSON.stringify({ workflow_run: { head_sha: 'b'.repeat(40), pull_requests: [], event: 'pull_request' } }));
+  const run = async (name: string) => {
+    const output = join(dir, `${name}.output`);
+    await writeFile(output, '');
+    const child = await runNode(join(dir, 'action/report-action.js'), dir, {
+      PATH: process.env.PATH,
+      GITHUB_WORKSPACE: dir,
+      GITHUB_OUTPUT: output,
+      GITHUB_STEP_SUMMARY: join(dir, `${name}.summary`),
+      GITHUB_EVENT_NAME: 'workflow_run',
+      GITHUB_EVENT_PATH: join(dir, 'event.json'),
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_API_URL: github.url,
+      INPUT_RESULTS: 'artifact/results.json',
+      'INPUT_GITHUB-TOKEN': 'bot-token',
+      INPUT_COMMENT: 'always',
+    }, 60_000);
+    return { ...child, outputs: parseCommandFile(await readFile(output, 'utf8')) };
+  };
+  const ok = await run('ok');
+  assert.equal(ok.code, 0, `${ok.stdout}\n${ok.stderr}`);
+  assert.equal(ok.outputs.verdict, 'fail');
+  assert.match(ok.outputs['comment-url']!, /#issuecomment-\d+$/);
+  assert.ok(github.commentsOn('acme/shop', 7)[0]!.body.startsWith('<!-- perfgate:CI/perf/perf -->'));
+
+  await writeFile(join(dir, 'artifact/results.json'), JSON.stringify({ ...results, github: { ...results.github, pullRequest: '7; rm -rf /' } }));
+  const tampered = await run('tampered');
+  assert.equal(tampered.code, 1);
+  assert.match(tampered.stdout, /^::error::Rejected .*results\.json: github\.pullRequest must be a positive integer/m);
   assert.equal(github.commentsOn('acme/shop', 7).length, 1);
   assert.deepEqual(github.violations, []);
 });
