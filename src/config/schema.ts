@@ -1,0 +1,164 @@
+// The perf/*.yaml schema: the single source of truth. `scripts/gen-schema.ts` turns it into the draft-07
+// JSON Schema in dist/perf.schema.json for editors; config/load.ts validates with it and then normalises.
+import { z } from 'zod';
+import { parseBudget } from './budget.ts';
+import { COMPARE_METRICS, METRICS, type MetricName } from './types.ts';
+import { parseDuration, parseRate, parseSize, type Parsed } from './units.ts';
+
+function unit(parse: (input: unknown) => Parsed, description: string) {
+  return z
+    .union([z.string(), z.number()])
+    .superRefine((value, ctx) => {
+      const parsed = parse(value);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+    })
+    .meta({ description });
+}
+
+const duration = (what: string) => unit(parseDuration, `${what}: a duration like 500ms, 10s or 2m`);
+const rate = (what: string) => unit(parseRate, `${what}: a percentage like 99.95% or 0.1%`);
+const size = (what: string) => unit(parseSize, `${what}: a size like 512m or 1g`);
+const positiveInt = (what: string) => z.int().min(1).meta({ description: what });
+
+const headers = z
+  .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+  .meta({ description: 'HTTP headers. Values may use ${env.NAME}; they are never printed.' });
+
+const method = z
+  .string()
+  .regex(/^(get|head|post|put|patch|delete|options|GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/, 'expected an HTTP method: GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS')
+  .meta({ description: 'HTTP method (default GET).' });
+
+export const requestSchema = z.strictObject({
+  method: method.optional(),
+  path: z.string().regex(/^\//, 'expected a path starting with /, e.g. /api/v1/posts?page=1').meta({ description: 'Path and query.' }),
+  headers: headers.optional(),
+  body: z.string().optional().meta({ description: 'Raw request body.' }),
+  json: z.unknown().optional().meta({ description: 'A JSON body (sets content-type: application/json).' }),
+});
+
+function budgetValue(metric: MetricName) {
+  return z
+    .union([z.string(), z.number()])
+    .superRefine((value, ctx) => {
+      const parsed = parseBudget(metric, value);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+    })
+    .meta({ description: `Budget for ${metric}, e.g. "${metric === 'qps' ? '>= 1000' : metric === 'success' ? '>= 99.95%' : metric.endsWith('rate') ? '<= 0.1%' : '<= 500ms'}".` });
+}
+
+export const budgetsSchema = z
+  .strictObject(Object.fromEntries(METRICS.map((m) => [m, budgetValue(m).optional()])) as Record<MetricName, z.ZodOptional<ReturnType<typeof budgetValue>>>)
+  .meta({ description: 'Budgets: metric → "<op> <limit>". QPS is judged at the scenario\'s concurrency.' });
+
+export const toleranceSchema = z
+  .strictObject(Object.fromEntries(COMPARE_METRICS.map((m) => [m, rate(`tolerance for ${m}`).optional()])) as Record<(typeof COMPARE_METRICS)[number], z.ZodOptional<ReturnType<typeof rate>>>)
+  .meta({ description: 'Comparison tolerance δ per metric: smaller changes are never called regressions.' });
+
+const loadKeys = {
+  connections: positiveInt('Concurrent connections (closed model); the concurrency QPS is stated at.').optional(),
+  duration: duration('Measured window').optional(),
+  warmup: duration('Unrecorded warm-up before the measured window').optional(),
+  requests: positiveInt('Measured window as a request count (duration still bounds it).').optional(),
+  timeout: duration('Per-request timeout; timed-out requests count as failures at this latency').optional(),
+  rate: z.number().positive().optional().meta({ description: 'Open model: a fixed total request rate per second.' }),
+  max_error_rate: rate('Non-2xx share above which a comparison is not trusted (default 0.1%)').optional(),
+  tolerance: toleranceSchema.optional(),
+};
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1).meta({ description: 'Unique scenario name.' }),
+  request: requestSchema.optional(),
+  mix: z
+    .array(z.strictObject({ weight: z.number().positive(), request: requestSchema }))
+    .min(1)
+    .optional()
+    .meta({ description: 'Weighted endpoints, like Locust tasks.' }),
+  tokens: z
+    .strictObject({
+      file: z.string().meta({ description: 'CSV file, relative to this YAML; one token per row (a header row is skipped).' }),
+      header: z.string().default('Authorization').meta({ description: 'Header the token goes in (default Authorization).' }),
+      prefix: z.string().optional().meta({ description: 'Prepended to each token, e.g. "Bearer ".' }),
+      column: z.union([z.string(), z.int().min(0)]).optional().meta({ description: 'CSV column (name or 0-based index); default the first.' }),
+    })
+    .optional()
+    .meta({ description: 'One token per request, rotating.' }),
+  sweep: z
+    .strictObject({ connections: z.array(z.int().min(1)).min(1) })
+    .optional()
+    .meta({ description: 'Concurrency sweep: the scenario runs once per level, each with the same budgets.' }),
+  budgets: budgetsSchema.optional(),
+  ...loadKeys,
+});
+
+const readySchema = z
+  .union([
+    z.string().regex(/^\//, 'expected a path like /health'),
+    z.strictObject({ http: z.string().regex(/^\//, 'expected a path like /health') }),
+    z.strictObject({ port: z.literal(true) }),
+    z.strictObject({ log: z.string().min(1) }),
+  ])
+  .meta({ description: 'Readiness: an HTTP path answering 2xx, { port: true } or { log: "listening" }.' });
+
+const resourcesSchema = z
+  .strictObject({ cpus: z.number().positive().optional(), memory: size('Memory limit').optional() })
+  .meta({ description: 'CPU and memory limits, identical for the head and base stacks.' });
+
+export const serviceSchema = z.strictObject({
+  build: z.string().optional().meta({ description: 'Docker build context, relative to this YAML file.' }),
+  dockerfile: z.string().optional().meta({ description: 'Dockerfile, relative to the build context (default Dockerfile).' }),
+  args: z.record(z.string(), z.union([z.string(), z.number()])).optional().meta({ description: 'Build args.' }),
+  image: z.string().optional().meta({ description: 'Image name:tag (instead of build).' }),
+  port: z.int().min(1).max(65535).optional().meta({ description: 'The port the app listens on inside the container.' }),
+  ports: z.array(z.int().min(1).max(65535)).optional().meta({ description: 'Ports a generic service exposes.' }),
+  env: z
+    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
+    .optional()
+    .meta({ description: 'Environment; ${postgres.url}, ${redis.url} etc. resolve to addresses inside the private network.' }),
+  command: z.union([z.string(), z.array(z.string())]).optional(),
+  ready: readySchema.optional(),
+  ready_timeout: duration('How long to wait for readiness (default 60s)').optional(),
+  resources: resourcesSchema.optional(),
+  init: z.array(z.string()).optional().meta({ description: 'Postgres: .sql/.sh files run before the app starts.' }),
+  user: z.string().optional(),
+  password: z.string().optional(),
+  database: z.string().optional(),
+});
+
+export const compareSchema = z.strictObject({
+  base: z.string().optional().meta({ description: 'Git ref to compare with (merge-base of HEAD and it).' }),
+  pairs: z.int().min(2).max(50).optional().meta({ description: 'Interleaved pairs of rounds (default 10).' }),
+  alpha: z.number().gt(0).lt(0.5).optional().meta({ description: 'Family-wise α for Holm–Bonferroni (default 0.05).' }),
+  round: duration('Measured window per arm per round (default 5s)').optional(),
+  warmup: duration('Unrecorded warm-up per arm before round 1 (default 5s)').optional(),
+  max_base_cv: rate('Base-arm coefficient of variation above which the comparison is inconclusive (default 15%)').optional(),
+  extend_once: z.boolean().optional().meta({ description: 'Buy one more batch of pairs when a metric is inconclusive.' }),
+  metrics: z.array(z.enum(COMPARE_METRICS)).min(1).optional().meta({ description: 'Metrics compared (default qps, p50, p99).' }),
+});
+
+export const defaultsSchema = z.strictObject({ ...loadKeys, headers: headers.optional() });
+
+export const perfFileSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    version: z.literal(1, 'expected version: 1').meta({ description: 'Config format version: 1.' }),
+    target: z.string().optional().meta({ description: 'A service that is already running, e.g. http://127.0.0.1:8080.' }),
+    services: z
+      .record(z.string(), serviceSchema)
+      .optional()
+      .meta({ description: 'Services perfgate starts with Testcontainers: app (under test), postgres, redis, others.' }),
+    defaults: defaultsSchema.optional(),
+    compare: compareSchema.optional(),
+    scenarios: z.array(scenarioSchema).min(1, 'expected at least one scenario'),
+  })
+  .meta({ title: 'perfgate config', description: 'perf/*.yaml: budgets and scenarios for perfgate.' });
+
+export type PerfFileInput = z.input<typeof perfFileSchema>;
+export type PerfFile = z.output<typeof perfFileSchema>;
+export type ScenarioInput = z.output<typeof scenarioSchema>;
+export type ServiceInput = z.output<typeof serviceSchema>;
+
+/** The draft-07 JSON Schema for editors (yaml-language-server). */
+export function jsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(perfFileSchema, { target: 'draft-07', io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}
