@@ -38,6 +38,8 @@ export interface LoadMeasurement {
   connections: number;
   /** Open model only: the requested rate (req/s). */
   rate?: number;
+  /** Open model only: requests that ended per second (any outcome); below 95% of `rate` the model did not hold. */
+  achievedRate?: number;
   /** Length of the measured window actually run. */
   durationMs: number;
   outcomes: Outcomes;

@@ -365,6 +365,10 @@ function normalise(file: PerfFile, pos: Positions, dir: string, options: LoadOpt
       tolerance: { ...tolerance, ...rates(input.tolerance) },
       at,
     };
+    if (scenario.timeoutMs < 1000) {
+      const where = input.timeout !== undefined ? [...base, 'timeout'] : ['defaults', 'timeout'];
+      add(pos.of(where), keyPath(where), 'expected a timeout of at least 1s (the load generator times requests out in whole seconds)');
+    }
     const amount = input.requests ?? defaults.requests;
     if (amount !== undefined) scenario.amount = amount;
     const rate = input.rate ?? defaults.rate;
