@@ -7,8 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import packageJson from '../package.json' with { type: 'json' };
 import { loadConfig } from './config/load.ts';
-import type { CompareMetric, PerfConfig, Scenario } from './config/types.ts';
-import { COMPARE_METRICS } from './config/types.ts';
+import type { PerfConfig, Scenario } from './config/types.ts';
 import { InfrastructureError, UsageError } from './errors.ts';
 import type { Log } from './log.ts';
 import type { LoadOptions, LoadProgress } from './load/run-load.ts';
@@ -20,7 +19,7 @@ import { metricsOf } from './metrics.ts';
 import type { LoadMeasurement, Round, RunResult, ScenarioResult, ServerCost } from './result.ts';
 import { writeOutputs } from './report/write-outputs.ts';
 import { defaultBaseRef, headInfo, resolveBase } from './baseline/git-refs.ts';
-import { runInterleaved } from './baseline/interleave.ts';
+import { roundOf, runInterleaved } from './baseline/interleave.ts';
 import type { StartedStack } from './services/stack.ts';
 
 export interface RunOptions {
@@ -454,18 +453,6 @@ function attachComparisons(
     target.rounds = [...input.rounds.base, ...input.rounds.head].sort((a, b) => a.index - b.index || a.order - b.order);
     target.verdict = scenarioVerdict(target);
   });
-}
-
-export function roundOf(index: number, arm: 'base' | 'head', order: 0 | 1, m: LoadMeasurement): Round {
-  const metrics = metricsOf(m);
-  return {
-    index,
-    arm,
-    order,
-    metrics: Object.fromEntries(COMPARE_METRICS.map((k) => [k, metrics[k]])) as Record<CompareMetric, number>,
-    outcomes: m.outcomes,
-    generatorSaturated: m.generator.saturated,
-  };
 }
 
 /** A saved run's own head rounds, or its single measurement as one round. */

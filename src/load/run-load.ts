@@ -59,23 +59,27 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   let cpuStart = process.cpuUsage();
   const warmup = new OutcomeCounter();
 
-  const instance = autocannon({
-    url: options.origin,
-    connections: scenario.connections,
-    pipelining: 1,
-    // Hard bound on the whole run: warm-up + window + one timeout; we normally stop it ourselves first.
-    duration: (warmupMs + durationMs + timeoutMs) / 1000 + 1,
-    timeout: timeoutMs / 1000,
-    sampleInt: STOP_CHECK_MS,
-    requests: autocannonRequests(scenario),
-    ...(scenario.rate ? { overallRate: scenario.rate, ignoreCoordinatedOmission: true } : {}),
-    // Our recorder replaces autocannon's whole-millisecond statistics.
-    skipAggregateResult: true,
-  } as autocannon.Options);
-
-  const done = new Promise<void>((resolve) => {
-    instance.on('done', () => resolve());
+  let settle: (error?: Error) => void = () => {};
+  const done = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error ? reject(error) : resolve());
   });
+  // The callback form returns the running instance (events, stop) and reports validation errors.
+  const instance = autocannon(
+    {
+      url: options.origin,
+      connections: scenario.connections,
+      pipelining: 1,
+      // Hard bound on the whole run: warm-up + window + one timeout; we normally stop it ourselves first.
+      duration: (warmupMs + durationMs + timeoutMs) / 1000 + 1,
+      timeout: timeoutMs / 1000,
+      sampleInt: STOP_CHECK_MS,
+      requests: autocannonRequests(scenario),
+      ...(scenario.rate ? { overallRate: scenario.rate, ignoreCoordinatedOmission: true } : {}),
+      // Our recorder replaces autocannon's whole-millisecond statistics.
+      skipAggregateResult: true,
+    } as autocannon.Options,
+    (error: Error | null) => settle(error ?? undefined),
+  );
 
   instance.on('response', (_client: unknown, statusCode: number, resBytes: number, responseTime: number) => {
     if (!recording) {

@@ -1,0 +1,11 @@
+// A tiny git runner: argument arrays (never a shell), trimmed stdout, stderr in the error.
+import { execFile } from 'node:child_process';
+
+export function git(args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('git', args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`git ${args.join(' ')}: ${stderr.trim() || error.message}`));
+      else resolve(stdout.trim());
+    });
+  });
+}
