@@ -1,0 +1,112 @@
+// Budgets → results. A failure is a result, not an exception; and a budget the data cannot settle is
+// inconclusive, with the reason, never a silent pass.
+import type { Budget, MetricName, Op, Scenario } from '../config/types.ts';
+import { higherIsBetter, metricsOf } from '../metrics.ts';
+import type { BudgetResult, BudgetStatus, LoadMeasurement } from '../result.ts';
+import { requestsNeeded, wilsonLowerBound, wilsonUpperBound } from '../stats/wilson.ts';
+
+const CONFIDENCE = 0.95;
+
+export function holds(value: number, op: Op, limit: number): boolean {
+  switch (op) {
+    case '>=':
+      return value >= limit;
+    case '>':
+      return value > limit;
+    case '<=':
+      return value <= limit;
+    case '<':
+      return value < limit;
+  }
+}
+
+export function formatValue(metric: MetricName, value: number): string {
+  if (metric === 'qps') return `${value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1)} req/s`;
+  if (metric === 'success' || metric === 'error_rate' || metric === 'failure_rate') return `${Number((value * 100).toPrecision(4))}%`;
+  return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value >= 1 ? value.toFixed(2) : value.toFixed(3)} ms`;
+}
+
+const LABEL: Record<MetricName, string> = {
+  qps: 'QPS',
+  p50: 'p50',
+  p90: 'p90',
+  p95: 'p95',
+  p99: 'p99',
+  p999: 'p99.9',
+  max: 'max latency',
+  mean: 'mean latency',
+  success: 'success rate',
+  error_rate: 'HTTP error rate',
+  failure_rate: 'client failure rate',
+};
+
+export function evaluateBudgets(scenario: Scenario, measurement: LoadMeasurement): BudgetResult[] {
+  const metrics = metricsOf(measurement);
+  return scenario.budgets.map((budget) => evaluate(budget, metrics[budget.metric], scenario, measurement));
+}
+
+function evaluate(budget: Budget, value: number, scenario: Scenario, m: LoadMeasurement): BudgetResult {
+  const base = { metric: budget.metric, op: budget.op, limit: budget.limit, value, text: budget.text, at: budget.at };
+  const result = (status: BudgetStatus, reason?: string): BudgetResult => ({ ...base, status, pass: status === 'pass', ...(reason ? { reason } : {}) });
+  const { total } = m.outcomes;
+  if (total === 0) return result('inconclusive', 'no request completed in the measured window');
+
+  let status: BudgetStatus;
+  let reason: string | undefined;
+  const rateCount = countFor(budget.metric, m);
+  if (rateCount !== undefined) ({ status, reason } = judgeShare(budget, value, rateCount, total));
+  else {
+    status = holds(value, budget.op, budget.limit) ? 'pass' : 'fail';
+    if (status === 'fail') reason = failReason(budget, value, scenario);
+  }
+
+  if (budget.metric === 'qps' && status === 'fail' && m.generator.saturated) {
+    return result('inconclusive', `${reason}; but the load generator was saturated (${(m.generator.cpu * 100).toFixed(0)}% of a core), so this measures the client, not the service`);
+  }
+  if (m.aborted && status === 'pass') return result('inconclusive', `the measured window was cut short (${m.aborted}); ${LABEL[budget.metric]} ${formatValue(budget.metric, value)} covers only part of it`);
+  return result(status, reason);
+}
+
+/** For share metrics, the count the share is made of; undefined for the others. */
+function countFor(metric: MetricName, m: LoadMeasurement): number | undefined {
+  if (metric === 'success') return m.outcomes.success;
+  if (metric === 'error_rate') return m.outcomes.httpErrors;
+  if (metric === 'failure_rate') return m.outcomes.failures;
+  return undefined;
+}
+
+/** A share is judged by its confidence bound on the side the budget cares about. */
+function judgeShare(budget: Budget, value: number, count: number, total: number): { status: BudgetStatus; reason?: string } {
+  const label = LABEL[budget.metric];
+  const shown = `${label} ${formatValue(budget.metric, value)} of ${total.toLocaleString('en-US')} requests`;
+  const lower = wilsonLowerBound(count, total, CONFIDENCE);
+  const upper = wilsonUpperBound(count, total, CONFIDENCE);
+  const wantsHigh = budget.op === '>=' || budget.op === '>';
+  const [established, refuted] = wantsHigh
+    ? [holds(lower, budget.op, budget.limit), !holds(upper, budget.op, budget.limit)]
+    : [holds(upper, budget.op, budget.limit), !holds(lower, budget.op, budget.limit)];
+  if (established) return { status: 'pass' };
+  if (refuted || !holds(value, budget.op, budget.limit)) {
+    return { status: 'fail', reason: `${shown}, ${wantsHigh ? 'under' : 'over'} the ${budget.text} budget` };
+  }
+  // The observed share meets the budget, but this many requests cannot establish it.
+  const target = wantsHigh ? budget.limit : 1 - budget.limit;
+  const needed = requestsNeeded(target, CONFIDENCE);
+  if (needed > total) {
+    return {
+      status: 'inconclusive',
+      reason: `only ${total.toLocaleString('en-US')} requests: establishing ${budget.text} with 95% confidence needs at least ${needed.toLocaleString('en-US')} even with none failing; raise duration or connections`,
+    };
+  }
+  return {
+    status: 'inconclusive',
+    reason: `${shown}: too close to ${budget.text} to establish with 95% confidence (bound ${formatValue(budget.metric, wantsHigh ? lower : upper)}); run longer`,
+  };
+}
+
+function failReason(budget: Budget, value: number, scenario: Scenario): string {
+  const label = LABEL[budget.metric];
+  const direction = higherIsBetter(budget.metric) ? 'under' : 'over';
+  const at = budget.metric === 'qps' ? ` at ${scenario.connections} connections` : '';
+  return `${label} was ${formatValue(budget.metric, value)}${at}, ${direction} the ${budget.text} budget`;
+}

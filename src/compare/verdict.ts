@@ -1,0 +1,16 @@
+// Verdicts: fail beats inconclusive beats pass, for a scenario and for the whole run.
+import type { ScenarioResult, Verdict } from '../result.ts';
+
+export function scenarioVerdict(s: Pick<ScenarioResult, 'budgets' | 'comparison' | 'error'>): Verdict {
+  const comparisons = Object.values(s.comparison ?? {});
+  if (s.error || s.budgets.some((b) => b.status === 'fail') || comparisons.some((c) => c?.verdict === 'regression')) return 'fail';
+  if (s.budgets.some((b) => b.status === 'inconclusive') || comparisons.some((c) => c?.verdict === 'inconclusive')) return 'inconclusive';
+  return 'pass';
+}
+
+export function runVerdict(scenarios: Array<Pick<ScenarioResult, 'verdict'>>): Verdict {
+  if (scenarios.length === 0) return 'inconclusive';
+  if (scenarios.some((s) => s.verdict === 'fail')) return 'fail';
+  if (scenarios.some((s) => s.verdict === 'inconclusive')) return 'inconclusive';
+  return 'pass';
+}
