@@ -150,10 +150,10 @@ function decide(test: Test, delta: number, alpha: number, regressionSignificant:
   const tol = `${(delta * 100).toFixed(0)}%`;
   const weak = mode === 'unpaired' ? ' (saved runs: weak evidence)' : '';
 
-  if (test.guard) return entry('inconclusive', test.guard);
   if (test.smallestP >= alpha) {
     return entry('inconclusive', `too few ${mode === 'paired' ? 'pairs' : 'rounds'} to ever reach significance at the corrected α ${alpha.toPrecision(2)}; add pairs`);
   }
+  if (test.guard) return entry('inconclusive', test.guard);
   const worse = worsening(estimate);
   if (regressionSignificant && worse >= delta) return entry('regression', undefined);
   if (improvementSignificant && -worse >= delta) return entry('improvement', undefined);

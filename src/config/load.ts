@@ -46,7 +46,7 @@ export const DEFAULT_COMPARE: CompareSettings = {
   alpha: 0.05,
   roundMs: 5000,
   armWarmupMs: 5000,
-  maxBaseCv: 0.15,
+  maxBaseCv: 0.25,
   extendOnce: false,
   metrics: ['qps', 'p50', 'p99'],
 };

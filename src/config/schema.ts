@@ -131,7 +131,7 @@ export const compareSchema = z.strictObject({
   alpha: z.number().gt(0).lt(0.5).optional().meta({ description: 'Family-wise α for Holm–Bonferroni (default 0.05).' }),
   round: duration('Measured window per arm per round (default 5s)').optional(),
   warmup: duration('Unrecorded warm-up per arm before round 1 (default 5s)').optional(),
-  max_base_cv: rate('Base-arm coefficient of variation above which the comparison is inconclusive (default 15%)').optional(),
+  max_base_cv: rate('Base-arm coefficient of variation above which the comparison is inconclusive (default 25%)').optional(),
   extend_once: z.boolean().optional().meta({ description: 'Buy one more batch of pairs when a metric is inconclusive.' }),
   metrics: z.array(z.enum(COMPARE_METRICS)).min(1).optional().meta({ description: 'Metrics compared (default qps, p50, p99).' }),
 });

@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Budget, Scenario } from '../../src/config/types.ts';
+import { evaluateBudgets } from '../../src/compare/budgets.ts';
+import { runVerdict, scenarioVerdict } from '../../src/compare/verdict.ts';
+import type { LoadMeasurement } from '../../src/result.ts';
+
+const at = { file: 'perf/api.yaml', line: 12, col: 12 };
+const budget = (metric: Budget['metric'], op: Budget['op'], limit: number, text: string): Budget => ({ metric, op, limit, text, at });
+
+function scenario(budgets: Budget[]): Scenario {
+  return {
+    name: 's',
+    requests: [{ weight: 1, request: { method: 'GET', path: '/', headers: {} } }],
+    connections: 50,
+    warmupMs: 0,
+    durationMs: 10_000,
+    timeoutMs: 10_000,
+    maxErrorRate: 0.001,
+    budgets,
+    tolerance: { qps: 0.05, p50: 0.05, p95: 0.1, p99: 0.1 },
+    at,
+  };
+}
+
+function measurement(o: { success?: number; httpErrors?: number; failures?: number; p99?: number; cpu?: number; aborted?: string } = {}): LoadMeasurement {
+  const success = o.success ?? 10_000;
+  const httpErrors = o.httpErrors ?? 0;
+  const failures = o.failures ?? 0;
+  const m: LoadMeasurement = {
+    connections: 50,
+    durationMs: 10_000,
+    outcomes: { total: success + httpErrors + failures, success, httpErrors, failures, byStatus: { '200': success }, byFailure: { timeout: failures, refused: 0, reset: 0, other: 0 } },
+    latency: { min: 0.1, p50: 1, p90: 2, p95: 3, p99: o.p99 ?? 4, p999: 5, max: 6, mean: 1.2 },
+    qps: success / 10,
+    bytesPerSec: 1000,
+    generator: { cpu: o.cpu ?? 0.5, saturated: (o.cpu ?? 0.5) >= 0.9 },
+  };
+  if (o.aborted) m.aborted = o.aborted;
+  return m;
+}
+
+test('latency and QPS budgets pass and fail with reasons in plain words; QPS states its concurrency', () => {
+  const results = evaluateBudgets(scenario([budget('p99', '<=', 3, '<= 3ms'), budget('qps', '>=', 2000, '>= 2000'), budget('p50', '<', 2, '< 2ms')]), measurement());
+  assert.deepEqual(results.map((r) => [r.metric, r.status, r.pass]), [['p99', 'fail', false], ['qps', 'fail', false], ['p50', 'pass', true]]);
+  assert.equal(results[0]!.reason, 'p99 was 4.00 ms, over the <= 3ms budget');
+  assert.equal(results[1]!.reason, 'QPS was 1,000 req/s at 50 connections, under the >= 2000 budget');
+  assert.deepEqual(results[0]!.at, at);
+});
+
+test('success >= 99.95% is judged with a Wilson bound: too few requests is inconclusive with the number needed', () => {
+  const target = budget('success', '>=', 0.9995, '>= 99.95%');
+  const few = evaluateBudgets(scenario([target]), measurement({ success: 1204 }))[0]!;
+  assert.equal(few.status, 'inconclusive');
+  assert.equal(few.reason, 'only 1,204 requests: establishing >= 99.95% with 95% confidence needs at least 5,409 even with none failing; raise duration or connections');
+  assert.equal(evaluateBudgets(scenario([target]), measurement({ success: 6000 }))[0]!.status, 'pass');
+  const failing = evaluateBudgets(scenario([target]), measurement({ success: 9950, httpErrors: 50 }))[0]!;
+  assert.equal(failing.status, 'fail');
+  assert.match(failing.reason!, /success rate 99.5% of 10,000 requests, under the >= 99.95% budget/);
+  // Client failures count against success too.
+  assert.equal(evaluateBudgets(scenario([target]), measurement({ success: 9990, failures: 10 }))[0]!.status, 'fail');
+});
+
+test('error and failure rates are judged by their upper bound', () => {
+  const results = evaluateBudgets(scenario([budget('error_rate', '<=', 0.001, '<= 0.1%'), budget('failure_rate', '<=', 0.01, '<= 1%')]), measurement({ success: 20_000 }));
+  assert.deepEqual(results.map((r) => r.status), ['pass', 'pass']);
+  const noisy = evaluateBudgets(scenario([budget('error_rate', '<=', 0.001, '<= 0.1%')]), measurement({ success: 1000 }))[0]!;
+  assert.equal(noisy.status, 'inconclusive');
+  assert.match(noisy.reason!, /needs at least 2,703/);
+});
+
+test('a saturated generator makes a failing QPS budget inconclusive, not a service failure', () => {
+  const [qps] = evaluateBudgets(scenario([budget('qps', '>=', 2000, '>= 2000')]), measurement({ cpu: 0.98 }));
+  assert.equal(qps!.status, 'inconclusive');
+  assert.match(qps!.reason!, /load generator was saturated \(98% of a core\)/);
+  assert.equal(evaluateBudgets(scenario([budget('qps', '>=', 500, '>= 500')]), measurement({ cpu: 0.98 }))[0]!.status, 'pass');
+});
+
+test('a cut-short run cannot pass a budget; nothing measured is inconclusive', () => {
+  assert.equal(evaluateBudgets(scenario([budget('p99', '<=', 10, '<= 10ms')]), measurement({ aborted: 'SIGINT' }))[0]!.status, 'inconclusive');
+  assert.equal(evaluateBudgets(scenario([budget('p99', '<=', 1, '<= 1ms')]), measurement({ aborted: 'SIGINT' }))[0]!.status, 'fail');
+  assert.equal(evaluateBudgets(scenario([budget('p99', '<=', 10, '<= 10ms')]), measurement({ success: 0 }))[0]!.status, 'inconclusive');
+});
+
+test('verdicts: fail beats inconclusive beats pass', () => {
+  const b = (status: 'pass' | 'fail' | 'inconclusive') => ({ status }) as never;
+  assert.equal(scenarioVerdict({ budgets: [b('pass'), b('inconclusive')] }), 'inconclusive');
+  assert.equal(scenarioVerdict({ budgets: [b('pass')], comparison: { qps: { verdict: 'regression' } as never } }), 'fail');
+  assert.equal(scenarioVerdict({ budgets: [b('pass')], error: 'app exited' }), 'fail');
+  assert.equal(scenarioVerdict({ budgets: [b('pass')], comparison: { p99: { verdict: 'unchanged' } as never } }), 'pass');
+  assert.equal(runVerdict([{ verdict: 'pass' }, { verdict: 'inconclusive' }]), 'inconclusive');
+  assert.equal(runVerdict([{ verdict: 'fail' }, { verdict: 'inconclusive' }]), 'fail');
+  assert.equal(runVerdict([]), 'inconclusive');
+});
