@@ -165,6 +165,7 @@ function progressPrinter(mode: string, io: Io) {
   const tty = mode === 'tty' || (mode === 'auto' && Boolean(io.stderr.isTTY));
   const off = mode === 'off';
   let lastPlain = 0;
+  let lastKey = '';
   let live = false;
   const line = (scenario: string, arm: string, p: LoadProgress) => {
     const phase = p.phase === 'warmup' ? 'warm-up' : 'measuring';
@@ -178,9 +179,17 @@ function progressPrinter(mode: string, io: Io) {
       if (tty) {
         io.stderr.write(`\r\x1b[2K${line(scenario, arm, p)}`);
         live = true;
-      } else if (p.elapsedMs - lastPlain >= 5000 || p.elapsedMs < lastPlain) {
-        lastPlain = p.elapsedMs;
-        io.stderr.write(`${line(scenario, arm, p)}\n`);
+      } else {
+        // A plain line every 5 s of each phase (CI logs keep every line, so no live redraw).
+        const key = `${scenario}/${arm}/${p.phase}`;
+        if (key !== lastKey) {
+          lastKey = key;
+          lastPlain = 0;
+        }
+        if (p.elapsedMs >= 1000 && p.elapsedMs - lastPlain >= 5000 - 500) {
+          lastPlain = p.elapsedMs;
+          io.stderr.write(`${line(scenario, arm, p)}\n`);
+        }
       }
     },
     clear() {
