@@ -69,7 +69,7 @@ scenarios:
     assert.equal(strict!.verdict, 'fail');
     assert.equal(strict!.budgets[0]!.pass, false);
     assert.ok(strict!.budgets[0]!.reason);
-    assert.deepEqual(strict!.budgets[0]!.at, { file: 'perf.yaml', line: 13, col: 12 });
+    assert.deepEqual(strict!.budgets[0]!.at, { file: 'perf.yaml', line: 14, col: 12 });
     assert.match(stdout, /fast path/);
     assert.match(stdout, /@ 4 conn/);
     const markdown = await readFile(path.join(dir, 'out/report.md'), 'utf8');
