@@ -264,11 +264,25 @@ async function measureScenario(
   log: Log,
 ): Promise<ScenarioResult> {
   const sampler = stack?.sampleServerCost();
+  // Stop loading a dead app at once rather than counting refused connections to the end of the window.
+  const window = new AbortController();
+  const forward = () => window.abort(options.signal?.reason);
+  options.signal?.addEventListener('abort', forward, { once: true });
+  const watch = stack
+    ? setInterval(() => {
+        void stack.isAppRunning().then((running) => {
+          if (!running && !window.signal.aborted) window.abort('the app container exited');
+        });
+      }, 1000)
+    : undefined;
   const measurement = await runLoad({
     origin,
     scenario,
-    signal: options.signal,
+    signal: window.signal,
     onProgress: (p) => options.onProgress?.(scenario.name, 'head', p),
+  }).finally(() => {
+    if (watch) clearInterval(watch);
+    options.signal?.removeEventListener('abort', forward);
   });
   let server: ServerCost | undefined;
   if (sampler) server = await sampler.stop(measurement.outcomes.total).catch(() => undefined);

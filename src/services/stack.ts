@@ -5,6 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
 import { RedisContainer } from '@testcontainers/redis';
+import type Dockerode from 'dockerode';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer, type WaitStrategy } from 'testcontainers';
 import type { AppService, GenericService, PostgresService, ReadyCheck, RedisService, Resources, Services } from '../config/types.ts';
 import { InfrastructureError } from '../errors.ts';
@@ -131,17 +132,21 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
     tails.set(app.name, appTail);
     log.info(`starting ${app.name}, waiting for ${describeReady(app.ready)} (up to ${app.readyTimeoutMs / 1000}s)…`);
     let appContainer: StartedTestContainer;
+    const exitWatch = watchForExit(docker, containerName(runId, arm, app.name));
     try {
-      appContainer = await configureApp(appImage, app, services, options.env)
+      const starting = configureApp(appImage, app, services, options.env)
         .withNetwork(network)
         .withNetworkAliases(app.name)
         .withName(containerName(runId, arm, app.name))
         .withLabels(labelsFor(runId, arm, app.name))
         .withLogConsumer(appTail.consume)
         .start();
+      // If the container exits first, the wait keeps retrying in the background until its timeout: ignore it.
+      starting.catch(() => undefined);
+      appContainer = await Promise.race([starting, exitWatch.exited]);
     } catch (error) {
       const reason = firstLine(error);
-      const timedOut = /not accessible|not received|timed out|timeout/i.test(reason) && !/exited/i.test(reason);
+      const timedOut = !/exited/i.test(reason);
       const what = timedOut
         ? `did not become ready within ${app.readyTimeoutMs / 1000}s (${describeReady(app.ready)}; raise ready_timeout if it is just slow)`
         : `exited or failed before it was ready: ${reason}`;
@@ -151,6 +156,8 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
         if (!running) logs[name] = tails.get(name)?.tail(LOG_LINES) ?? '';
       }
       throw new InfrastructureError(`The ${app.name} container ${what}.`, logs);
+    } finally {
+      exitWatch.stop();
     }
     started.push({ name: app.name, container: appContainer });
     timings.app = performance.now() - t;
@@ -178,7 +185,11 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
   } catch (error) {
     await stop();
     if (error instanceof InfrastructureError) throw error;
-    throw new InfrastructureError(`Starting the services failed: ${firstLine(error)}`, Object.fromEntries([...tails].map(([n, t]) => [n, t.tail(LOG_LINES)])));
+    const message = firstLine(error);
+    const hint = /registry|pull|ryuk/i.test(message)
+      ? '\nAn image could not be pulled. If it is Testcontainers\' reaper (ryuk) and no registry is reachable, set TESTCONTAINERS_RYUK_DISABLED=true: perfgate removes what it creates by itself.'
+      : '';
+    throw new InfrastructureError(`Starting the services failed: ${message}${hint}`, Object.fromEntries([...tails].map(([n, t]) => [n, t.tail(LOG_LINES)])));
   }
 }
 
@@ -233,7 +244,7 @@ function withResources<T extends GenericContainer>(container: T, resources: Reso
 
 function waitFor(ready: ReadyCheck, port: number): WaitStrategy {
   if (ready.kind === 'http') {
-    return Wait.forHttp(ready.path, port, { abortOnContainerExit: true }).forStatusCodeMatching((status) => status >= 200 && status < 300);
+    return Wait.forHttp(ready.path, port).forStatusCodeMatching((status) => status >= 200 && status < 300);
   }
   if (ready.kind === 'log') return Wait.forLogMessage(ready.message);
   return Wait.forListeningPorts();
@@ -275,6 +286,36 @@ function answers(origin: string, timeoutMs: number): Promise<boolean> {
     request.on('timeout', () => request.destroy());
     request.on('error', () => resolve(false));
   });
+}
+
+/**
+ * Rejects as soon as the named container has exited. (Testcontainers' abortOnContainerExit can leave its wait
+ * pending forever when the container dies first, so perfgate watches for itself.)
+ */
+function watchForExit(docker: Dockerode, name: string): { exited: Promise<never>; stop(): void } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const exited = new Promise<never>((_, reject) => {
+    const check = async () => {
+      if (stopped) return;
+      const [found] = await docker.listContainers({ all: true, filters: { name: [name] } }).catch(() => []);
+      if (found && (found.State === 'exited' || found.State === 'dead')) {
+        const info = await docker.getContainer(found.Id).inspect().catch(() => undefined);
+        reject(new Error(`the container exited with code ${info?.State.ExitCode ?? '?'} (${found.Status})`));
+        return;
+      }
+      if (!stopped) timer = setTimeout(check, 250);
+    };
+    void check();
+  });
+  exited.catch(() => undefined);
+  return {
+    exited,
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
 }
 
 function firstLine(error: unknown): string {
