@@ -1,0 +1,135 @@
+// perfgate run --base on a throw-away git repository built from examples/: two real stacks, interleaved
+// rounds, the exact test. A clearly slower head is a regression; a docs-only head never is.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type Dockerode from 'dockerode';
+import type { RunResult } from '../../src/result.ts';
+import { dockerClient } from '../../src/services/docker-check.ts';
+import { LABEL_MANAGED } from '../../src/services/labels.ts';
+import { runCli } from '../helpers/run-cli.ts';
+
+let docker: Dockerode | undefined;
+let skip: string | false = false;
+try {
+  docker = (await dockerClient()).container.dockerode;
+} catch (error) {
+  skip = `Docker is not reachable, so the comparison tests cannot run: ${(error as Error).message.split('\n')[0]}`;
+  console.error(`\n*** SKIPPING baseline comparison tests: ${skip}\n`);
+}
+
+const PERF = `version: 1
+services:
+  app:
+    build: ../app
+    port: 5000
+    env: { DATABASE_URL: "\${postgres.url}", REDIS_URL: "\${redis.url}" }
+    ready: /health
+    resources: { cpus: 1, memory: 512m }
+  postgres: { image: "postgres:15", init: [../db/schema.sql] }
+  redis: { image: "redis:7" }
+compare:
+  pairs: 8
+  round: 1s
+  warmup: 4s
+  metrics: [qps, p50, p99]
+scenarios:
+  - name: list posts
+    request: { path: /api/v1/posts }
+    connections: 8
+    warmup: 500ms
+    duration: 1s
+    budgets: { p99: "<= 500ms" }
+`;
+
+function git(repo: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.email=ci@perfgate', '-c', 'user.name=perfgate', ...args], { cwd: repo, encoding: 'utf8' }).trim();
+}
+
+describe('perfgate run --base', { skip, concurrency: false }, () => {
+  let repo: string;
+  before(async () => {
+    repo = await mkdtemp(path.join(os.tmpdir(), 'perfgate-repo-'));
+    await cp('examples/app', path.join(repo, 'app'), { recursive: true, filter: (src) => !src.includes('node_modules') });
+    await cp('examples/db', path.join(repo, 'db'), { recursive: true });
+    await mkdir(path.join(repo, 'perf'));
+    await writeFile(path.join(repo, 'perf', 'api.yaml'), PERF);
+    git(repo, 'init', '-q', '-b', 'main');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-qm', 'base');
+  });
+  after(() => rm(repo, { recursive: true, force: true }));
+
+  async function leftovers() {
+    const containers = await docker!.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
+    return { containers: containers.length, worktrees: git(repo, 'worktree', 'list').split('\n').length };
+  }
+
+  test('a head whose code burns CPU on every request fails with a QPS regression and readable evidence', async () => {
+    git(repo, 'checkout', '-qb', 'slower');
+    const dockerfile = path.join(repo, 'app', 'Dockerfile');
+    await writeFile(dockerfile, (await readFile(dockerfile, 'utf8')).replace('ENV NODE_ENV=production', 'ENV NODE_ENV=production CPU_BURN_US=150'));
+    git(repo, 'commit', '-qam', 'burn CPU');
+    const { code, stdout, stderr } = await runCli(['run', '--base', 'main', '--json', 'results.json', '--markdown', 'report.md'], { cwd: repo });
+    assert.equal(code, 1, stderr);
+    const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
+    assert.equal(result.verdict, 'fail');
+    assert.equal(result.base!.ref, 'main');
+    assert.equal(result.base!.sha, git(repo, 'rev-parse', 'main'));
+    assert.equal(result.head!.sha, git(repo, 'rev-parse', 'HEAD'));
+    assert.equal(result.pairs, 8);
+    assert.equal(result.seed, result.head!.sha);
+    const [scenario] = result.scenarios;
+    const qps = scenario!.comparison!.qps!;
+    assert.equal(qps.verdict, 'regression');
+    assert.ok(qps.change < -0.2 && qps.high! < 0, `QPS change ${qps.change}`);
+    assert.ok(qps.p < qps.alpha);
+    assert.equal(scenario!.rounds!.length, 16);
+    assert.deepEqual(new Set(scenario!.rounds!.map((r) => r.arm)), new Set(['base', 'head']));
+    assert.match(stdout, /regressed/);
+    assert.match(await readFile(path.join(repo, 'report.md'), 'utf8'), /xychart-beta/);
+    assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
+    git(repo, 'checkout', '-q', 'main');
+  });
+
+  test('a docs-only head is never a regression', async () => {
+    git(repo, 'checkout', '-qb', 'docs');
+    await writeFile(path.join(repo, 'README.md'), '# docs only\n');
+    git(repo, 'add', 'README.md');
+    git(repo, 'commit', '-qm', 'docs');
+    const { code, stderr } = await runCli(['run', '--base', 'main', '--json', 'results.json'], { cwd: repo });
+    const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
+    const verdicts = Object.values(result.scenarios[0]!.comparison!).map((c) => c!.verdict);
+    assert.ok(!verdicts.includes('regression'), `A/A verdicts ${verdicts.join(', ')}`);
+    assert.equal(code, 0, stderr);
+    assert.notEqual(result.verdict, 'fail');
+    assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
+    git(repo, 'checkout', '-q', 'main');
+  });
+
+  test('a missing base ref exits 2 and names the fix', async () => {
+    const { code, stderr } = await runCli(['run', '--base', 'origin/nope'], { cwd: repo });
+    assert.equal(code, 2);
+    assert.match(stderr, /The base ref "origin\/nope" is not in this clone\. Fetch it first \(git fetch origin <branch>\), or in GitHub Actions check out with fetch-depth: 0/);
+  });
+
+  test('a base without a Dockerfile skips the comparison with the reason; the budgets still apply', async () => {
+    git(repo, 'checkout', '-q', '--orphan', 'empty');
+    git(repo, 'rm', '-rqf', '.');
+    await writeFile(path.join(repo, 'NOTES'), 'nothing yet\n');
+    git(repo, 'add', 'NOTES');
+    git(repo, 'commit', '-qm', 'empty');
+    git(repo, 'checkout', '-q', 'main');
+    git(repo, 'checkout', '-qb', 'on-top');
+    git(repo, 'merge', '-q', '--allow-unrelated-histories', '-m', 'merge', 'empty');
+    const { code, stderr } = await runCli(['run', '--base', 'empty', '--json', 'results.json'], { cwd: repo });
+    assert.equal(code, 0, stderr);
+    const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
+    assert.match(result.comparisonSkipped ?? '', /the base \(empty\) cannot be built: its build context app\/ does not exist yet/);
+    assert.equal(result.scenarios[0]!.budgets[0]!.status, 'pass');
+    assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
+  });
+});
