@@ -5,7 +5,7 @@ import { pairOrder, runInterleaved } from '../../src/baseline/interleave.ts';
 import { runLoad } from '../../src/load/run-load.ts';
 import { memoryLog } from '../../src/log.ts';
 import { startKnobServer, type KnobServer } from '../helpers/knob-server.ts';
-import { scenario } from '../load/run-load.test.ts';
+import { scenario } from '../helpers/scenario.ts';
 
 test('pair order is a seeded coin: reproducible, seed-dependent, both orders occur', () => {
   const a = pairOrder('3f2a9c', 0, 10);
