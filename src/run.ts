@@ -382,25 +382,43 @@ async function comparePaired(
   options: RunOptions,
   log: Log,
 ): Promise<void> {
-  const settings = { ...config.compare, pairs: plan.pairs };
+  // With extend_once the family α is spent in two looks of α/2 each (Bonferroni spending), so buying more pairs
+  // for an inconclusive metric cannot raise the false-alarm rate above α.
+  const looks = config.compare.extendOnce ? 2 : 1;
+  const settings = { ...config.compare, pairs: plan.pairs, alpha: config.compare.alpha / looks };
   const measurable = scenarios.filter((s) => result.scenarios.some((r) => r.name === s.name && !r.error));
   const loader = (o: LoadOptions) =>
     runLoad({ ...o, onProgress: (p) => options.onProgress?.(o.scenario.name, o.origin === baseOrigin ? 'base' : 'head', p) });
-  const rounds = await runInterleaved({
-    scenarios: measurable,
-    base: { name: 'base', origin: baseOrigin },
-    head: { name: 'head', origin: headOrigin },
-    settings,
-    seed: plan.seed,
-    runLoad: loader,
-    signal: options.signal,
-    log,
-  });
+  const interleave = (firstPair: number) =>
+    runInterleaved({
+      scenarios: measurable,
+      base: { name: 'base', origin: baseOrigin },
+      head: { name: 'head', origin: headOrigin },
+      settings,
+      seed: plan.seed,
+      runLoad: loader,
+      signal: options.signal,
+      log,
+      firstPair,
+      skipWarmup: firstPair > 0,
+    });
+  const rounds = await interleave(0);
   result.base = plan.base;
   result.head = plan.head;
   result.pairs = settings.pairs;
   result.seed = plan.seed;
   attachComparisons(result, measurable, rounds, settings, 'paired');
+  const undecided = result.scenarios.some((s) => Object.values(s.comparison ?? {}).some((c) => c?.verdict === 'inconclusive'));
+  if (looks === 2 && undecided && !options.signal?.aborted) {
+    log.info(`some metrics are inconclusive: buying ${settings.pairs} more pairs once (extend_once)`);
+    const more = await interleave(settings.pairs);
+    for (const [name, extra] of more) {
+      const first = rounds.get(name);
+      if (first) rounds.set(name, { base: [...first.base, ...extra.base], head: [...first.head, ...extra.head] });
+    }
+    result.pairs = settings.pairs * 2;
+    attachComparisons(result, measurable, rounds, settings, 'paired');
+  }
 }
 
 async function compareWithStored(

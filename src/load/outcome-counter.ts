@@ -8,11 +8,12 @@ export class OutcomeCounter {
   httpErrors = 0;
   failures = 0;
   bytes = 0;
-  private readonly byStatus = new Map<number, number>();
+  // Indexed by status code: cheaper than a Map on the per-response path.
+  private readonly byStatus = new Array<number>(600).fill(0);
   private readonly byFailure: Record<FailureKind, number> = { timeout: 0, refused: 0, reset: 0, other: 0 };
 
   response(status: number, bytes: number): void {
-    this.byStatus.set(status, (this.byStatus.get(status) ?? 0) + 1);
+    this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
     this.bytes += bytes;
     if (status >= 200 && status < 400) this.success++;
     else this.httpErrors++;
@@ -33,7 +34,7 @@ export class OutcomeCounter {
       success: this.success,
       httpErrors: this.httpErrors,
       failures: this.failures,
-      byStatus: Object.fromEntries([...this.byStatus.entries()].sort((a, b) => a[0] - b[0]).map(([code, n]) => [String(code), n])),
+      byStatus: Object.fromEntries(this.byStatus.flatMap((n, code) => (n > 0 ? [[String(code), n]] : []))),
       byFailure: { ...this.byFailure },
     };
   }

@@ -1,0 +1,140 @@
+// npm run bench:power: how often the gate cries wolf (A/A) and how often it catches a real slowdown, on this
+// machine, with the real stacks, the real interleaving and the real decision code. A script, not a test.
+//
+// Conditions (the example app's knobs, head arm only):
+//   A/A        the same image and settings in both arms
+//   cpu        CPU_BURN_US on the head: a QPS drop (aimed at about 10%; the measured drop is printed)
+//   tail       TAIL_SLOW_PCT/TAIL_SLOW_MS on the head: a tail-only delay that raises p99
+// Each full gate = per-arm warm-up + `pairs` interleaved pairs, decided by compareScenarios. Recorded pairs are
+// then resampled (seeded) into many more synthetic gates, to estimate rates beyond what the time box allows.
+// Options: --minutes M (default 12), --pairs N (10), --round S (2), --warmup S (3), --cpu-burn US (3), --tail "PCT,MS" ("1.5,2").
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runInterleaved } from '../src/baseline/interleave.ts';
+import { compareScenarios } from '../src/compare/decide.ts';
+import { loadConfig } from '../src/config/load.ts';
+import type { CompareSettings, Services } from '../src/config/types.ts';
+import { runLoad } from '../src/load/run-load.ts';
+import { memoryLog } from '../src/log.ts';
+import type { Round } from '../src/result.ts';
+import { startStack, type StartedStack } from '../src/services/stack.ts';
+import { mulberry32 } from '../src/stats/rng.ts';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '12' },
+    pairs: { type: 'string', default: '10' },
+    round: { type: 'string', default: '2' },
+    warmup: { type: 'string', default: '3' },
+    'cpu-burn': { type: 'string', default: '3' },
+    tail: { type: 'string', default: '1.5,2' },
+  },
+});
+const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
+const config = await loadConfig([path.join(root, 'perf')], { cwd: root });
+const scenario = { ...config.scenarios[0]!, warmupMs: 0 };
+const settings: CompareSettings = {
+  ...config.compare,
+  pairs: Number(values.pairs),
+  roundMs: Number(values.round) * 1000,
+  armWarmupMs: Number(values.warmup) * 1000,
+  metrics: ['qps', 'p50', 'p99'],
+};
+const [tailPct, tailMs] = values.tail.split(',');
+const conditions: Array<{ name: string; env: Record<string, string> }> = [
+  { name: 'A/A', env: {} },
+  { name: `cpu +${values['cpu-burn']} µs/request`, env: { CPU_BURN_US: values['cpu-burn'] } },
+  { name: `tail ${tailPct}% +${tailMs} ms`, env: { TAIL_SLOW_PCT: tailPct!, TAIL_SLOW_MS: tailMs! } },
+];
+
+const withEnv = (services: Services, env: Record<string, string>): Services => ({ ...services, app: { ...services.app, env: { ...services.app.env, ...env } } });
+const deadline = Date.now() + Number(values.minutes) * 60_000;
+const runId = `power-${Date.now().toString(36)}`;
+const log = memoryLog();
+
+interface Gate { verdicts: Record<string, string>; seconds: number }
+const gates = new Map<string, Gate[]>(conditions.map((c) => [c.name, []]));
+const pools = new Map<string, Array<{ base: Round; head: Round }>>(conditions.map((c) => [c.name, []]));
+
+const base = await startStack({ services: config.services!, runId, arm: 'base', log });
+try {
+  let gate = 0;
+  while (Date.now() < deadline) {
+    const condition = conditions[gate % conditions.length]!;
+    gate++;
+    const head: StartedStack = await startStack({ services: withEnv(config.services!, condition.env), runId, arm: 'head', log });
+    try {
+      const started = performance.now();
+      const rounds = (await runInterleaved({ scenarios: [scenario], base: { name: 'base', origin: base.origin }, head: { name: 'head', origin: head.origin }, settings, seed: `${runId}-${gate}`, runLoad, log })).get(scenario.name)!;
+      const [comparison] = compareScenarios([{ scenario, rounds }], settings, 'paired');
+      const verdicts = Object.fromEntries(Object.entries(comparison!).map(([metric, entry]) => [metric, entry!.verdict]));
+      const seconds = (performance.now() - started) / 1000;
+      gates.get(condition.name)!.push({ verdicts, seconds });
+      rounds.base.forEach((b, i) => pools.get(condition.name)!.push({ base: b, head: rounds.head[i]! }));
+      const changes = Object.entries(comparison!).map(([m, e]) => `${m} ${(e!.change * 100).toFixed(1)}% ${e!.verdict}`).join(', ');
+      console.log(`gate ${gate} ${condition.name.padEnd(22)} ${seconds.toFixed(0)} s: ${changes}`);
+    } finally {
+      await head.stop();
+    }
+  }
+} finally {
+  await base.stop();
+}
+
+// Resample recorded pairs into synthetic gates of the same size (seeded), for tighter rate estimates.
+const random = mulberry32(20261124);
+const SYNTHETIC = 2000;
+console.log(`\n${settings.pairs} pairs × ${values.round} s rounds, ${values.warmup} s warm-up per arm; δ qps 5%, p50 5%, p99 10%; Holm α 0.05 over 3 metrics`);
+for (const condition of conditions) {
+  const real = gates.get(condition.name)!;
+  const pool = pools.get(condition.name)!;
+  if (real.length === 0) continue;
+  const failed = (g: { verdicts: Record<string, string> }, metric?: string) => (metric ? g.verdicts[metric] === 'regression' : Object.values(g.verdicts).includes('regression'));
+  let synthetic = { any: 0, qps: 0, p99: 0, inconclusive: 0 };
+  for (let i = 0; i < SYNTHETIC; i++) {
+    const picked = Array.from({ length: settings.pairs }, (_, index) => {
+      const pair = pool[Math.floor(random() * pool.length)]!;
+      return { base: { ...pair.base, index }, head: { ...pair.head, index } };
+    });
+    const [c] = compareScenarios([{ scenario, rounds: { base: picked.map((p) => p.base), head: picked.map((p) => p.head) } }], settings, 'paired');
+    const verdicts = Object.fromEntries(Object.entries(c!).map(([m, e]) => [m, e!.verdict]));
+    synthetic = {
+      any: synthetic.any + (failed({ verdicts }) ? 1 : 0),
+      qps: synthetic.qps + (verdicts.qps === 'regression' ? 1 : 0),
+      p99: synthetic.p99 + (verdicts.p99 === 'regression' ? 1 : 0),
+      inconclusive: synthetic.inconclusive + (Object.values(verdicts).includes('inconclusive') && !failed({ verdicts }) ? 1 : 0),
+    };
+  }
+  const ratio = (metric: 'qps' | 'p99') => {
+    const r = pool.map((p) => p.head.metrics[metric] / p.base.metrics[metric]).sort((a, b) => a - b);
+    return r[Math.floor(r.length / 2)]!;
+  };
+  const fails = real.filter((g) => failed(g)).length;
+  const mean = real.reduce((s, g) => s + g.seconds, 0) / real.length;
+  console.log(
+    `${condition.name.padEnd(22)} measured effect: QPS ×${ratio('qps').toFixed(3)}, p99 ×${ratio('p99').toFixed(3)} | real gates: ${fails}/${real.length} fail (upper 95% bound ${(clopperPearsonUpper(fails, real.length) * 100).toFixed(0)}%), ${mean.toFixed(0)} s each | ` +
+      `resampled ${SYNTHETIC}: any regression ${((synthetic.any / SYNTHETIC) * 100).toFixed(1)}%, QPS ${((synthetic.qps / SYNTHETIC) * 100).toFixed(1)}%, p99 ${((synthetic.p99 / SYNTHETIC) * 100).toFixed(1)}%, inconclusive ${((synthetic.inconclusive / SYNTHETIC) * 100).toFixed(1)}%`,
+  );
+}
+
+/** One-sided 95% Clopper–Pearson upper bound for k failures in n trials (bisection on the binomial CDF). */
+function clopperPearsonUpper(k: number, n: number): number {
+  if (k >= n) return 1;
+  const cdf = (p: number) => {
+    let sum = 0;
+    let term = (1 - p) ** n;
+    for (let i = 0; i <= k; i++) {
+      sum += term;
+      term *= ((n - i) / (i + 1)) * (p / (1 - p));
+    }
+    return sum;
+  };
+  let lo = 0;
+  let hi = 1;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    if (cdf(mid) > 0.05) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
