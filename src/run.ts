@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import packageJson from '../package.json' with { type: 'json' };
 import { loadConfig } from './config/load.ts';
+import { pairsProblem } from './config/pairs.ts';
 import type { PerfConfig, Scenario } from './config/types.ts';
 import { InfrastructureError, UsageError } from './errors.ts';
 import type { Log } from './log.ts';
@@ -204,7 +205,10 @@ async function planRun(config: PerfConfig, options: RunOptions): Promise<RunPlan
   } else {
     head = await headInfo(options.cwd).catch(() => undefined);
   }
-  if ((base || options.baselineFile) && pairs < 2) throw new UsageError(`--pairs must be at least 2, got ${pairs}.`);
+  if ((base || options.baselineFile) && options.pairs !== undefined) {
+    const problem = pairsProblem(pairs, config.compare.metrics.length, config.scenarios.length, config.compare.alpha);
+    if (problem) throw new UsageError(`--pairs ${pairs}: ${problem}.`);
+  }
   return {
     runId: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
     target,
