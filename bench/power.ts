@@ -62,7 +62,7 @@ try {
   while (Date.now() < deadline) {
     const condition = conditions[gate % conditions.length]!;
     gate++;
-    const head: StartedStack = await startStack({ services: withEnv(config.services!, condition.env), runId, arm: 'head', log });
+    const head: StartedStack = await startStack({ services: withEnv(config.services!, condition.env), runId: `${runId}-${gate}`, arm: 'head', log });
     try {
       const started = performance.now();
       const rounds = (await runInterleaved({ scenarios: [scenario], base: { name: 'base', origin: base.origin }, head: { name: 'head', origin: head.origin }, settings, seed: `${runId}-${gate}`, runLoad, log })).get(scenario.name)!;

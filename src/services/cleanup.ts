@@ -3,7 +3,7 @@
 // `perfgate cleanup` and by the action's post step — is the guarantee.
 import type Dockerode from 'dockerode';
 import { dockerClient } from './docker-check.ts';
-import { IMAGE_REPOSITORY, LABEL_MANAGED, LABEL_RUN, NAME_PREFIX } from './labels.ts';
+import { IMAGE_REPOSITORY, LABEL_ARM, LABEL_MANAGED, LABEL_RUN, NAME_PREFIX } from './labels.ts';
 
 export interface Removed {
   containers: number;
@@ -16,9 +16,10 @@ export async function cleanupLeftovers(filter: { runId?: string } = {}): Promise
   return removeLeftovers(docker, filter.runId);
 }
 
-export async function removeLeftovers(docker: Dockerode, runId?: string): Promise<Removed> {
-  const label = runId ? `${LABEL_RUN}=${runId}` : `${LABEL_MANAGED}=true`;
-  const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
+/** Removes one run's leftovers (one arm's, when given: a comparison's two stacks share the run id), or all. */
+export async function removeLeftovers(docker: Dockerode, runId?: string, arm?: string): Promise<Removed> {
+  const labels = runId ? [`${LABEL_RUN}=${runId}`, ...(arm ? [`${LABEL_ARM}=${arm}`] : [])] : [`${LABEL_MANAGED}=true`];
+  const containers = await docker.listContainers({ all: true, filters: { label: labels } });
   await Promise.all(
     containers.map((c) =>
       docker
@@ -27,7 +28,7 @@ export async function removeLeftovers(docker: Dockerode, runId?: string): Promis
         .catch(() => undefined),
     ),
   );
-  const prefix = runId ? `${NAME_PREFIX}${runId}-` : NAME_PREFIX;
+  const prefix = runId ? `${NAME_PREFIX}${runId}-${arm ?? ''}` : NAME_PREFIX;
   const networks = (await docker.listNetworks()).filter((n) => n.Name.startsWith(prefix));
   let removedNetworks = 0;
   for (const n of networks) {
@@ -38,7 +39,7 @@ export async function removeLeftovers(docker: Dockerode, runId?: string): Promis
       .catch(() => undefined);
   }
   const images = (await docker.listImages()).flatMap((image) =>
-    (image.RepoTags ?? []).filter((tag) => tag.startsWith(`${IMAGE_REPOSITORY}:`) && (!runId || tag.startsWith(`${IMAGE_REPOSITORY}:${runId}-`))),
+    (image.RepoTags ?? []).filter((tag) => tag.startsWith(`${IMAGE_REPOSITORY}:${runId ? `${runId}-${arm ?? ''}` : ''}`)),
   );
   let removedImages = 0;
   for (const tag of images) {

@@ -69,7 +69,7 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
     await Promise.allSettled(started.map(({ container }) => container.stop({ remove: true, removeVolumes: true, timeout: 2000 })));
     await network?.stop().catch(() => undefined);
     // Anything half-created (an interrupted start) and the built image: found by label and name.
-    await removeLeftovers(docker, runId).catch(() => undefined);
+    await removeLeftovers(docker, runId, arm).catch(() => undefined);
   };
 
   const checkAbort = () => {
