@@ -48,6 +48,8 @@ export interface RunOptions {
   onProgress?: (scenario: string, arm: 'head' | 'base', progress: LoadProgress) => void;
   /** Pull request context to embed in the results (the action sets it). */
   github?: RunResult['github'];
+  /** Labels everything this run creates in Docker (default: generated); the action's post step cleans by it. */
+  runId?: string;
 }
 
 export interface RunOutcome {
@@ -210,7 +212,7 @@ async function planRun(config: PerfConfig, options: RunOptions): Promise<RunPlan
     if (problem) throw new UsageError(`--pairs ${pairs}: ${problem}.`);
   }
   return {
-    runId: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+    runId: options.runId ?? newRunId(),
     target,
     targetLabel: target ?? 'services',
     head,
@@ -218,6 +220,11 @@ async function planRun(config: PerfConfig, options: RunOptions): Promise<RunPlan
     seed: head?.sha ?? 'perfgate',
     pairs,
   };
+}
+
+/** A short id, unique enough per machine, safe in Docker names and image tags. */
+export function newRunId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
