@@ -35,6 +35,7 @@ export const Output = {
 export const State = {
   isPost: 'isPost',
   runStartedAt: 'runStartedAt',
+  runId: 'runId',
 } as const;
 
 export type CommentMode = 'always' | 'on-change' | 'off';

@@ -3,7 +3,7 @@
 import { join, relative } from 'node:path';
 import { ConfigError, InfrastructureError, isPerfgateError } from '../errors.ts';
 import type { RunOutcome } from '../run.ts';
-import { runPerfgate } from '../run.ts';
+import { newRunId, runPerfgate } from '../run.ts';
 import { headlineText } from '../report/headline.ts';
 import { renderTerminal } from '../report/terminal.ts';
 import { actionsLog, type ActionsIo } from './actions-io.ts';
@@ -21,12 +21,14 @@ export interface ActionEnvironment {
 /** Dispatches main or post, like docker/login-action's `actionsToolkit.run(main, post)`. */
 export async function runActionEntry(environment: ActionEnvironment): Promise<void> {
   if (environment.io.getState(State.isPost) === 'true') return post(environment);
-  // Saved first: the post step must run even if main crashes half-way.
+  // Saved first: the post step must run even if main crashes half-way, and clean this run's leftovers only.
   environment.io.saveState(State.isPost, 'true');
-  return main(environment);
+  const runId = newRunId();
+  environment.io.saveState(State.runId, runId);
+  return main(environment, runId);
 }
 
-export async function main({ env, cwd, io }: ActionEnvironment): Promise<void> {
+export async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunId()): Promise<void> {
   let inputs;
   let context;
   try {
@@ -72,6 +74,7 @@ export async function main({ env, cwd, io }: ActionEnvironment): Promise<void> {
         csv: files.csv,
         signal: controller.signal,
         github: resultGitHub(context, commentKey),
+        runId,
       },
       actionsLog(io),
     );
@@ -140,10 +143,10 @@ function reportError(error: unknown, io: ActionsIo, paths: PathContext): void {
 /** Post step: remove containers, networks and images a cancelled or crashed run left behind. */
 export async function post({ io }: ActionEnvironment): Promise<void> {
   try {
-    // TODO(lead): once RunOptions can take a run id, save it in main and pass { runId } here, so a
-    // self-hosted runner shared by several jobs only loses this job's leftovers.
+    // Only this job's run: a self-hosted runner shared by several jobs keeps the others' stacks.
+    const runId = io.getState(State.runId);
     const { cleanupLeftovers } = await import('../services/cleanup.ts');
-    const removed = await cleanupLeftovers();
+    const removed = await cleanupLeftovers(runId ? { runId } : {});
     const total = removed.containers + removed.networks + removed.images;
     io.info(
       total === 0
