@@ -1,5 +1,5 @@
 // The exact Mann–Whitney U test for two independent samples (the unpaired fallback: stored baselines).
-import type { Alternative } from './signed-rank.ts';
+import { lowerCriticalValue, type Alternative } from './signed-rank.ts';
 
 /** counts[u] = number of arrangements of m x's and n y's with U = u (no ties), u = 0 … m·n. */
 export function mannWhitneyNullCounts(m: number, n: number): number[] {
@@ -45,14 +45,5 @@ export function mannWhitneyPValue(x: number[], y: number[], alternative: Alterna
 
 /** The largest c with P(U ≤ c) ≤ alpha, or -1. */
 export function mannWhitneyCriticalValue(m: number, n: number, alpha: number): number {
-  const counts = mannWhitneyNullCounts(m, n);
-  const total = counts.reduce((a, b) => a + b, 0);
-  let cumulative = 0;
-  let critical = -1;
-  for (let c = 0; c < counts.length; c++) {
-    cumulative += counts[c]!;
-    if (cumulative / total <= alpha) critical = c;
-    else break;
-  }
-  return critical;
+  return lowerCriticalValue(mannWhitneyNullCounts(m, n), alpha);
 }

@@ -64,14 +64,18 @@ export function signedRankCdf(n: number, t: number): number {
 
 /** The largest t with P(W+ ≤ t) ≤ alpha (the table's lower critical value), or -1 when none exists. */
 export function signedRankCriticalValue(n: number, alpha: number): number {
-  const counts = signedRankNullCounts(n);
-  const total = 2 ** n;
+  return lowerCriticalValue(signedRankNullCounts(n), alpha);
+}
+
+/** The largest value v of an exact null distribution (counts per value) with P(X ≤ v) ≤ alpha, or -1. */
+export function lowerCriticalValue(counts: number[], alpha: number): number {
+  const total = counts.reduce((a, b) => a + b, 0);
   let cumulative = 0;
   let critical = -1;
-  for (let t = 0; t < counts.length; t++) {
-    cumulative += counts[t]!;
-    if (cumulative / total <= alpha) critical = t;
-    else break;
+  for (let v = 0; v < counts.length; v++) {
+    cumulative += counts[v]!;
+    if (cumulative / total > alpha) break;
+    critical = v;
   }
   return critical;
 }

@@ -6,20 +6,12 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type Dockerode from 'dockerode';
 import type { RunResult } from '../../src/result.ts';
-import { dockerClient } from '../../src/services/docker-check.ts';
 import { LABEL_MANAGED } from '../../src/services/labels.ts';
+import { dockerOrSkip } from '../helpers/docker.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
-let docker: Dockerode | undefined;
-let skip: string | false = false;
-try {
-  docker = (await dockerClient()).container.dockerode;
-} catch (error) {
-  skip = `Docker is not reachable, so the comparison tests cannot run: ${(error as Error).message.split('\n')[0]}`;
-  console.error(`\n*** SKIPPING baseline comparison tests: ${skip}\n`);
-}
+const { docker, skip } = await dockerOrSkip('baseline comparison');
 
 const PERF = `version: 1
 services:

@@ -5,21 +5,13 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
-import type Dockerode from 'dockerode';
 import type { RunResult } from '../../src/result.ts';
-import { dockerClient } from '../../src/services/docker-check.ts';
 import { LABEL_MANAGED, NAME_PREFIX } from '../../src/services/labels.ts';
+import { dockerOrSkip } from '../helpers/docker.ts';
 import { runCli, startCli } from '../helpers/run-cli.ts';
 
 const root = process.cwd();
-let docker: Dockerode | undefined;
-let skip: string | false = false;
-try {
-  docker = (await dockerClient()).container.dockerode;
-} catch (error) {
-  skip = `Docker is not reachable, so the services tests cannot run: ${(error as Error).message.split('\n')[0]}`;
-  console.error(`\n*** SKIPPING services tests: ${skip}\n`);
-}
+const { docker, skip } = await dockerOrSkip('services');
 
 async function leftovers(): Promise<string[]> {
   const containers = await docker!.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
