@@ -122,6 +122,11 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
       );
       result.scenarios.push(scenarioResult);
       await save();
+      if (baseOrigin && !scenarioResult.error && !options.signal?.aborted) {
+        // The base arm gets the same load history as the head (unrecorded), so neither arm enters the
+        // comparison warmer than the other.
+        await runLoad({ origin: baseOrigin, scenario, signal: options.signal });
+      }
       if (scenarioResult.error) {
         infrastructureFailure = new InfrastructureError(scenarioResult.error);
         break;
