@@ -56,12 +56,14 @@ interface Gate { verdicts: Record<string, string>; seconds: number }
 const gates = new Map<string, Gate[]>(conditions.map((c) => [c.name, []]));
 const pools = new Map<string, Array<{ base: Round; head: Round }>>(conditions.map((c) => [c.name, []]));
 
-const base = await startStack({ services: config.services!, runId, arm: 'base', log });
-try {
-  let gate = 0;
-  while (Date.now() < deadline) {
-    const condition = conditions[gate % conditions.length]!;
-    gate++;
+// Both stacks are started fresh for every gate, as in a real gate run (a long-lived base against a fresh head
+// showed an arm bias of several percent here).
+let gate = 0;
+while (Date.now() < deadline) {
+  const condition = conditions[gate % conditions.length]!;
+  gate++;
+  const base: StartedStack = await startStack({ services: config.services!, runId: `${runId}-${gate}`, arm: 'base', log });
+  try {
     const head: StartedStack = await startStack({ services: withEnv(config.services!, condition.env), runId: `${runId}-${gate}`, arm: 'head', log });
     try {
       const started = performance.now();
@@ -71,14 +73,16 @@ try {
       const seconds = (performance.now() - started) / 1000;
       gates.get(condition.name)!.push({ verdicts, seconds });
       rounds.base.forEach((b, i) => pools.get(condition.name)!.push({ base: b, head: rounds.head[i]! }));
-      const changes = Object.entries(comparison!).map(([m, e]) => `${m} ${(e!.change * 100).toFixed(1)}% ${e!.verdict}`).join(', ');
+      const changes = Object.entries(comparison!)
+        .map(([m, e]) => `${m} ${(e!.change * 100).toFixed(1)}% ${e!.verdict}${e!.verdict === 'inconclusive' && !/more pairs/.test(e!.reason ?? '') ? ` (${e!.reason})` : ''}`)
+        .join(', ');
       console.log(`gate ${gate} ${condition.name.padEnd(22)} ${seconds.toFixed(0)} s: ${changes}`);
     } finally {
       await head.stop();
     }
+  } finally {
+    await base.stop();
   }
-} finally {
-  await base.stop();
 }
 
 // Resample recorded pairs into synthetic gates of the same size (seeded), for tighter rate estimates.
