@@ -32,7 +32,7 @@ export function coreIo(): ActionsIo {
     saveState: (name, value) => core.saveState(name, value),
     getState: (name) => core.getState(name),
     summary: async (markdown) => {
-      await core.summary.addRaw(markdown, true).write();
+      await core.summary.addRaw(markdown).write();
       core.summary.emptyBuffer();
     },
   };

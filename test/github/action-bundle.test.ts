@@ -151,7 +151,7 @@ test('the bundled action runs by itself: outputs, summary, annotations, one stic
   // The failing budget is annotated at its own line of the perf file, relative to the repository root.
   const yaml = (await readFile(join(FIXTURES, 'perf/api.yaml'), 'utf8')).split('\n');
   const qpsLine = yaml.findIndex((l) => l.includes('qps: ">= 10000000"')) + 1;
-  assert.match(first.stdout, new RegExp(`^::error title=perfgate%3A QPS budget failed,file=perf/api.yaml,line=${qpsLine},col=7::QPS .* breaks the budget >= 10000000`, 'm'));
+  assert.match(first.stdout, new RegExp(`^::error title=perfgate%3A QPS budget failed,file=perf/api.yaml,line=${qpsLine},col=12::QPS .* breaks the budget >= 10000000`, 'm'));
   assert.match(first.stdout, /^::error::perfgate: QPS .* breaks budget >= 10000000 in "list posts @octocat <b>#1<\/b>"/m);
 
   const comments = github.commentsOn('acme/shop', 7);
