@@ -114,6 +114,26 @@ scenarios:
     assert.match(bad.stderr, /^bad\.yaml:6:5 scenarios\[0\]\.duraton: unknown key "duraton"; did you mean "duration"\?/);
   });
 
+  test('compare: two saved runs are compared unpaired, and the output says it is weak evidence', async () => {
+    for (const name of ['a.json', 'b.json']) {
+      const run = await perfgate(['run', 'perf.yaml', '--scenario', 'fast path', '--json', name], { cwd: dir, env: { SECRET_TOKEN: 'x' } });
+      assert.equal(run.code, 0, run.stderr);
+    }
+    const { code, stdout, stderr } = await perfgate(['compare', 'a.json', 'b.json', '--json', 'cmp.json'], { cwd: dir });
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /weak evidence/);
+    assert.match(stdout, /fast path/);
+    const result = JSON.parse(await readFile(path.join(dir, 'cmp.json'), 'utf8')) as RunResult;
+    const qps = result.scenarios[0]!.comparison!.qps!;
+    assert.equal(qps.verdict, 'inconclusive', 'one saved round per side cannot support a verdict');
+    assert.match(qps.reason!, /too few rounds|only 1 round/);
+    const strict = await perfgate(['compare', 'a.json', 'b.json', '--fail-on-inconclusive'], { cwd: dir });
+    assert.equal(strict.code, 1);
+    const missing = await perfgate(['compare', 'a.json', 'nope.json'], { cwd: dir });
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /Cannot read the results file nope\.json; write one with: perfgate run --json nope\.json/);
+  });
+
   test('--help is complete and usage errors exit 2', async () => {
     const help = await perfgate(['run', '--help'], { cwd: dir });
     assert.equal(help.code, 0);
