@@ -55,6 +55,12 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
   });
   after(() => rm(repo, { recursive: true, force: true }));
 
+  /** Runs perfgate in the repo; a results file from an earlier test is removed first, so it is never read as this run's. */
+  async function perfgate(args: string[]) {
+    await rm(path.join(repo, 'results.json'), { force: true });
+    return runCli(args, { cwd: repo });
+  }
+
   async function leftovers() {
     const containers = await docker!.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
     return { containers: containers.length, worktrees: git(repo, 'worktree', 'list').split('\n').length };
@@ -65,7 +71,7 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     const dockerfile = path.join(repo, 'app', 'Dockerfile');
     await writeFile(dockerfile, (await readFile(dockerfile, 'utf8')).replace('ENV NODE_ENV=production', 'ENV NODE_ENV=production CPU_BURN_US=150'));
     git(repo, 'commit', '-qam', 'burn CPU');
-    const { code, stdout, stderr } = await runCli(['run', '--base', 'main', '--json', 'results.json', '--markdown', 'report.md'], { cwd: repo });
+    const { code, stdout, stderr } = await perfgate(['run', '--base', 'main', '--json', 'results.json', '--markdown', 'report.md']);
     assert.equal(code, 1, stderr);
     const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
     assert.equal(result.verdict, 'fail');
@@ -92,7 +98,7 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     await writeFile(path.join(repo, 'README.md'), '# docs only\n');
     git(repo, 'add', 'README.md');
     git(repo, 'commit', '-qm', 'docs');
-    const { code, stderr } = await runCli(['run', '--base', 'main', '--json', 'results.json'], { cwd: repo });
+    const { code, stderr } = await perfgate(['run', '--base', 'main', '--json', 'results.json']);
     const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
     const verdicts = Object.values(result.scenarios[0]!.comparison!).map((c) => c!.verdict);
     assert.ok(!verdicts.includes('regression'), `A/A verdicts ${verdicts.join(', ')}`);
@@ -103,7 +109,7 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
   });
 
   test('a missing base ref exits 2 and names the fix', async () => {
-    const { code, stderr } = await runCli(['run', '--base', 'origin/nope'], { cwd: repo });
+    const { code, stderr } = await perfgate(['run', '--base', 'origin/nope']);
     assert.equal(code, 2);
     assert.match(stderr, /The base ref "origin\/nope" is not in this clone\. Fetch it first \(git fetch origin <branch>\), or in GitHub Actions check out with fetch-depth: 0/);
   });
@@ -117,7 +123,7 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     git(repo, 'checkout', '-q', 'main');
     git(repo, 'checkout', '-qb', 'on-top');
     git(repo, 'merge', '-q', '--allow-unrelated-histories', '-m', 'merge', 'empty');
-    const { code, stderr } = await runCli(['run', '--base', 'empty', '--json', 'results.json'], { cwd: repo });
+    const { code, stderr } = await perfgate(['run', '--base', 'empty', '--json', 'results.json']);
     assert.equal(code, 0, stderr);
     const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
     assert.match(result.comparisonSkipped ?? '', /the base \(empty\) cannot be built: its build context app\/ does not exist yet/);
