@@ -44578,6 +44578,8 @@ var scenario = external_exports.object({
   measurement: external_exports.object({
     connections: count,
     rate: finite.optional(),
+    achievedRate: finite.optional(),
+    backlog: external_exports.object({ unsent: count, oldestWaitMs: finite }).optional(),
     durationMs: finite,
     outcomes,
     latency,

@@ -40,6 +40,11 @@ export interface LoadMeasurement {
   rate?: number;
   /** Open model only: requests that ended per second (any outcome); below 95% of `rate` the model did not hold. */
   achievedRate?: number;
+  /**
+   * Open model only: requests that were due but never sent when the window ended (every connection was still
+   * waiting for an answer), and how long the oldest had waited (ms). Sent requests' waits are in the latency.
+   */
+  backlog?: { unsent: number; oldestWaitMs: number };
   /** Length of the measured window actually run. */
   durationMs: number;
   outcomes: Outcomes;

@@ -348,6 +348,13 @@ function measurementWarnings(m: LoadMeasurement): string[] {
   if (m.rate && m.qps + m.outcomes.httpErrors / (m.durationMs / 1000) < m.rate * 0.95) {
     warnings.push(`the open model reached ${Math.round(m.outcomes.total / (m.durationMs / 1000))} of the requested ${m.rate} req/s`);
   }
+  if (m.backlog) {
+    warnings.push(
+      `the service fell behind the ${m.rate} req/s schedule: ${m.backlog.unsent} requests were due but never sent ` +
+        `(the oldest had waited ${Math.round(m.backlog.oldestWaitMs)} ms for a free connection); the latency of every sent request ` +
+        `counts from when it was due, so the wait is in the percentiles. More connections only help if the service has spare capacity.`,
+    );
+  }
   if (m.aborted) warnings.push(`the measured window was cut short: ${m.aborted}`);
   return warnings;
 }

@@ -56,6 +56,8 @@ const scenario = z.object({
   measurement: z.object({
     connections: count,
     rate: finite.optional(),
+    achievedRate: finite.optional(),
+    backlog: z.object({ unsent: count, oldestWaitMs: finite }).optional(),
     durationMs: finite,
     outcomes,
     latency,

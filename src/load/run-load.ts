@@ -5,6 +5,7 @@ import https from 'node:https';
 import autocannon from 'autocannon';
 import type { Scenario } from '../config/types.ts';
 import type { LoadMeasurement } from '../result.ts';
+import { ConstantRateSchedule, type Backlog, type PacedClient } from './constant-rate.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import { failureKind, OutcomeCounter } from './outcome-counter.ts';
 import { autocannonRequests } from './request-plan.ts';
@@ -59,6 +60,23 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   let cpuStart = process.cpuUsage();
   const warmup = new OutcomeCounter();
 
+  // Open model: our constant schedule paces the connections, and each latency counts from when its request was
+  // due. A timed-out request is recorded at the timeout plus its wait, from the client's own timeout event
+  // (autocannon's reqError does not say which connection failed).
+  const schedule = scenario.rate ? new ConstantRateSchedule(scenario.rate) : undefined;
+  // `_doRequest` is autocannon's internal "send the next request" (lib/httpClient.js), which the schedule wraps.
+  const paced = (client: autocannon.Client) => client as unknown as PacedClient;
+  const setupClient = schedule
+    ? (client: autocannon.Client) => {
+        schedule.attach(paced(client));
+        // 'timeout' is emitted by the client (lib/httpClient.js) though the types list only some events.
+        (client as NodeJS.EventEmitter).on('timeout', () => {
+          if (recording) latency.recordMs(timeoutMs + schedule.waitMs(paced(client)));
+        });
+      }
+    : undefined;
+  let backlog: Backlog | undefined;
+
   let settle: (error?: Error) => void = () => {};
   const done = new Promise<void>((resolve, reject) => {
     settle = (error) => (error ? reject(error) : resolve());
@@ -74,20 +92,20 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
       timeout: timeoutMs / 1000,
       sampleInt: STOP_CHECK_MS,
       requests: autocannonRequests(scenario),
-      ...(scenario.rate ? { overallRate: scenario.rate, ignoreCoordinatedOmission: true } : {}),
+      ...(setupClient ? { setupClient } : {}),
       // Our recorder replaces autocannon's whole-millisecond statistics.
       skipAggregateResult: true,
     } as autocannon.Options,
     (error: Error | null) => settle(error ?? undefined),
   );
 
-  instance.on('response', (_client: unknown, statusCode: number, resBytes: number, responseTime: number) => {
+  instance.on('response', (client: autocannon.Client, statusCode: number, resBytes: number, responseTime: number) => {
     if (!recording) {
       warmup.response(statusCode, resBytes);
       return;
     }
     counter.response(statusCode, resBytes);
-    latency.recordMs(responseTime);
+    latency.recordMs(schedule ? responseTime + schedule.waitMs(paced(client)) : responseTime);
     if (amount !== undefined && counter.total >= amount) finish();
   });
   instance.on('reqError', (error: unknown) => {
@@ -98,7 +116,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
     }
     counter.failure(kind);
     // A timed-out request is recorded at the timeout: leaving it out would make P99 look better.
-    if (kind === 'timeout') latency.recordMs(timeoutMs);
+    if (kind === 'timeout' && !schedule) latency.recordMs(timeoutMs);
     if (amount !== undefined && counter.total >= amount) finish();
   });
 
@@ -118,7 +136,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
     windowEnd = performance.now();
     recording = false;
     cpuUsed = process.cpuUsage(cpuStart);
-    instance.stop();
+    backlog = schedule?.stop();
+    // On invalid options autocannon hands back a bare emitter without stop().
+    (instance as { stop?: () => void }).stop?.();
   }
   let cpuUsed = { user: 0, system: 0 };
 
@@ -155,11 +175,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
       }, 1000)
     : undefined;
 
-  await done;
-  finish();
-  for (const t of timers) clearTimeout(t);
-  if (progress) clearInterval(progress);
-  options.signal?.removeEventListener('abort', onAbort);
+  try {
+    await done;
+  } finally {
+    // Also when autocannon rejects its options: the schedule's timer must not keep the process alive.
+    finish();
+    for (const t of timers) clearTimeout(t);
+    if (progress) clearInterval(progress);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
 
   const windowMs = Math.max(1, windowEnd - windowStart);
   const seconds = windowMs / 1000;
@@ -177,6 +201,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   if (scenario.rate) {
     measurement.rate = scenario.rate;
     measurement.achievedRate = outcomes.total / seconds;
+    if (backlog && backlog.unsent > 0) measurement.backlog = backlog;
   }
   if (aborted) measurement.aborted = aborted;
   return measurement;

@@ -113,14 +113,49 @@ describe('runLoad', () => {
     assert.ok(partial.outcomes.total > 0);
   });
 
-  test('open model: 200 req/s for 2 s gives about 400 requests', async () => {
+  test('open model: 200 req/s for 2 s sends about 400 requests, evenly spaced rather than in a burst each second', async () => {
     server.reset();
     const m = await runLoad({ origin: server.url, scenario: scenario({ rate: 200, connections: 10, durationMs: 2000 }) });
     assert.equal(m.rate, 200);
-    // autocannon paces with a per-second token bucket: bursts at each second boundary (documented), so the
-    // count over a 2 s window lands between two and three seconds' worth.
-    assert.ok(m.outcomes.total >= 360 && m.outcomes.total <= 620, `${m.outcomes.total} requests`);
-    assert.ok(m.achievedRate! >= 180 && m.achievedRate! <= 310, `achieved ${m.achievedRate}`);
+    assert.ok(m.outcomes.total >= 370 && m.outcomes.total <= 420, `${m.outcomes.total} requests`);
+    assert.ok(m.achievedRate! >= 185 && m.achievedRate! <= 210, `achieved ${m.achievedRate}`);
+    assert.equal(m.backlog, undefined, 'a service this fast never falls behind');
+    // 100 ms buckets should hold 20 requests each; autocannon's own token bucket sent each second's 200 at once.
+    const first = server.arrivals[0]!;
+    const buckets = new Array<number>(20).fill(0);
+    for (const t of server.arrivals) {
+      const i = Math.floor((t - first) / 100);
+      if (i < buckets.length) buckets[i]!++;
+    }
+    assert.ok(Math.max(...buckets) <= 32, `requests per 100 ms: ${buckets.join(' ')}`);
+    assert.ok(Math.min(...buckets.slice(0, 19)) >= 10, `requests per 100 ms: ${buckets.join(' ')}`);
+  });
+
+  test('open model: a rate the service cannot sustain shows as queueing in the latency, and the backlog is reported', async () => {
+    // Two connections at 20 ms per answer carry at most 100 req/s; 200 req/s are due. Timed from when each
+    // request was sent, latency would read 20 ms; timed from when it was due, it grows with the queue.
+    server.knobs.delayMs = 20;
+    try {
+      const m = await runLoad({ origin: server.url, scenario: scenario({ rate: 200, connections: 2, durationMs: 2000 }) });
+      assert.ok(m.achievedRate! < 120, `achieved ${m.achievedRate}`);
+      assert.ok(m.latency.p50 > 200, `p50 ${m.latency.p50} ms includes the wait for a free connection`);
+      assert.ok(m.latency.p99 > 600, `p99 ${m.latency.p99} ms`);
+      assert.ok(m.backlog && m.backlog.unsent > 100, `backlog ${JSON.stringify(m.backlog)}`);
+      assert.ok(m.backlog!.oldestWaitMs > 500, `oldest wait ${m.backlog!.oldestWaitMs} ms`);
+    } finally {
+      server.knobs.delayMs = 0;
+    }
+  });
+
+  test('open model: a timed-out request is a failure recorded at the timeout, never left out of P99', async () => {
+    server.knobs.stallRate = 0.05;
+    try {
+      const m = await runLoad({ origin: server.url, scenario: scenario({ rate: 100, connections: 20, durationMs: 2500, timeoutMs: 1000 }) });
+      assert.ok(m.outcomes.byFailure.timeout > 0, 'timeouts counted');
+      assert.ok(m.latency.p99 >= 1000, `p99 ${m.latency.p99} should be at least the 1 s timeout`);
+    } finally {
+      server.knobs.stallRate = 0;
+    }
   });
 
   test('bytes per second and the generator CPU are recorded', async () => {

@@ -1,0 +1,116 @@
+// The open model's pacing: request k is due at t0 + k/rate whatever the service does (wrk2's constant
+// schedule), and its latency counts from when it was due, not from when a free connection finally sent it.
+// autocannon's own rate limit is a per-second token bucket (each second's quota leaves in a burst) and its
+// coordinated-omission correction assumes 1 ms spacing, so perfgate paces autocannon's connections itself.
+
+/** The part of an autocannon Client the schedule drives (it is handed over by autocannon's `setupClient`). */
+export interface PacedClient {
+  _doRequest(): void;
+}
+
+export interface Clock {
+  now(): number;
+  /** Calls `fn` after `ms`; returns a function that cancels it. */
+  after(ms: number, fn: () => void): () => void;
+}
+
+const realClock: Clock = {
+  now: () => performance.now(),
+  after: (ms, fn) => {
+    const timer = setTimeout(fn, ms);
+    return () => clearTimeout(timer);
+  },
+};
+
+export interface Backlog {
+  /** Requests that were due but never sent: every connection was still waiting for an earlier answer. */
+  unsent: number;
+  /** How long the oldest of them had waited (ms); 0 without a backlog. */
+  oldestWaitMs: number;
+}
+
+export class ConstantRateSchedule {
+  private readonly intervalMs: number;
+  private readonly t0: number;
+  /** Tickets sent so far; ticket k was due at t0 + k·interval. */
+  private sent = 0;
+  /** Connections waiting for their next ticket, longest-waiting first. */
+  private readonly idle: PacedClient[] = [];
+  private readonly waiting = new Set<PacedClient>();
+  private readonly sendOf = new Map<PacedClient, () => void>();
+  private readonly waitOf = new Map<PacedClient, number>();
+  private cancelTimer: (() => void) | undefined;
+  private stopped = false;
+
+  readonly rate: number;
+  private readonly clock: Clock;
+
+  constructor(rate: number, clock: Clock = realClock) {
+    this.rate = rate;
+    this.clock = clock;
+    if (!(rate > 0)) throw new RangeError(`rate must be positive, got ${rate}`);
+    this.intervalMs = 1000 / rate;
+    this.t0 = clock.now();
+    this.arm();
+  }
+
+  /** Takes over a client's request loop: it sends only when a ticket is due. */
+  attach(client: PacedClient): void {
+    const send = client._doRequest.bind(client);
+    this.sendOf.set(client, send);
+    client._doRequest = () => {
+      if (this.stopped) return;
+      // autocannon asks again on every reconnect; a connection waits in line once.
+      if (!this.waiting.has(client)) {
+        this.waiting.add(client);
+        this.idle.push(client);
+      }
+      this.dispatch();
+    };
+  }
+
+  /** How long the client's current request waited between being due and being sent (ms). */
+  waitMs(client: PacedClient): number {
+    return this.waitOf.get(client) ?? 0;
+  }
+
+  /** Tickets due by now (ticket 0 is due at t0). */
+  private dueBy(now: number): number {
+    return Math.floor((now - this.t0) / this.intervalMs) + 1;
+  }
+
+  private dispatch(): void {
+    const now = this.clock.now();
+    const due = this.dueBy(now);
+    while (this.idle.length > 0 && this.sent < due && !this.stopped) {
+      const client = this.idle.shift()!;
+      this.waiting.delete(client);
+      const dueAt = this.t0 + this.sent * this.intervalMs;
+      this.sent++;
+      this.waitOf.set(client, Math.max(0, now - dueAt));
+      this.sendOf.get(client)!();
+    }
+  }
+
+  private arm(): void {
+    if (this.stopped) return;
+    const next = this.t0 + this.dueBy(this.clock.now()) * this.intervalMs;
+    this.cancelTimer = this.clock.after(Math.max(0, next - this.clock.now()), () => {
+      this.dispatch();
+      this.arm();
+    });
+  }
+
+  /** Stops issuing tickets and says what was left due but unsent. */
+  stop(): Backlog {
+    if (!this.stopped) {
+      this.stopped = true;
+      this.cancelTimer?.();
+    }
+    const now = this.clock.now();
+    // A due ticket while a connection sits idle is only the timer running late, not a backlog.
+    const unsent = this.idle.length > 0 ? 0 : Math.max(0, this.dueBy(now) - this.sent);
+    const oldestWaitMs = unsent > 0 ? now - (this.t0 + this.sent * this.intervalMs) : 0;
+    return { unsent, oldestWaitMs };
+  }
+}

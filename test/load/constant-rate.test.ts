@@ -1,0 +1,103 @@
+// The open model's constant schedule, on a manual clock: exact due times, exact waits, no bursts.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ConstantRateSchedule, type Clock, type PacedClient } from '../../src/load/constant-rate.ts';
+
+/** A clock the test moves by hand; timers fire in due order as it passes them. */
+function manualClock() {
+  let now = 0;
+  let timers: Array<{ at: number; fn: () => void }> = [];
+  const clock: Clock = {
+    now: () => now,
+    after(ms, fn) {
+      const timer = { at: now + ms, fn };
+      timers.push(timer);
+      return () => {
+        timers = timers.filter((t) => t !== timer);
+      };
+    },
+  };
+  return {
+    clock,
+    advanceTo(t: number) {
+      for (;;) {
+        const next = timers.filter((x) => x.at <= t).sort((a, b) => a.at - b.at)[0];
+        if (!next) break;
+        timers = timers.filter((x) => x !== next);
+        now = next.at;
+        next.fn();
+      }
+      now = t;
+    },
+    pending: () => timers.length,
+  };
+}
+
+/** A stand-in for an autocannon Client: records when it sent, answers when the test says. */
+function client(name: string, sends: Array<[string, number]>, clock: Clock): PacedClient {
+  return {
+    _doRequest() {
+      sends.push([name, clock.now()]);
+    },
+  };
+}
+
+test('requests leave on a constant schedule: 100 req/s is one every 10 ms, not a burst each second', () => {
+  const time = manualClock();
+  const schedule = new ConstantRateSchedule(100, time.clock);
+  const sends: Array<[string, number]> = [];
+  const clients = ['a', 'b', 'c'].map((n) => client(n, sends, time.clock));
+  for (const c of clients) schedule.attach(c);
+  // autocannon asks each connection for its first request on connect.
+  for (const c of clients) c._doRequest();
+  assert.deepEqual(sends, [['a', 0]], 'only the request due at t0 leaves at once');
+  // Each connection answers at once and asks for its next request: it waits for the next due time.
+  const answer = (name: string) => clients[['a', 'b', 'c'].indexOf(name)]!._doRequest();
+  answer('a');
+  time.advanceTo(35);
+  assert.deepEqual(sends, [['a', 0], ['b', 10], ['c', 20], ['a', 30]]);
+  assert.equal(schedule.waitMs(clients[0]!), 0, 'sent exactly when due');
+  assert.deepEqual(schedule.stop(), { unsent: 0, oldestWaitMs: 0 });
+  assert.equal(time.pending(), 0, 'stop cancels the timer');
+});
+
+test('when every connection is busy, due requests queue and their wait is measured from when they were due', () => {
+  const time = manualClock();
+  const schedule = new ConstantRateSchedule(100, time.clock);
+  const sends: Array<[string, number]> = [];
+  const only = client('a', sends, time.clock);
+  schedule.attach(only);
+  only._doRequest();
+  // The one connection's answer takes 35 ms: requests due at 10, 20 and 30 ms have nowhere to go.
+  time.advanceTo(35);
+  assert.deepEqual(sends, [['a', 0]]);
+  only._doRequest();
+  assert.deepEqual(sends, [['a', 0], ['a', 35]], 'the overdue request leaves as soon as a connection is free');
+  assert.equal(schedule.waitMs(only), 25, 'due at 10 ms, sent at 35 ms');
+  time.advanceTo(50);
+  only._doRequest();
+  assert.equal(schedule.waitMs(only), 30, 'due at 20 ms, sent at 50 ms: the backlog keeps its waits');
+  const backlog = schedule.stop();
+  assert.deepEqual(backlog, { unsent: 3, oldestWaitMs: 20 }, 'due at 30, 40, 50 ms; none sent');
+});
+
+test('a reconnecting connection waits in line once, and nothing leaves after stop', () => {
+  const time = manualClock();
+  const schedule = new ConstantRateSchedule(10, time.clock);
+  const sends: Array<[string, number]> = [];
+  const a = client('a', sends, time.clock);
+  schedule.attach(a);
+  a._doRequest();
+  a._doRequest();
+  a._doRequest();
+  time.advanceTo(150);
+  assert.deepEqual(sends, [['a', 0], ['a', 100]], 'asking three times does not buy three tickets');
+  schedule.stop();
+  a._doRequest();
+  time.advanceTo(1000);
+  assert.equal(sends.length, 2);
+});
+
+test('a rate must be positive', () => {
+  assert.throws(() => new ConstantRateSchedule(0), /rate must be positive/);
+});
