@@ -23877,6 +23877,15 @@ function hasComparison(result) {
   return result.scenarios.some((s) => s.comparison && Object.keys(s.comparison).length > 0);
 }
 
+// src/config/units.ts
+var SIZE_UNIT = { b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
+function formatBandwidth(bytesPerSec) {
+  const bits = bytesPerSec * 8;
+  const [scale, prefix] = bits >= 1e9 ? [1e9, "G"] : bits >= 1e6 ? [1e6, "M"] : bits >= 1e3 ? [1e3, "k"] : [1, ""];
+  const value = bits / scale;
+  return `${Number(value.toPrecision(value >= 100 ? 3 : 2))} ${prefix}bit/s`;
+}
+
 // src/metrics.ts
 function unitOf(metric2) {
   if (metric2 === "qps") return "req/s";
@@ -23938,6 +23947,10 @@ function formatBytes(bytes) {
     unit++;
   }
   return `${unit === 0 ? formatNumber(value, 0) : formatNumber(value, value < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
+}
+function formatTransfer(m) {
+  const perResponse = m.bytesPerResponse ? `, ${formatBytes(m.bytesPerResponse)} per response` : "";
+  return `${formatBytes(m.bytesPerSec)}/s (${formatBandwidth(m.bytesPerSec)}${perResponse})`;
 }
 function formatMetric(metric2, value) {
   switch (unitOf(metric2)) {
@@ -24033,6 +24046,9 @@ function describeFinding(finding, style) {
       return `${style.name(finding.scenario)} could not be measured`;
     case "budget-fail": {
       const { budget } = finding;
+      if (budget.link) {
+        return `${metricLabel(budget.metric)} budget ${style.text(budget.text)} does not fit through the ${formatBandwidth(budget.link.bandwidth)} link in ${style.name(finding.scenario)}`;
+      }
       return `${metricLabel(budget.metric)} ${formatMetric(budget.metric, budget.value)} breaks budget ${style.text(budget.text)} in ${style.name(finding.scenario)}`;
     }
     case "regression":
@@ -24246,7 +24262,7 @@ function measuredLine(scenario2) {
     `**${formatQps(m.qps, scenario2.connections, scenario2.rate)}**`,
     `p50 ${formatMs(l.p50)} \xB7 p90 ${formatMs(l.p90)} \xB7 p95 ${formatMs(l.p95)} \xB7 p99 ${formatMs(l.p99)} \xB7 p99.9 ${formatMs(l.p999)} \xB7 max ${formatMs(l.max)} \xB7 mean ${formatMs(l.mean)}`,
     formatOutcomes(m.outcomes),
-    `${formatBytes(m.bytesPerSec)}/s`,
+    formatTransfer(m),
     `load generator CPU ${formatNumber(m.generator.cpu, 2)} cores`
   ];
   if (scenario2.server) {
@@ -44585,6 +44601,7 @@ var scenario = external_exports.object({
     latency,
     qps: finite,
     bytesPerSec: finite,
+    bytesPerResponse: finite.optional(),
     generator: external_exports.object({ cpu: finite, saturated: external_exports.boolean() }),
     aborted: text().optional()
   }),
@@ -44599,6 +44616,7 @@ var scenario = external_exports.object({
       status: verdict,
       text: text(200),
       reason: text().optional(),
+      link: external_exports.object({ bandwidth: finite, ceiling: finite }).optional(),
       at: location
     })
   ).max(1e3),

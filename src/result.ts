@@ -54,6 +54,8 @@ export interface LoadMeasurement {
   qps: number;
   /** Response bytes per second (headers + body) received in the measured window. */
   bytesPerSec: number;
+  /** Mean bytes per response (headers + body, as received): with QPS, what a network link must carry. */
+  bytesPerResponse?: number;
   generator: {
     /** Load generator process CPU use during the window, in cores (1 = one core fully busy). */
     cpu: number;
@@ -85,6 +87,8 @@ export interface BudgetResult {
   text: string;
   /** Why it failed or is inconclusive, in words a reader understands without statistics. */
   reason?: string;
+  /** Set when the production link, not the measured QPS, failed a QPS budget: bytes/s and the req/s it carries. */
+  link?: { bandwidth: number; ceiling: number };
   at: SourceLocation;
 }
 

@@ -13,7 +13,8 @@ import { InfrastructureError, UsageError } from './errors.ts';
 import type { Log } from './log.ts';
 import type { LoadOptions, LoadProgress } from './load/run-load.ts';
 import { probeTarget, runLoad } from './load/run-load.ts';
-import { evaluateBudgets } from './compare/budgets.ts';
+import { evaluateBudgets, linkCeiling } from './compare/budgets.ts';
+import { formatBandwidth } from './config/units.ts';
 import { compareScenarios } from './compare/decide.ts';
 import { runVerdict, scenarioVerdict } from './compare/verdict.ts';
 import { metricsOf } from './metrics.ts';
@@ -302,7 +303,7 @@ async function measureScenario(
   });
   let server: ServerCost | undefined;
   if (sampler) server = await sampler.stop(measurement.outcomes.total).catch(() => undefined);
-  const warnings = measurementWarnings(measurement);
+  const warnings = measurementWarnings(measurement, scenario);
   let error: string | undefined;
   if (stack && !(await stack.isAppRunning())) {
     const tail = await stack.logTail('app', 50).catch(() => '');
@@ -331,8 +332,21 @@ async function measureScenario(
   return scenarioResult;
 }
 
-function measurementWarnings(m: LoadMeasurement): string[] {
+/** Past this share of the production link, the link rather than the service would set QPS there. */
+const LINK_WARNING_SHARE = 0.7;
+
+function measurementWarnings(m: LoadMeasurement, scenario: Scenario): string[] {
   const warnings: string[] = [];
+  const ceiling = linkCeiling(scenario, m);
+  if (ceiling !== undefined && m.bytesPerSec >= LINK_WARNING_SHARE * scenario.bandwidth!) {
+    const share = m.bytesPerSec / scenario.bandwidth!;
+    const used = share <= 1 ? `${Math.round(share * 100)}% of` : `${Number(share.toPrecision(2))}× what`;
+    warnings.push(
+      `the responses used ${used} the ${formatBandwidth(scenario.bandwidth!)} link ${share <= 1 ? '' : 'carries '}` +
+        `(${formatBandwidth(m.bytesPerSec)} at ${Math.round(m.bytesPerResponse!).toLocaleString('en-US')} bytes per response): in production the link, ` +
+        `not the service, would cap QPS near ${Math.round(ceiling).toLocaleString('en-US')} req/s`,
+    );
+  }
   if (m.generator.saturated) {
     warnings.push(
       `the load generator used ${(m.generator.cpu * 100).toFixed(0)}% of a core: it was the bottleneck, so these figures measure the client, not the service`,

@@ -1,6 +1,7 @@
 // Budgets → results. A failure is a result, not an exception; and a budget the data cannot settle is
 // inconclusive, with the reason, never a silent pass.
 import type { Budget, MetricName, Op, Scenario } from '../config/types.ts';
+import { formatBandwidth } from '../config/units.ts';
 import { higherIsBetter, metricsOf } from '../metrics.ts';
 import type { BudgetResult, BudgetStatus, LoadMeasurement } from '../result.ts';
 import { requestsNeeded, wilsonLowerBound, wilsonUpperBound } from '../stats/wilson.ts';
@@ -60,11 +61,28 @@ function evaluate(budget: Budget, value: number, scenario: Scenario, m: LoadMeas
     if (status === 'fail') reason = failReason(budget, value, scenario);
   }
 
+  const ceiling = linkCeiling(scenario, m);
+  if (budget.metric === 'qps' && status === 'pass' && ceiling !== undefined && (budget.op === '>=' || budget.op === '>') && !holds(ceiling, budget.op, budget.limit)) {
+    return {
+      ...result(
+        'fail',
+        `at ${Math.round(m.bytesPerResponse!).toLocaleString('en-US')} bytes per response, the ${formatBandwidth(scenario.bandwidth!)} link carries at most ` +
+          `${formatValue('qps', ceiling)}, under the ${budget.text} budget (${formatValue('qps', value)} was measured here, where the network is not the limit)`,
+      ),
+      link: { bandwidth: scenario.bandwidth!, ceiling },
+    };
+  }
   if (budget.metric === 'qps' && status === 'fail' && m.generator.saturated) {
     return result('inconclusive', `${reason}; but the load generator was saturated (${(m.generator.cpu * 100).toFixed(0)}% of a core), so this measures the client, not the service`);
   }
   if (m.aborted && status === 'pass') return result('inconclusive', `the measured window was cut short (${m.aborted}); ${LABEL[budget.metric]} ${formatValue(budget.metric, value)} covers only part of it`);
   return result(status, reason);
+}
+
+/** The most responses per second the scenario's production link carries at the measured response size. */
+export function linkCeiling(scenario: Pick<Scenario, 'bandwidth'>, m: Pick<LoadMeasurement, 'bytesPerResponse'>): number | undefined {
+  if (!scenario.bandwidth || !m.bytesPerResponse) return undefined;
+  return scenario.bandwidth / m.bytesPerResponse;
 }
 
 /** For share metrics, the count the share is made of; undefined for the others. */

@@ -31,7 +31,7 @@ import {
   type Services,
   type SourceLocation,
 } from './types.ts';
-import { parseDuration, parseRate, parseSize } from './units.ts';
+import { parseBandwidth, parseDuration, parseRate, parseSize } from './units.ts';
 
 export interface LoadOptions {
   cwd?: string;
@@ -373,6 +373,8 @@ function normalise(file: PerfFile, pos: Positions, dir: string, options: LoadOpt
     if (amount !== undefined) scenario.amount = amount;
     const rate = input.rate ?? defaults.rate;
     if (rate !== undefined) scenario.rate = rate;
+    const link = parseBandwidth(input.bandwidth ?? defaults.bandwidth);
+    if (link.ok) scenario.bandwidth = link.value;
     if (input.tokens) {
       const tokens = readTokens(input.tokens, dir, [...base, 'tokens'], pos, add);
       if (tokens) scenario.tokens = tokens;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { parseBudget } from './budget.ts';
 import { COMPARE_METRICS, METRICS, type MetricName } from './types.ts';
-import { parseDuration, parseRate, parseSize, type Parsed } from './units.ts';
+import { parseBandwidth, parseDuration, parseRate, parseSize, type Parsed } from './units.ts';
 
 function unit(parse: (input: unknown) => Parsed, description: string) {
   return z
@@ -18,6 +18,7 @@ function unit(parse: (input: unknown) => Parsed, description: string) {
 const duration = (what: string) => unit(parseDuration, `${what}: a duration like 500ms, 10s or 2m`);
 const rate = (what: string) => unit(parseRate, `${what}: a percentage like 99.95% or 0.1%`);
 const size = (what: string) => unit(parseSize, `${what}: a size like 512m or 1g`);
+const bandwidth = (what: string) => unit(parseBandwidth, `${what}: a bandwidth like 1Gbit/s or 100Mbit/s`);
 const positiveInt = (what: string) => z.int().min(1).meta({ description: what });
 
 const headers = z
@@ -63,6 +64,9 @@ const loadKeys = {
   timeout: duration('Per-request timeout; timed-out requests count as failures at this latency').optional(),
   rate: z.number().positive().optional().meta({ description: 'Open model: a fixed total request rate per second.' }),
   max_error_rate: rate('Non-2xx share above which a comparison is not trusted (default 0.1%)').optional(),
+  bandwidth: bandwidth(
+    'The network link the service answers through in production; a QPS budget must fit through it at the measured response size',
+  ).optional(),
   tolerance: toleranceSchema.optional(),
 };
 

@@ -80,6 +80,8 @@ export interface Scenario {
   timeoutMs: number;
   /** Non-2xx share above which a comparison of this scenario is not trusted (#4). */
   maxErrorRate: number;
+  /** The production link (bytes/s): QPS budgets must fit through it at the measured response size. */
+  bandwidth?: number;
   budgets: Budget[];
   /** Comparison tolerance δ per metric, as a fraction (0.05 = 5%). Always filled with defaults. */
   tolerance: Record<CompareMetric, number>;

@@ -37,6 +37,32 @@ export function parseSize(input: unknown): Parsed {
   return { ok: true, value: Math.round(Number(match[1]) * SIZE_UNIT[(match[2] ?? 'b').toLowerCase()]!) };
 }
 
+const BANDWIDTH = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(bit\/s|bit|bps|b\/s|B\/s|Bps)\s*$/i;
+const DECIMAL: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12 };
+
+/**
+ * "1Gbit/s" | "100Mbit" | "10Gbps" | "125MB/s" → bytes per second. Network links count in decimal multiples
+ * and bits; a capital B (MB/s, MBps) means bytes.
+ */
+export function parseBandwidth(input: unknown): Parsed {
+  const match = typeof input === 'string' ? BANDWIDTH.exec(input) : null;
+  if (!match || Number(match[1]) <= 0) {
+    return { ok: false, error: `expected a bandwidth like 1Gbit/s, 100Mbit/s or 125MB/s, got ${show(input)}` };
+  }
+  const unit = match[3]!;
+  const bytes = unit.startsWith('B');
+  const perSecond = Number(match[1]) * DECIMAL[match[2]!.toLowerCase()]!;
+  return { ok: true, value: bytes ? perSecond : perSecond / 8 };
+}
+
+/** Bytes per second → "850 Mbit/s", "1.2 Gbit/s": links are spoken of in bits, decimal multiples. */
+export function formatBandwidth(bytesPerSec: number): string {
+  const bits = bytesPerSec * 8;
+  const [scale, prefix] = bits >= 1e9 ? [1e9, 'G'] : bits >= 1e6 ? [1e6, 'M'] : bits >= 1e3 ? [1e3, 'k'] : [1, ''];
+  const value = bits / scale;
+  return `${Number(value.toPrecision(value >= 100 ? 3 : 2))} ${prefix}bit/s`;
+}
+
 const COUNT = /^\s*(\d+(?:\.\d+)?)\s*(k|m)?\s*$/i;
 
 /** "1000" | "1k" | 2500 → a plain number (for QPS limits). */

@@ -63,6 +63,7 @@ const scenario = z.object({
     latency,
     qps: finite,
     bytesPerSec: finite,
+    bytesPerResponse: finite.optional(),
     generator: z.object({ cpu: finite, saturated: z.boolean() }),
     aborted: text().optional(),
   }),
@@ -78,6 +79,7 @@ const scenario = z.object({
         status: verdict,
         text: text(200),
         reason: text().optional(),
+        link: z.object({ bandwidth: finite, ceiling: finite }).optional(),
         at: location,
       }),
     )

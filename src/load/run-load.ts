@@ -196,6 +196,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
     latency: latency.summary(),
     qps: outcomes.success / seconds,
     bytesPerSec: counter.bytes / seconds,
+    bytesPerResponse: outcomes.success + outcomes.httpErrors > 0 ? counter.bytes / (outcomes.success + outcomes.httpErrors) : 0,
     generator: { cpu: cores, saturated: cores >= SATURATION_CORES },
   };
   if (scenario.rate) {

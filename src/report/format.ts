@@ -1,6 +1,7 @@
 // Number formatting shared by every report: fixed locale (en-US) so output is the same on every machine.
 import type { CompareMetric, MetricName } from '../config/types.ts';
-import type { BudgetStatus, ComparisonEntry, ComparisonVerdict, FailureKind, Outcomes } from '../result.ts';
+import type { BudgetStatus, ComparisonEntry, ComparisonVerdict, FailureKind, LoadMeasurement, Outcomes } from '../result.ts';
+import { formatBandwidth } from '../config/units.ts';
 import { higherIsBetter, unitOf } from '../metrics.ts';
 
 const grouped = (decimals: number) =>
@@ -71,6 +72,12 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${unit === 0 ? formatNumber(value, 0) : formatNumber(value, value < 10 ? 2 : 1)} ${BYTE_UNITS[unit]}`;
+}
+
+/** "1.17 MiB/s (9.8 Mbit/s, 1.17 KiB per response)": what a network link must carry, in its own units too. */
+export function formatTransfer(m: Pick<LoadMeasurement, 'bytesPerSec' | 'bytesPerResponse'>): string {
+  const perResponse = m.bytesPerResponse ? `, ${formatBytes(m.bytesPerResponse)} per response` : '';
+  return `${formatBytes(m.bytesPerSec)}/s (${formatBandwidth(m.bytesPerSec)}${perResponse})`;
 }
 
 /** A metric value in its own unit: "12.3 ms", "1,234 req/s", "99.95%". */

@@ -1,6 +1,7 @@
 // The one-line verdict every report opens or closes with, worded for a person, not a statistician.
 import type { RunResult } from '../result.ts';
 import { hasComparison, isInconclusive, isProblem, runFindings, type Finding } from './findings.ts';
+import { formatBandwidth } from '../config/units.ts';
 import { formatChange, formatMetric, metricLabel } from './format.ts';
 
 export interface HeadlineStyle {
@@ -18,6 +19,9 @@ export function describeFinding(finding: Finding, style: HeadlineStyle): string 
       return `${style.name(finding.scenario)} could not be measured`;
     case 'budget-fail': {
       const { budget } = finding;
+      if (budget.link) {
+        return `${metricLabel(budget.metric)} budget ${style.text(budget.text)} does not fit through the ${formatBandwidth(budget.link.bandwidth)} link in ${style.name(finding.scenario)}`;
+      }
       return `${metricLabel(budget.metric)} ${formatMetric(budget.metric, budget.value)} breaks budget ${style.text(budget.text)} in ${style.name(finding.scenario)}`;
     }
     case 'regression':

@@ -15,6 +15,7 @@ import { comparisonEntries, hasComparison, scenarioFindings } from './findings.t
 import {
   comparisonWords,
   formatBytes,
+  formatTransfer,
   formatChange,
   formatInterval,
   formatMetric,
@@ -237,7 +238,7 @@ function measuredLine(scenario: ScenarioResult): string {
     `**${formatQps(m.qps, scenario.connections, scenario.rate)}**`,
     `p50 ${formatMs(l.p50)} · p90 ${formatMs(l.p90)} · p95 ${formatMs(l.p95)} · p99 ${formatMs(l.p99)} · p99.9 ${formatMs(l.p999)} · max ${formatMs(l.max)} · mean ${formatMs(l.mean)}`,
     formatOutcomes(m.outcomes),
-    `${formatBytes(m.bytesPerSec)}/s`,
+    formatTransfer(m),
     `load generator CPU ${formatNumber(m.generator.cpu, 2)} cores`,
   ];
   if (scenario.server) {

@@ -4,6 +4,7 @@ import { comparisonEntries } from './findings.ts';
 import {
   comparisonWords,
   formatBytes,
+  formatTransfer,
   formatChange,
   formatInterval,
   formatMetric,
@@ -108,7 +109,7 @@ function scenarioBlock(
   }
 
   const info: string[][] = [];
-  info.push(['Throughput', `${formatQps(m.qps, scenario.connections, scenario.rate)} · ${formatBytes(m.bytesPerSec)}/s`]);
+  info.push(['Throughput', `${formatQps(m.qps, scenario.connections, scenario.rate)} · ${formatTransfer(m)}`]);
   const l = m.latency;
   info.push([
     'Latency',

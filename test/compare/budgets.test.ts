@@ -8,8 +8,9 @@ import type { LoadMeasurement } from '../../src/result.ts';
 const at = { file: 'perf/api.yaml', line: 12, col: 12 };
 const budget = (metric: Budget['metric'], op: Budget['op'], limit: number, text: string): Budget => ({ metric, op, limit, text, at });
 
-function scenario(budgets: Budget[]): Scenario {
+function scenario(budgets: Budget[], extra: Partial<Scenario> = {}): Scenario {
   return {
+    ...extra,
     name: 's',
     requests: [{ weight: 1, request: { method: 'GET', path: '/', headers: {} } }],
     connections: 50,
@@ -23,7 +24,7 @@ function scenario(budgets: Budget[]): Scenario {
   };
 }
 
-function measurement(o: { success?: number; httpErrors?: number; failures?: number; p99?: number; cpu?: number; aborted?: string } = {}): LoadMeasurement {
+function measurement(o: { success?: number; httpErrors?: number; failures?: number; p99?: number; cpu?: number; aborted?: string; bytesPerResponse?: number } = {}): LoadMeasurement {
   const success = o.success ?? 10_000;
   const httpErrors = o.httpErrors ?? 0;
   const failures = o.failures ?? 0;
@@ -37,6 +38,10 @@ function measurement(o: { success?: number; httpErrors?: number; failures?: numb
     generator: { cpu: o.cpu ?? 0.5, saturated: (o.cpu ?? 0.5) >= 0.9 },
   };
   if (o.aborted) m.aborted = o.aborted;
+  if (o.bytesPerResponse !== undefined) {
+    m.bytesPerResponse = o.bytesPerResponse;
+    m.bytesPerSec = o.bytesPerResponse * m.qps;
+  }
   return m;
 }
 
@@ -80,6 +85,25 @@ test('a cut-short run cannot pass a budget; nothing measured is inconclusive', (
   assert.equal(evaluateBudgets(scenario([budget('p99', '<=', 10, '<= 10ms')]), measurement({ aborted: 'SIGINT' }))[0]!.status, 'inconclusive');
   assert.equal(evaluateBudgets(scenario([budget('p99', '<=', 1, '<= 1ms')]), measurement({ aborted: 'SIGINT' }))[0]!.status, 'fail');
   assert.equal(evaluateBudgets(scenario([budget('p99', '<=', 10, '<= 10ms')]), measurement({ success: 0 }))[0]!.status, 'inconclusive');
+});
+
+test('a QPS budget must fit through the declared link at the measured response size', () => {
+  // 1 Gbit/s = 125,000,000 B/s; at 25,000 B per response that is exactly 5,000 req/s.
+  const link = { bandwidth: 125_000_000 };
+  const big = measurement({ success: 80_000, bytesPerResponse: 25_000 }); // 8,000 req/s measured: 1.6 Gbit/s
+  const [qps] = evaluateBudgets(scenario([budget('qps', '>=', 6000, '>= 6000')], link), big);
+  assert.equal(qps!.status, 'fail');
+  assert.equal(
+    qps!.reason,
+    'at 25,000 bytes per response, the 1 Gbit/s link carries at most 5,000 req/s, under the >= 6000 budget (8,000 req/s was measured here, where the network is not the limit)',
+  );
+  assert.deepEqual(qps!.link, { bandwidth: 125_000_000, ceiling: 5000 });
+  // A budget the link can carry passes; without a declared link only the measurement counts.
+  assert.equal(evaluateBudgets(scenario([budget('qps', '>=', 5000, '>= 5000')], link), big)[0]!.status, 'pass');
+  assert.equal(evaluateBudgets(scenario([budget('qps', '>=', 6000, '>= 6000')]), big)[0]!.status, 'pass');
+  // The link never rescues a budget the service itself failed.
+  const small = measurement({ success: 10_000, bytesPerResponse: 100 });
+  assert.match(evaluateBudgets(scenario([budget('qps', '>=', 2000, '>= 2000')], link), small)[0]!.reason!, /^QPS was 1,000 req\/s at 50 connections/);
 });
 
 test('verdicts: fail beats inconclusive beats pass', () => {

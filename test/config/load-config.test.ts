@@ -71,6 +71,18 @@ describe('valid configs', () => {
   });
 });
 
+test('bandwidth: the defaults apply to every scenario, a scenario may override them, in bytes per second', async () => {
+  const { writeFile, mkdtemp } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const tmp = await mkdtemp(`${os.tmpdir()}/perfgate-link-`);
+  await writeFile(
+    `${tmp}/link.yaml`,
+    'version: 1\ntarget: http://127.0.0.1:1\ndefaults: { bandwidth: 1Gbit/s }\nscenarios:\n  - name: a\n    request: { path: / }\n  - name: b\n    request: { path: / }\n    bandwidth: 125MB/s\n',
+  );
+  const config = await loadConfig([`${tmp}/link.yaml`]);
+  assert.deepEqual(config.scenarios.map((s) => s.bandwidth), [125_000_000, 125_000_000]);
+});
+
 describe('invalid configs: one exact message each, exit 2', () => {
   const cases: Array<[string, string]> = [
     ['bad-duration', '6:15 scenarios[0].duration: expected a duration like 500ms, 10s or 2m, got "10 seconds"'],
@@ -86,6 +98,7 @@ describe('invalid configs: one exact message each, exit 2', () => {
     ['too-few-pairs', '4:10 compare.pairs: 5 pairs are too few when 3 metrics are gated: use at least 8 (the smallest p-value of 5 pairs is 1/32, which cannot beat the Holm-corrected α)'],
     ['missing-version', '1:1 missing required key "version" (add version: 1 at the top)'],
     ['missing-path', '5:14 scenarios[0].request: missing required key "path" (e.g. path: /api/v1/posts)'],
+    ['bad-bandwidth', '6:16 scenarios[0].bandwidth: expected a bandwidth like 1Gbit/s, 100Mbit/s or 125MB/s, got "1 gigabit"'],
   ];
   for (const [name, expected] of cases) {
     test(name, async () => {

@@ -163,6 +163,8 @@ describe('runLoad', () => {
     const m = await runLoad({ origin: server.url, scenario: scenario({ durationMs: 500 }) });
     server.knobs.payloadBytes = 2;
     assert.ok(m.bytesPerSec > 10_000 * m.qps * 0.99, `${m.bytesPerSec} B/s at ${m.qps} req/s`);
+    // The body plus the status line and headers, as received on the wire.
+    assert.ok(m.bytesPerResponse! > 10_000 && m.bytesPerResponse! < 10_300, `${m.bytesPerResponse} B per response`);
     assert.ok(m.generator.cpu > 0 && m.generator.cpu < 2.5, `cpu ${m.generator.cpu}`);
     assert.equal(m.generator.saturated, m.generator.cpu >= 0.9);
   });
