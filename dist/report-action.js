@@ -23828,6 +23828,56 @@ function mermaidLabel(text2, max = 24) {
   return plain.length > max ? `${plain.slice(0, max - 1)}\u2026` : plain || "scenario";
 }
 
+// src/report/sweep.ts
+var KNEE_GAIN = 0.05;
+function sweeps(scenarios) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const s of scenarios) {
+    if (s.sweepOf === void 0 || s.error) continue;
+    groups.set(s.sweepOf, [...groups.get(s.sweepOf) ?? [], s]);
+  }
+  const out = [];
+  for (const [name, members2] of groups) {
+    if (members2.length < 2) continue;
+    const levels = members2.map((s) => ({
+      connections: s.connections,
+      qps: s.measurement.qps,
+      p50: s.measurement.latency.p50,
+      p99: s.measurement.latency.p99,
+      problems: s.measurement.outcomes.httpErrors + s.measurement.outcomes.failures,
+      generatorSaturated: s.measurement.generator.saturated,
+      scenario: s
+    })).sort((a, b) => a.connections - b.connections);
+    const peak = levels.reduce((best, l) => l.qps > best.qps ? l : best);
+    const sweep = { name, levels, peak };
+    const closed = members2.every((s) => s.rate === void 0);
+    for (let i = 0; closed && i + 1 < levels.length; i++) {
+      const [level, next] = [levels[i], levels[i + 1]];
+      if (level.qps <= 0) continue;
+      const qpsGain = next.qps / level.qps - 1;
+      if (qpsGain < KNEE_GAIN) {
+        sweep.knee = { level, next, qpsGain, p99Rise: level.p99 > 0 ? next.p99 / level.p99 - 1 : 0 };
+        break;
+      }
+    }
+    out.push(sweep);
+  }
+  return out;
+}
+function sweepFinding(sweep, format) {
+  const peak = `peak ${format.qps(sweep.peak.qps)} at ${sweep.peak.connections} connections`;
+  const saturated = sweep.levels.filter((l) => l.generatorSaturated).map((l) => l.connections);
+  const client = saturated.length ? `; the load generator was saturated at ${saturated.join(", ")} connections, so those levels measure the client` : "";
+  if (sweep.knee) {
+    const { level, next, qpsGain, p99Rise } = sweep.knee;
+    return `throughput stops scaling at ${level.connections} connections: going to ${next.connections} added ${format.pct(qpsGain)} QPS and ${format.pct(p99Rise)} p99 (the extra connections only queue); ${peak}${client}`;
+  }
+  if (sweep.levels.some((l) => l.scenario.rate !== void 0)) return `open model: connections are a pool, not the load; ${peak}${client}`;
+  const [before, last] = sweep.levels.slice(-2);
+  const gain = before.qps > 0 ? last.qps / before.qps - 1 : 0;
+  return `QPS was still rising at ${last.connections} connections (${format.pct(gain)} from ${before.connections}): not saturated within this sweep; ${peak}${client}`;
+}
+
 // src/report/findings.ts
 var SEVERITY = {
   error: 0,
@@ -24154,6 +24204,7 @@ function render(result, options, detail, max) {
   }
   if (detail === "full" || detail === "no-rounds") {
     for (const scenario2 of result.scenarios) out.push(...scenarioSection(result, scenario2));
+    for (const sweep of sweeps(result.scenarios)) out.push(...sweepSection(sweep));
     const chart = charts(result);
     if (chart.length > 0) out.push(...chart);
   } else if (detail === "summary") {
@@ -24213,7 +24264,7 @@ function rowLabel(scenario2, metric2) {
 }
 function scenarioSection(result, scenario2) {
   const out = [];
-  const conn = `${scenario2.connections} connections${scenario2.rate === void 0 ? "" : `, ${formatNumber(scenario2.rate)} req/s offered`}`;
+  const conn = `${scenario2.connections} connection${scenario2.connections === 1 ? "" : "s"}${scenario2.rate === void 0 ? "" : `, ${formatNumber(scenario2.rate)} req/s offered`}`;
   out.push(`#### ${verdictEmoji(scenario2.verdict)} ${codeName(clip(scenario2.name, MAX_NAME))} \xB7 ${conn}`, "");
   const table = hasComparison(result) ? comparisonTable(scenario2) : budgetTable(scenario2);
   if (table.length > 0) out.push(...table, "");
@@ -24351,6 +24402,29 @@ function charts(result) {
     );
   }
   return out;
+}
+function sweepSection(sweep) {
+  const rows = sweep.levels.map(
+    (l) => `| ${l.connections} | ${formatMetric("qps", l.qps)} | ${formatMetric("p50", l.p50)} | ${formatMetric("p99", l.p99)} | ${formatNumber(l.problems)} | ${verdictEmoji(l.scenario.verdict)}${l.generatorSaturated ? " client saturated" : ""} |`
+  );
+  return [
+    `#### Concurrency sweep: ${codeName(clip(sweep.name, MAX_NAME))}`,
+    "",
+    "| connections | QPS | p50 | p99 | errors | |",
+    "|--:|--:|--:|--:|--:|---|",
+    ...rows,
+    "",
+    escapeMarkdown(sweepFinding(sweep, { qps: (v) => formatMetric("qps", v), pct: formatChange })),
+    "",
+    "```mermaid",
+    "xychart-beta",
+    `  title "${mermaidLabel(sweep.name)}: QPS by connections"`,
+    `  x-axis [${sweep.levels.map((l) => String(l.connections)).join(", ")}]`,
+    '  y-axis "req/s"',
+    `  line [${sweep.levels.map((l) => chartNumber(l.qps)).join(", ")}]`,
+    "```",
+    ""
+  ];
 }
 function chartNumber(value) {
   if (!Number.isFinite(value)) return "0";
@@ -44590,6 +44664,7 @@ var scenario = external_exports.object({
   verdict,
   connections: count,
   rate: finite.optional(),
+  sweepOf: text(1e3).optional(),
   metrics: external_exports.record(metric, finite),
   measurement: external_exports.object({
     connections: count,

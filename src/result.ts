@@ -126,6 +126,8 @@ export interface ScenarioResult {
   /** The concurrency every figure (QPS above all) was measured at. */
   connections: number;
   rate?: number;
+  /** One level of a concurrency sweep: the swept scenario's name (reports draw the levels as one curve). */
+  sweepOf?: string;
   /** Keyed by metric name: latency in ms, rates as fractions 0..1, qps in req/s. */
   metrics: Record<MetricName, number>;
   measurement: LoadMeasurement;

@@ -320,6 +320,7 @@ async function measureScenario(
     verdict: 'pass',
     connections: scenario.connections,
     ...(scenario.rate ? { rate: scenario.rate } : {}),
+    ...(scenario.sweepOf !== undefined ? { sweepOf: scenario.sweepOf } : {}),
     metrics: metricsOf(measurement),
     measurement,
     ...(server ? { server } : {}),

@@ -52,6 +52,7 @@ const scenario = z.object({
   verdict,
   connections: count,
   rate: finite.optional(),
+  sweepOf: text(1000).optional(),
   metrics: z.record(metric, finite),
   measurement: z.object({
     connections: count,

@@ -11,6 +11,7 @@ import type {
   ScenarioResult,
 } from '../result.ts';
 import { codeName, escapeMarkdown, mermaidLabel } from './escape.ts';
+import { sweepFinding, sweeps, type Sweep } from './sweep.ts';
 import { comparisonEntries, hasComparison, scenarioFindings } from './findings.ts';
 import {
   comparisonWords,
@@ -112,6 +113,7 @@ function render(result: RunResult, options: MarkdownOptions, detail: Detail, max
 
   if (detail === 'full' || detail === 'no-rounds') {
     for (const scenario of result.scenarios) out.push(...scenarioSection(result, scenario));
+    for (const sweep of sweeps(result.scenarios)) out.push(...sweepSection(sweep));
     const chart = charts(result);
     if (chart.length > 0) out.push(...chart);
   } else if (detail === 'summary') {
@@ -181,7 +183,7 @@ function rowLabel(scenario: ScenarioResult, metric: MetricName): string {
 
 function scenarioSection(result: RunResult, scenario: ScenarioResult): string[] {
   const out: string[] = [];
-  const conn = `${scenario.connections} connections${scenario.rate === undefined ? '' : `, ${formatNumber(scenario.rate)} req/s offered`}`;
+  const conn = `${scenario.connections} connection${scenario.connections === 1 ? '' : 's'}${scenario.rate === undefined ? '' : `, ${formatNumber(scenario.rate)} req/s offered`}`;
   out.push(`#### ${verdictEmoji(scenario.verdict)} ${codeName(clip(scenario.name, MAX_NAME))} · ${conn}`, '');
   const table = hasComparison(result) ? comparisonTable(scenario) : budgetTable(scenario);
   if (table.length > 0) out.push(...table, '');
@@ -338,6 +340,31 @@ function charts(result: RunResult): string[] {
     );
   }
   return out;
+}
+
+function sweepSection(sweep: Sweep): string[] {
+  const rows = sweep.levels.map(
+    (l) =>
+      `| ${l.connections} | ${formatMetric('qps', l.qps)} | ${formatMetric('p50', l.p50)} | ${formatMetric('p99', l.p99)} | ${formatNumber(l.problems)} | ${verdictEmoji(l.scenario.verdict)}${l.generatorSaturated ? ' client saturated' : ''} |`,
+  );
+  return [
+    `#### Concurrency sweep: ${codeName(clip(sweep.name, MAX_NAME))}`,
+    '',
+    '| connections | QPS | p50 | p99 | errors | |',
+    '|--:|--:|--:|--:|--:|---|',
+    ...rows,
+    '',
+    escapeMarkdown(sweepFinding(sweep, { qps: (v) => formatMetric('qps', v), pct: formatChange })),
+    '',
+    '```mermaid',
+    'xychart-beta',
+    `  title "${mermaidLabel(sweep.name)}: QPS by connections"`,
+    `  x-axis [${sweep.levels.map((l) => String(l.connections)).join(', ')}]`,
+    '  y-axis "req/s"',
+    `  line [${sweep.levels.map((l) => chartNumber(l.qps)).join(', ')}]`,
+    '```',
+    '',
+  ];
 }
 
 function chartNumber(value: number): string {

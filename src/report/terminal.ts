@@ -17,6 +17,7 @@ import {
   statusWord,
 } from './format.ts';
 import { headlineText } from './headline.ts';
+import { sweepFinding, sweeps, type Sweep } from './sweep.ts';
 import { textTable } from './text-table.ts';
 
 export interface TerminalOptions {
@@ -68,6 +69,8 @@ export function renderTerminal(result: RunResult, options: TerminalOptions = {})
   for (const scenario of result.scenarios) {
     lines.push('', ...scenarioBlock(scenario, p, status));
   }
+
+  for (const sweep of sweeps(result.scenarios)) lines.push('', ...sweepBlock(sweep, p));
 
   if (result.warnings.length > 0) {
     lines.push('', p.yellow('Warnings'));
@@ -158,6 +161,22 @@ function scenarioBlock(
     for (const w of scenario.warnings) lines.push(p.yellow(`  warning: ${plain(w)}`));
   }
   return lines;
+}
+
+function sweepBlock(sweep: Sweep, p: Paint): string[] {
+  const rows = sweep.levels.map((l) => [
+    String(l.connections),
+    formatMetric('qps', l.qps),
+    formatMetric('p50', l.p50),
+    formatMetric('p99', l.p99),
+    formatNumber(l.problems),
+    statusWord(l.scenario.verdict) + (l.generatorSaturated ? ' (client saturated)' : ''),
+  ]);
+  return [
+    p.bold(`Concurrency sweep: ${plain(sweep.name)}`),
+    ...textTable([['connections', 'QPS', 'p50', 'p99', 'errors', 'verdict'].map(p.dim), ...rows], ['right', 'right', 'right', 'right', 'right', 'left'], '    '),
+    `  ${plain(sweepFinding(sweep, { qps: (v) => formatMetric('qps', v), pct: formatChange }))}`,
+  ];
 }
 
 function colorVerdict(verdict: ComparisonVerdict, text: string, p: Paint): string {
