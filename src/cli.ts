@@ -2,7 +2,7 @@
 // 0 pass, 1 fail (budget or regression), 2 config/usage error, 3 infrastructure error, 130 interrupted.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
-import { loadConfig } from './config/load.ts';
+import { DEFAULT_COMPARE, loadConfig } from './config/load.ts';
 import { ConfigError, ExitCode, isPerfgateError, InfrastructureError } from './errors.ts';
 import { consoleLog, type Log } from './log.ts';
 import type { LoadProgress } from './load/run-load.ts';
@@ -86,8 +86,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--csv <file>', 'write the metrics as CSV')
     .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive', false)
     .action(async (baseFile: string, headFile: string, opts) => {
-      const defaults = { pairs: 10, alpha: 0.05, roundMs: 0, armWarmupMs: 0, maxBaseCv: 0.15, extendOnce: false, metrics: ['qps', 'p50', 'p99'] as const };
-      const result = await compareSavedRuns(baseFile, headFile, io.cwd, { ...defaults, metrics: [...defaults.metrics] });
+      // The same defaults as compare: in a perf file (saved runs carry no settings of their own).
+      const result = await compareSavedRuns(baseFile, headFile, io.cwd, { ...DEFAULT_COMPARE, metrics: [...DEFAULT_COMPARE.metrics] });
       await writeOutputs(result, { json: opts.json, markdown: opts.markdown, csv: opts.csv });
       io.stdout.write(renderTerminal(result, { color: Boolean(io.stdout.isTTY) }));
       log.warn('runs from different machines or times are weak evidence; perfgate run --base measures both here, interleaved');

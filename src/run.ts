@@ -6,7 +6,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import packageJson from '../package.json' with { type: 'json' };
-import { loadConfig } from './config/load.ts';
+import { DEFAULT_TOLERANCE, loadConfig, SCENARIO_DEFAULTS } from './config/load.ts';
 import { pairsProblem } from './config/pairs.ts';
 import type { PerfConfig, Scenario } from './config/types.ts';
 import { InfrastructureError, UsageError } from './errors.ts';
@@ -589,10 +589,10 @@ function scenarioFromResult(s: ScenarioResult): Scenario {
     connections: s.connections,
     warmupMs: 0,
     durationMs: s.measurement.durationMs,
-    timeoutMs: 10_000,
-    maxErrorRate: 0.001,
+    timeoutMs: SCENARIO_DEFAULTS.timeoutMs,
+    maxErrorRate: SCENARIO_DEFAULTS.maxErrorRate,
     budgets: [],
-    tolerance: { qps: 0.05, p50: 0.05, p95: 0.1, p99: 0.1 },
+    tolerance: { ...DEFAULT_TOLERANCE },
     at: s.budgets[0]?.at ?? { file: '', line: 1, col: 1 },
   };
 }

@@ -50,7 +50,7 @@ export const DEFAULT_COMPARE: CompareSettings = {
   extendOnce: false,
   metrics: ['qps', 'p50', 'p99'],
 };
-const SCENARIO_DEFAULTS = { connections: 10, durationMs: 10_000, warmupMs: 2000, timeoutMs: 10_000, maxErrorRate: 0.001 };
+export const SCENARIO_DEFAULTS = { connections: 10, durationMs: 10_000, warmupMs: 2000, timeoutMs: 10_000, maxErrorRate: 0.001 };
 
 /** Service keys valid in ${service.key} references, by kind. */
 const REFERENCE_KEYS: Record<'postgres' | 'redis' | 'generic' | 'app', string[]> = {
