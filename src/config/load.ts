@@ -261,7 +261,11 @@ function describeIssue(issue: z.core.$ZodIssue, pos: Positions, data: unknown): 
     return [{ at, path: where, message: `expected ${issue.values.length === 1 ? allowed : `one of ${allowed}`}, got ${describeValue(value)}` }];
   }
   if (issue.code === 'too_small' || issue.code === 'too_big') {
-    const bound = issue.code === 'too_small' ? `at least ${issue.minimum}` : `at most ${issue.maximum}`;
+    // zod marks exclusive bounds (positive(), gt(), lt()) with inclusive: false.
+    const bound =
+      issue.code === 'too_small'
+        ? `${issue.inclusive === false ? 'more than' : 'at least'} ${issue.minimum}`
+        : `${issue.inclusive === false ? 'less than' : 'at most'} ${issue.maximum}`;
     const what = issue.origin === 'array' ? `${bound} item${Number(issue.code === 'too_small' ? issue.minimum : issue.maximum) === 1 ? '' : 's'}` : bound;
     return [{ at, path: where, message: issue.message.startsWith('expected') ? issue.message : `expected ${what}, got ${describeValue(value)}` }];
   }

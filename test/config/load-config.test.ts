@@ -98,6 +98,7 @@ describe('invalid configs: one exact message each, exit 2', () => {
     ['too-few-pairs', '4:10 compare.pairs: 5 pairs are too few when 3 metrics are gated: use at least 8 (the smallest p-value of 5 pairs is 1/32, which cannot beat the Holm-corrected α)'],
     ['missing-version', '1:1 missing required key "version" (add version: 1 at the top)'],
     ['missing-path', '5:14 scenarios[0].request: missing required key "path" (e.g. path: /api/v1/posts)'],
+    ['zero-rate', '6:11 scenarios[0].rate: expected more than 0, got 0'],
     ['bad-bandwidth', '6:16 scenarios[0].bandwidth: expected a bandwidth like 1Gbit/s, 100Mbit/s or 125MB/s, got "1 gigabit"'],
   ];
   for (const [name, expected] of cases) {
