@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, beforeEach, describe, test } from 'node:test';
 import type { RunResult } from '../../src/result.ts';
 import { LABEL_MANAGED } from '../../src/services/labels.ts';
 import { dockerOrSkip } from '../helpers/docker.ts';
@@ -55,10 +55,22 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
   });
   after(() => rm(repo, { recursive: true, force: true }));
 
+  /** Each test starts on main whatever the one before it did, so one failure cannot turn into another. */
+  beforeEach(() => {
+    git(repo, 'checkout', '-qf', 'main');
+  });
+
   /** Runs perfgate in the repo; a results file from an earlier test is removed first, so it is never read as this run's. */
   async function perfgate(args: string[]) {
     await rm(path.join(repo, 'results.json'), { force: true });
     return runCli(args, { cwd: repo });
+  }
+
+  /** The comparison verdicts and their reasons, for a failure message. */
+  function explain(result: RunResult): string {
+    return Object.entries(result.scenarios[0]?.comparison ?? {})
+      .map(([metric, c]) => `${metric}: ${c!.verdict}${c!.reason ? ` (${c!.reason})` : ''}`)
+      .join('; ');
   }
 
   async function leftovers() {
@@ -72,8 +84,8 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     await writeFile(dockerfile, (await readFile(dockerfile, 'utf8')).replace('ENV NODE_ENV=production', 'ENV NODE_ENV=production CPU_BURN_US=150'));
     git(repo, 'commit', '-qam', 'burn CPU');
     const { code, stdout, stderr } = await perfgate(['run', '--base', 'main', '--json', 'results.json', '--markdown', 'report.md']);
-    assert.equal(code, 1, stderr);
     const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
+    assert.equal(code, 1, `${explain(result)}\n${stderr}`);
     assert.equal(result.verdict, 'fail');
     assert.equal(result.base!.ref, 'main');
     assert.equal(result.base!.sha, git(repo, 'rev-parse', 'main'));
@@ -90,7 +102,6 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     assert.match(stdout, /regressed/);
     assert.match(await readFile(path.join(repo, 'report.md'), 'utf8'), /xychart-beta/);
     assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
-    git(repo, 'checkout', '-q', 'main');
   });
 
   test('a docs-only head is never a regression', async () => {
@@ -101,11 +112,10 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     const { code, stderr } = await perfgate(['run', '--base', 'main', '--json', 'results.json']);
     const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
     const verdicts = Object.values(result.scenarios[0]!.comparison!).map((c) => c!.verdict);
-    assert.ok(!verdicts.includes('regression'), `A/A verdicts ${verdicts.join(', ')}`);
+    assert.ok(!verdicts.includes('regression'), `A/A verdicts: ${explain(result)}`);
     assert.equal(code, 0, stderr);
     assert.notEqual(result.verdict, 'fail');
     assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
-    git(repo, 'checkout', '-q', 'main');
   });
 
   test('a missing base ref exits 2 and names the fix', async () => {
