@@ -41,6 +41,7 @@ export class ConstantRateSchedule {
   private readonly waitOf = new Map<PacedClient, number>();
   private cancelTimer: (() => void) | undefined;
   private stopped = false;
+  private dispatchQueued = false;
 
   readonly rate: number;
   private readonly clock: Clock;
@@ -65,7 +66,15 @@ export class ConstantRateSchedule {
         this.waiting.add(client);
         this.idle.push(client);
       }
-      this.dispatch();
+      // Dispatch at the end of this job, not inside it: on a timeout autocannon reconnects (asking for the next
+      // request) before it reports the timeout, and the report must still read the timed-out request's wait.
+      if (!this.dispatchQueued) {
+        this.dispatchQueued = true;
+        queueMicrotask(() => {
+          this.dispatchQueued = false;
+          this.dispatch();
+        });
+      }
     };
   }
 

@@ -33,6 +33,9 @@ function manualClock() {
   };
 }
 
+/** Lets a connection's deferred request go out (the schedule dispatches it in a microtask). */
+const settled = () => Promise.resolve();
+
 /** A stand-in for an autocannon Client: records when it sent, answers when the test says. */
 function client(name: string, sends: Array<[string, number]>, clock: Clock): PacedClient {
   return {
@@ -42,7 +45,7 @@ function client(name: string, sends: Array<[string, number]>, clock: Clock): Pac
   };
 }
 
-test('requests leave on a constant schedule: 100 req/s is one every 10 ms, not a burst each second', () => {
+test('requests leave on a constant schedule: 100 req/s is one every 10 ms, not a burst each second', async () => {
   const time = manualClock();
   const schedule = new ConstantRateSchedule(100, time.clock);
   const sends: Array<[string, number]> = [];
@@ -50,10 +53,12 @@ test('requests leave on a constant schedule: 100 req/s is one every 10 ms, not a
   for (const c of clients) schedule.attach(c);
   // autocannon asks each connection for its first request on connect.
   for (const c of clients) c._doRequest();
+  await settled();
   assert.deepEqual(sends, [['a', 0]], 'only the request due at t0 leaves at once');
   // Each connection answers at once and asks for its next request: it waits for the next due time.
   const answer = (name: string) => clients[['a', 'b', 'c'].indexOf(name)]!._doRequest();
   answer('a');
+  await settled();
   time.advanceTo(35);
   assert.deepEqual(sends, [['a', 0], ['b', 10], ['c', 20], ['a', 30]]);
   assert.equal(schedule.waitMs(clients[0]!), 0, 'sent exactly when due');
@@ -61,41 +66,67 @@ test('requests leave on a constant schedule: 100 req/s is one every 10 ms, not a
   assert.equal(time.pending(), 0, 'stop cancels the timer');
 });
 
-test('when every connection is busy, due requests queue and their wait is measured from when they were due', () => {
+test('when every connection is busy, due requests queue and their wait is measured from when they were due', async () => {
   const time = manualClock();
   const schedule = new ConstantRateSchedule(100, time.clock);
   const sends: Array<[string, number]> = [];
   const only = client('a', sends, time.clock);
   schedule.attach(only);
   only._doRequest();
+  await settled();
   // The one connection's answer takes 35 ms: requests due at 10, 20 and 30 ms have nowhere to go.
   time.advanceTo(35);
   assert.deepEqual(sends, [['a', 0]]);
   only._doRequest();
+  await settled();
   assert.deepEqual(sends, [['a', 0], ['a', 35]], 'the overdue request leaves as soon as a connection is free');
   assert.equal(schedule.waitMs(only), 25, 'due at 10 ms, sent at 35 ms');
   time.advanceTo(50);
   only._doRequest();
+  await settled();
   assert.equal(schedule.waitMs(only), 30, 'due at 20 ms, sent at 50 ms: the backlog keeps its waits');
   const backlog = schedule.stop();
   assert.deepEqual(backlog, { unsent: 3, oldestWaitMs: 20 }, 'due at 30, 40, 50 ms; none sent');
 });
 
-test('a reconnecting connection waits in line once, and nothing leaves after stop', () => {
+test('a reconnecting connection waits in line once, and nothing leaves after stop', async () => {
   const time = manualClock();
   const schedule = new ConstantRateSchedule(10, time.clock);
   const sends: Array<[string, number]> = [];
   const a = client('a', sends, time.clock);
   schedule.attach(a);
   a._doRequest();
+  await settled();
   a._doRequest();
   a._doRequest();
+  await settled();
   time.advanceTo(150);
   assert.deepEqual(sends, [['a', 0], ['a', 100]], 'asking three times does not buy three tickets');
   schedule.stop();
   a._doRequest();
+  await settled();
   time.advanceTo(1000);
   assert.equal(sends.length, 2);
+});
+
+test("a timed-out request keeps its own wait: autocannon reconnects (asking for the next request) before it reports the timeout", async () => {
+  const time = manualClock();
+  const schedule = new ConstantRateSchedule(100, time.clock);
+  const sends: Array<[string, number]> = [];
+  const a = client('a', sends, time.clock);
+  schedule.attach(a);
+  a._doRequest();
+  await settled();
+  time.advanceTo(5);
+  // Still no answer: the request due at 10 ms waits. At 35 ms the first request times out: autocannon reconnects,
+  // which asks for a request at once, and only then emits 'timeout'.
+  time.advanceTo(35);
+  a._doRequest();
+  assert.equal(schedule.waitMs(a), 0, 'the timed-out request was sent when due');
+  await settled();
+  assert.deepEqual(sends, [['a', 0], ['a', 35]]);
+  assert.equal(schedule.waitMs(a), 25, 'the next request, due at 10 ms, waited 25 ms');
+  schedule.stop();
 });
 
 test('a rate must be positive', () => {
