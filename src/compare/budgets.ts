@@ -55,7 +55,7 @@ function evaluate(budget: Budget, value: number, scenario: Scenario, m: LoadMeas
   let status: BudgetStatus;
   let reason: string | undefined;
   const rateCount = countFor(budget.metric, m);
-  if (rateCount !== undefined) ({ status, reason } = judgeShare(budget, value, rateCount, total));
+  if (rateCount !== undefined) ({ status, reason } = judgeShare(budget, value, rateCount, total, scenario));
   else {
     status = holds(value, budget.op, budget.limit) ? 'pass' : 'fail';
     if (status === 'fail') reason = failReason(budget, value, scenario);
@@ -94,7 +94,7 @@ function countFor(metric: MetricName, m: LoadMeasurement): number | undefined {
 }
 
 /** A share is judged by its confidence bound on the side the budget cares about. */
-function judgeShare(budget: Budget, value: number, count: number, total: number): { status: BudgetStatus; reason?: string } {
+function judgeShare(budget: Budget, value: number, count: number, total: number, scenario: Scenario): { status: BudgetStatus; reason?: string } {
   const label = LABEL[budget.metric];
   const shown = `${label} ${formatValue(budget.metric, value)} of ${total.toLocaleString('en-US')} requests`;
   const lower = wilsonLowerBound(count, total, CONFIDENCE);
@@ -113,7 +113,7 @@ function judgeShare(budget: Budget, value: number, count: number, total: number)
   if (needed > total) {
     return {
       status: 'inconclusive',
-      reason: `only ${total.toLocaleString('en-US')} requests: establishing ${budget.text} with 95% confidence needs at least ${needed.toLocaleString('en-US')} even with none failing; raise duration or connections`,
+      reason: `only ${total.toLocaleString('en-US')} requests: establishing ${budget.text} with 95% confidence needs at least ${needed.toLocaleString('en-US')} even with none failing; raise duration or ${scenario.rate === undefined ? 'connections' : 'rate'}`,
     };
   }
   return {

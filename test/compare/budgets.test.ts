@@ -59,6 +59,8 @@ test('success >= 99.95% is judged with a Wilson bound: too few requests is incon
   assert.equal(few.status, 'inconclusive');
   assert.equal(few.reason, 'only 1,204 requests: establishing >= 99.95% with 95% confidence needs at least 5,409 even with none failing; raise duration or connections');
   assert.equal(evaluateBudgets(scenario([target]), measurement({ success: 6000 }))[0]!.status, 'pass');
+  // In an open model more connections send no more requests: the advice is the rate.
+  assert.match(evaluateBudgets(scenario([target], { rate: 100 }), measurement({ success: 1204 }))[0]!.reason!, /raise duration or rate$/);
   const failing = evaluateBudgets(scenario([target]), measurement({ success: 9950, httpErrors: 50 }))[0]!;
   assert.equal(failing.status, 'fail');
   assert.match(failing.reason!, /success rate 99.5% of 10,000 requests, under the >= 99.95% budget/);

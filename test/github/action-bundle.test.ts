@@ -239,8 +239,12 @@ test('the bundled action against the repository\'s own example service (Docker)'
   assert.ok(['pass', 'fail', 'inconclusive'].includes(outputs.verdict ?? ''), `${child.stdout}\n${child.stderr}`);
   assert.equal(child.code, outputs.verdict === 'fail' ? 1 : 0);
   const results = JSON.parse(await readFile(outputs.results!, 'utf8'));
-  assert.equal(results.scenarios.length, 3);
+  assert.equal(results.scenarios.length, 4);
   assert.ok(results.scenarios.every((s: { measurement: { outcomes: { success: number } } }) => s.measurement.outcomes.success > 0));
+  // The open-model scenario kept its schedule.
+  const steady = results.scenarios.find((s: { name: string }) => s.name === 'steady reads');
+  assert.equal(steady.measurement.rate, 600);
+  assert.ok(steady.measurement.achievedRate > 570 && steady.measurement.achievedRate < 630, `achieved ${steady.measurement.achievedRate} req/s`);
   assert.equal(github.commentsOn('acme/shop', 7).length, 1);
   assert.deepEqual(github.violations, []);
 });
