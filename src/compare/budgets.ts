@@ -27,6 +27,8 @@ export function formatValue(metric: MetricName, value: number): string {
   return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value >= 1 ? value.toFixed(2) : value.toFixed(3)} ms`;
 }
 
+const LATENCY = new Set<MetricName>(['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean']);
+
 const LABEL: Record<MetricName, string> = {
   qps: 'QPS',
   p50: 'p50',
@@ -72,7 +74,9 @@ function evaluate(budget: Budget, value: number, scenario: Scenario, m: LoadMeas
       link: { bandwidth: scenario.bandwidth!, ceiling },
     };
   }
-  if (budget.metric === 'qps' && status === 'fail' && m.generator.saturated) {
+  // A saturated client can only lower QPS and add latency (responses wait in its own event loop): a pass still
+  // holds, but a failure may be the client's doing.
+  if (status === 'fail' && m.generator.saturated && (budget.metric === 'qps' || LATENCY.has(budget.metric))) {
     return result('inconclusive', `${reason}; but the load generator was saturated (${(m.generator.cpu * 100).toFixed(0)}% of a core), so this measures the client, not the service`);
   }
   if (m.aborted && status === 'pass') return result('inconclusive', `the measured window was cut short (${m.aborted}); ${LABEL[budget.metric]} ${formatValue(budget.metric, value)} covers only part of it`);

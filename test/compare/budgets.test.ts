@@ -76,11 +76,15 @@ test('error and failure rates are judged by their upper bound', () => {
   assert.match(noisy.reason!, /needs at least 2,703/);
 });
 
-test('a saturated generator makes a failing QPS budget inconclusive, not a service failure', () => {
-  const [qps] = evaluateBudgets(scenario([budget('qps', '>=', 2000, '>= 2000')]), measurement({ cpu: 0.98 }));
+test('a saturated generator makes a failing QPS or latency budget inconclusive, not a service failure', () => {
+  const [qps, p99] = evaluateBudgets(scenario([budget('qps', '>=', 2000, '>= 2000'), budget('p99', '<=', 3, '<= 3ms')]), measurement({ cpu: 0.98 }));
   assert.equal(qps!.status, 'inconclusive');
   assert.match(qps!.reason!, /load generator was saturated \(98% of a core\)/);
+  assert.equal(p99!.status, 'inconclusive');
+  assert.equal(p99!.reason, 'p99 was 4.00 ms, over the <= 3ms budget; but the load generator was saturated (98% of a core), so this measures the client, not the service');
+  // The client can only lower QPS and add latency: what passes despite it passes.
   assert.equal(evaluateBudgets(scenario([budget('qps', '>=', 500, '>= 500')]), measurement({ cpu: 0.98 }))[0]!.status, 'pass');
+  assert.equal(evaluateBudgets(scenario([budget('p99', '<=', 5, '<= 5ms')]), measurement({ cpu: 0.98 }))[0]!.status, 'pass');
 });
 
 test('a cut-short run cannot pass a budget; nothing measured is inconclusive', () => {
