@@ -119,7 +119,7 @@ console.log('|---|---|---|---|---|---|');
 for (const arm of ['perfgate', 'autocannon'] as const) {
   const s = samples[arm];
   console.log(
-    `| ${arm === 'perfgate' ? 'perfgate (constant schedule, latency from due time)' : 'autocannon overallRate (latency from send)'} | ${row(arm, s, 'sent')} | ${row(arm, s, 'min')} – ${row(arm, s, 'max')} | ${row(arm, s, 'p50').toFixed(2)} | ${row(arm, s, 'p99').toFixed(2)} | ${row(arm, s, 'p999').toFixed(2)} |`,
+    `| ${arm === 'perfgate' ? 'perfgate (constant schedule; wait for a free connection + response)' : 'autocannon overallRate (latency from send)'} | ${row(arm, s, 'sent')} | ${row(arm, s, 'min')} – ${row(arm, s, 'max')} | ${row(arm, s, 'p50').toFixed(2)} | ${row(arm, s, 'p99').toFixed(2)} | ${row(arm, s, 'p999').toFixed(2)} |`,
   );
 }
 console.log(`| autocannon's own histogram (its 1 ms-spacing correction, whole ms) | | | | ${row('autocannon', samples.autocannon, 'ownP99')} | |`);

@@ -44671,6 +44671,7 @@ var scenario = external_exports.object({
     rate: finite.optional(),
     achievedRate: finite.optional(),
     backlog: external_exports.object({ unsent: count, oldestWaitMs: finite }).optional(),
+    scheduleLag: external_exports.object({ p99Ms: finite, maxMs: finite }).optional(),
     durationMs: finite,
     outcomes,
     latency,

@@ -45,6 +45,11 @@ export interface LoadMeasurement {
    * waiting for an answer), and how long the oldest had waited (ms). Sent requests' waits are in the latency.
    */
   backlog?: { unsent: number; oldestWaitMs: number };
+  /**
+   * Open model only: how late the generator itself sent requests to connections that were already free (ms).
+   * Left out of the latency (it is not the service's); large values mean the schedule was not kept.
+   */
+  scheduleLag?: { p99Ms: number; maxMs: number };
   /** Length of the measured window actually run. */
   durationMs: number;
   outcomes: Outcomes;

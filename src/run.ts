@@ -333,6 +333,9 @@ async function measureScenario(
   return scenarioResult;
 }
 
+/** Generator lateness (p99) past which the open model's schedule was not really kept; timers are ~1 ms. */
+const SCHEDULE_LAG_WARNING_MS = 5;
+
 /** Past this share of the production link, the link rather than the service would set QPS there. */
 const LINK_WARNING_SHARE = 0.7;
 
@@ -362,6 +365,12 @@ function measurementWarnings(m: LoadMeasurement, scenario: Scenario): string[] {
   }
   if (m.rate && m.qps + m.outcomes.httpErrors / (m.durationMs / 1000) < m.rate * 0.95) {
     warnings.push(`the open model reached ${Math.round(m.outcomes.total / (m.durationMs / 1000))} of the requested ${m.rate} req/s`);
+  }
+  if (m.scheduleLag && m.scheduleLag.p99Ms >= SCHEDULE_LAG_WARNING_MS) {
+    warnings.push(
+      `the load generator fell behind its own ${m.rate} req/s schedule (p99 ${m.scheduleLag.p99Ms.toFixed(1)} ms late, max ${m.scheduleLag.maxMs.toFixed(1)} ms) ` +
+        `while connections were free: that lateness is left out of the latency, but requests arrived less evenly than asked`,
+    );
   }
   if (m.backlog) {
     warnings.push(

@@ -59,6 +59,7 @@ const scenario = z.object({
     rate: finite.optional(),
     achievedRate: finite.optional(),
     backlog: z.object({ unsent: count, oldestWaitMs: finite }).optional(),
+    scheduleLag: z.object({ p99Ms: finite, maxMs: finite }).optional(),
     durationMs: finite,
     outcomes,
     latency,

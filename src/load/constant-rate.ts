@@ -2,6 +2,9 @@
 // schedule), and its latency counts from when it was due, not from when a free connection finally sent it.
 // autocannon's own rate limit is a per-second token bucket (each second's quota leaves in a burst) and its
 // coordinated-omission correction assumes 1 ms spacing, so perfgate paces autocannon's connections itself.
+// Only the wait for a free connection is the service's: when a connection was already free, any lateness in
+// sending is the generator's own (coarse timers, a busy event loop) and is reported apart, as lag.
+import { LatencyRecorder } from './latency-recorder.ts';
 
 /** The part of an autocannon Client the schedule drives (it is handed over by autocannon's `setupClient`). */
 export interface PacedClient {
@@ -29,6 +32,12 @@ export interface Backlog {
   oldestWaitMs: number;
 }
 
+export interface ScheduleLag {
+  /** How late the generator sent requests to connections that were already free (ms). */
+  p99Ms: number;
+  maxMs: number;
+}
+
 export class ConstantRateSchedule {
   private readonly intervalMs: number;
   private readonly t0: number;
@@ -39,6 +48,9 @@ export class ConstantRateSchedule {
   private readonly waiting = new Set<PacedClient>();
   private readonly sendOf = new Map<PacedClient, () => void>();
   private readonly waitOf = new Map<PacedClient, number>();
+  /** When each waiting connection became free. */
+  private readonly freeSince = new Map<PacedClient, number>();
+  private readonly lags = new LatencyRecorder();
   private cancelTimer: (() => void) | undefined;
   private stopped = false;
   private dispatchQueued = false;
@@ -65,6 +77,7 @@ export class ConstantRateSchedule {
       if (!this.waiting.has(client)) {
         this.waiting.add(client);
         this.idle.push(client);
+        this.freeSince.set(client, this.clock.now());
       }
       // Dispatch at the end of this job, not inside it: on a timeout autocannon reconnects (asking for the next
       // request) before it reports the timeout, and the report must still read the timed-out request's wait.
@@ -78,7 +91,7 @@ export class ConstantRateSchedule {
     };
   }
 
-  /** How long the client's current request waited between being due and being sent (ms). */
+  /** How long the client's current request waited for a free connection after it was due (ms). */
   waitMs(client: PacedClient): number {
     return this.waitOf.get(client) ?? 0;
   }
@@ -95,8 +108,10 @@ export class ConstantRateSchedule {
       const client = this.idle.shift()!;
       this.waiting.delete(client);
       const dueAt = this.t0 + this.sent * this.intervalMs;
+      const freeAt = this.freeSince.get(client) ?? now;
       this.sent++;
-      this.waitOf.set(client, Math.max(0, now - dueAt));
+      this.waitOf.set(client, Math.max(0, freeAt - dueAt));
+      this.lags.recordMs(now - Math.max(dueAt, freeAt));
       this.sendOf.get(client)!();
     }
   }
@@ -108,6 +123,13 @@ export class ConstantRateSchedule {
       this.dispatch();
       this.arm();
     });
+  }
+
+  /** The generator's own lateness in sending, apart from the service's waits. */
+  lag(): ScheduleLag {
+    if (this.lags.count === 0) return { p99Ms: 0, maxMs: 0 };
+    const { p99, max } = this.lags.summary();
+    return { p99Ms: p99, maxMs: max };
   }
 
   /** Stops issuing tickets and says what was left due but unsent. */

@@ -203,6 +203,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
     measurement.rate = scenario.rate;
     measurement.achievedRate = outcomes.total / seconds;
     if (backlog && backlog.unsent > 0) measurement.backlog = backlog;
+    measurement.scheduleLag = schedule!.lag();
   }
   if (aborted) measurement.aborted = aborted;
   return measurement;

@@ -16,6 +16,7 @@ function everything(): RunResult {
     rate: 500,
     achievedRate: 410,
     backlog: { unsent: 12, oldestWaitMs: 340.5 },
+    scheduleLag: { p99Ms: 1.2, maxMs: 4.5 },
     bytesPerResponse: 1250.5,
     aborted: 'SIGINT',
   });

@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConstantRateSchedule, type Clock, type PacedClient } from '../../src/load/constant-rate.ts';
 
-/** A clock the test moves by hand; timers fire in due order as it passes them. */
-function manualClock() {
+/** A clock the test moves by hand; timers fire in due order as it passes them, `lateMs` after they were asked for. */
+function manualClock(lateMs = 0) {
   let now = 0;
   let timers: Array<{ at: number; fn: () => void }> = [];
   const clock: Clock = {
     now: () => now,
     after(ms, fn) {
-      const timer = { at: now + ms, fn };
+      const timer = { at: now + ms + lateMs, fn };
       timers.push(timer);
       return () => {
         timers = timers.filter((t) => t !== timer);
@@ -126,6 +126,31 @@ test("a timed-out request keeps its own wait: autocannon reconnects (asking for 
   await settled();
   assert.deepEqual(sends, [['a', 0], ['a', 35]]);
   assert.equal(schedule.waitMs(a), 25, 'the next request, due at 10 ms, waited 25 ms');
+  schedule.stop();
+});
+
+test("the generator's own lateness is not the service's: a request sent late to a connection that was free waited 0 ms", async () => {
+  // Every timer fires 3 ms late (a busy event loop, coarse timers). The connection was free all along.
+  const time = manualClock(3);
+  const schedule = new ConstantRateSchedule(100, time.clock);
+  const sends: Array<[string, number]> = [];
+  const a = client('a', sends, time.clock);
+  schedule.attach(a);
+  a._doRequest();
+  await settled();
+  a._doRequest(); // answered at once: free again at 0 ms
+  await settled();
+  time.advanceTo(20);
+  assert.deepEqual(sends, [['a', 0], ['a', 13]], 'due at 10 ms, sent at 13 ms by the late timer');
+  assert.equal(schedule.waitMs(a), 0, 'a connection was free when the request came due');
+  // The connection is busy from 13 to 27 ms; the request due at 20 ms waits 7 ms for it, and that is the service's.
+  time.advanceTo(27);
+  a._doRequest();
+  await settled();
+  assert.equal(schedule.waitMs(a), 7);
+  const lag = schedule.lag();
+  // An HdrHistogram at 3 significant digits: 3 ms reads as 3.000–3.003.
+  assert.ok(lag.p99Ms >= 3 && lag.p99Ms < 3.004 && lag.maxMs >= 3 && lag.maxMs < 3.004, `the generator's lateness is reported apart: ${JSON.stringify(lag)}`);
   schedule.stop();
 });
 
