@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CSV_HEADERS, csvField, renderCsv } from '../../src/report/csv.ts';
-import { listPosts, runResult } from './fixture.ts';
+import { listPosts, measurement, runResult } from './fixture.ts';
 
 /** A minimal RFC 4180 reader, to check what a spreadsheet would see. */
 function parseCsv(text: string): string[][] {
@@ -42,6 +42,19 @@ test('one row per scenario with every metric, connections, outcomes and server c
   assert.equal(get(first, 'ci_low_p95'), '', 'a missing CI is an empty field');
   assert.equal(get(second, 'generator_saturated'), 'true');
   assert.equal(get(second, 'server_peak_memory_bytes'), '');
+});
+
+test('open-model, bandwidth and sweep figures have their columns', () => {
+  const s = listPosts();
+  s.rate = 600;
+  s.sweepOf = 'list posts';
+  s.measurement = measurement({ rate: 600, achievedRate: 590.5, backlog: { unsent: 3, oldestWaitMs: 12 }, scheduleLag: { p99Ms: 0.8, maxMs: 2 }, bytesPerResponse: 1250 });
+  const [header, row] = parseCsv(renderCsv(runResult({ scenarios: [s] }))) as [string[], string[]];
+  const get = (name: string) => row[header.indexOf(name)];
+  assert.deepEqual(
+    ['rate', 'sweep_of', 'bytes_per_response', 'achieved_rate', 'backlog_unsent', 'schedule_lag_p99_ms'].map(get),
+    ['600', 'list posts', '1250', '590.5', '3', '0.8'],
+  );
 });
 
 test('RFC 4180 quoting, and names cannot become spreadsheet formulas', () => {
