@@ -7,10 +7,11 @@
 //   tail       TAIL_SLOW_PCT/TAIL_SLOW_MS on the head: a tail-only delay that raises p99
 // Each full gate = per-arm warm-up + `pairs` interleaved pairs, decided by compareScenarios. Recorded pairs are
 // then resampled (seeded) into many more synthetic gates, to estimate rates beyond what the time box allows.
-// Options: --minutes M (default 12), --pairs N (10), --round S (2), --warmup S (3), --cpu-burn US (3), --tail "PCT,MS" ("1.5,2").
+// Options: --minutes M (default 12), --pairs N (10), --round S (2), --warmup S (3), --cpu-burn US (3), --tail "PCT,MS" ("1.5,2"),
+// --only a/a,cpu,tail (which conditions to run; default all three, in turn).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runInterleaved } from '../src/baseline/interleave.ts';
+import { pairOrder, runInterleaved } from '../src/baseline/interleave.ts';
 import { compareScenarios } from '../src/compare/decide.ts';
 import { loadConfig } from '../src/config/load.ts';
 import type { CompareSettings, Services } from '../src/config/types.ts';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     'cpu-burn': { type: 'string', default: '3' },
     tail: { type: 'string', default: '1.5,2' },
+    only: { type: 'string', default: 'a/a,cpu,tail' },
   },
 });
 const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -41,11 +43,17 @@ const settings: CompareSettings = {
   metrics: ['qps', 'p50', 'p99'],
 };
 const [tailPct, tailMs] = values.tail.split(',');
-const conditions: Array<{ name: string; env: Record<string, string> }> = [
+const only = new Set(values.only.toLowerCase().split(',').map((c) => c.trim()));
+const allConditions: Array<{ name: string; env: Record<string, string> }> = [
   { name: 'A/A', env: {} },
   { name: `cpu +${values['cpu-burn']} µs/request`, env: { CPU_BURN_US: values['cpu-burn'] } },
   { name: `tail ${tailPct}% +${tailMs} ms`, env: { TAIL_SLOW_PCT: tailPct!, TAIL_SLOW_MS: tailMs! } },
 ];
+const conditions = allConditions.filter((c) => only.has(c.name.split(' ')[0]!.toLowerCase()));
+if (conditions.length === 0) {
+  console.error(`--only takes a comma-separated list of a/a, cpu, tail; got "${values.only}"`);
+  process.exit(2);
+}
 
 const withEnv = (services: Services, env: Record<string, string>): Services => ({ ...services, app: { ...services.app, env: { ...services.app.env, ...env } } });
 const deadline = Date.now() + Number(values.minutes) * 60_000;
@@ -58,13 +66,24 @@ const pools = new Map<string, Array<{ base: Round; head: Round }>>(conditions.ma
 
 // Both stacks are started fresh for every gate, as in a real gate run (a long-lived base against a fresh head
 // showed an arm bias of several percent here).
+// Ctrl-C or a kill stops the stacks that are up: the bench must not leave containers behind either.
+const live = new Set<StartedStack>();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: stopping ${live.size} stacks…`);
+    void Promise.allSettled([...live].map((stack) => stack.stop())).then(() => process.exit(130));
+  });
+}
+
 let gate = 0;
 while (Date.now() < deadline) {
   const condition = conditions[gate % conditions.length]!;
   gate++;
   const base: StartedStack = await startStack({ services: config.services!, runId: `${runId}-${gate}`, arm: 'base', log });
+  live.add(base);
   try {
     const head: StartedStack = await startStack({ services: withEnv(config.services!, condition.env), runId: `${runId}-${gate}`, arm: 'head', log });
+    live.add(head);
     try {
       const started = performance.now();
       const rounds = (await runInterleaved({ scenarios: [scenario], base: { name: 'base', origin: base.origin }, head: { name: 'head', origin: head.origin }, settings, seed: `${runId}-${gate}`, runLoad, log })).get(scenario.name)!;
@@ -79,9 +98,11 @@ while (Date.now() < deadline) {
       console.log(`gate ${gate} ${condition.name.padEnd(22)} ${seconds.toFixed(0)} s: ${changes}`);
     } finally {
       await head.stop();
+      live.delete(head);
     }
   } finally {
     await base.stop();
+    live.delete(base);
   }
 }
 
@@ -95,9 +116,15 @@ for (const condition of conditions) {
   if (real.length === 0) continue;
   const failed = (g: { verdicts: Record<string, string> }, metric?: string) => (metric ? g.verdicts[metric] === 'regression' : Object.values(g.verdicts).includes('regression'));
   let synthetic = { any: 0, qps: 0, p99: 0, inconclusive: 0 };
+  // Synthetic gates keep the product's balanced order: half their pairs from base-first pairs, half from
+  // head-first ones (drawing pairs at random would bring back coin-like imbalance).
+  const baseFirst = pool.filter((p) => p.base.order === 0);
+  const headFirst = pool.filter((p) => p.base.order === 1);
   for (let i = 0; i < SYNTHETIC; i++) {
-    const picked = Array.from({ length: settings.pairs }, (_, index) => {
-      const pair = pool[Math.floor(random() * pool.length)]!;
+    const strata = pairOrder(`synthetic-${i}`, 0, settings.pairs).map((o) => (o === 'base-first' ? baseFirst : headFirst));
+    const picked = strata.map((stratum, index) => {
+      const from = stratum.length > 0 ? stratum : pool;
+      const pair = from[Math.floor(random() * from.length)]!;
       return { base: { ...pair.base, index }, head: { ...pair.head, index } };
     });
     const [c] = compareScenarios([{ scenario, rounds: { base: picked.map((p) => p.base), head: picked.map((p) => p.head) } }], settings, 'paired');
@@ -113,10 +140,16 @@ for (const condition of conditions) {
     const r = pool.map((p) => p.head.metrics[metric] / p.base.metrics[metric]).sort((a, b) => a - b);
     return r[Math.floor(r.length / 2)]!;
   };
+  // The order effect: the second run of a pair against the first, whatever the arm (balanced orders keep it out
+  // of the arms' comparison; this shows how large it is here).
+  const orderRatio = (metric: 'qps' | 'p99') => {
+    const r = pool.map((p) => (p.base.order === 1 ? p.base.metrics[metric] / p.head.metrics[metric] : p.head.metrics[metric] / p.base.metrics[metric])).sort((a, b) => a - b);
+    return r[Math.floor(r.length / 2)]!;
+  };
   const fails = real.filter((g) => failed(g)).length;
   const mean = real.reduce((s, g) => s + g.seconds, 0) / real.length;
   console.log(
-    `${condition.name.padEnd(22)} measured effect: QPS ×${ratio('qps').toFixed(3)}, p99 ×${ratio('p99').toFixed(3)} | real gates: ${fails}/${real.length} fail (upper 95% bound ${(clopperPearsonUpper(fails, real.length) * 100).toFixed(0)}%), ${mean.toFixed(0)} s each | ` +
+    `${condition.name.padEnd(22)} measured effect: QPS ×${ratio('qps').toFixed(3)}, p99 ×${ratio('p99').toFixed(3)} | second run of a pair vs first: QPS ×${orderRatio('qps').toFixed(3)}, p99 ×${orderRatio('p99').toFixed(3)} | real gates: ${fails}/${real.length} fail (upper 95% bound ${(clopperPearsonUpper(fails, real.length) * 100).toFixed(0)}%), ${mean.toFixed(0)} s each | ` +
       `resampled ${SYNTHETIC}: any regression ${((synthetic.any / SYNTHETIC) * 100).toFixed(1)}%, QPS ${((synthetic.qps / SYNTHETIC) * 100).toFixed(1)}%, p99 ${((synthetic.p99 / SYNTHETIC) * 100).toFixed(1)}%, inconclusive ${((synthetic.inconclusive / SYNTHETIC) * 100).toFixed(1)}%`,
   );
 }
