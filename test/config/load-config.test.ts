@@ -9,6 +9,15 @@ import { ConfigError, UsageError } from '../../src/errors.ts';
 
 const dir = 'test/fixtures/config';
 
+/** Loads a perf file written on the spot into a fresh temporary directory. */
+async function loadYamlText(text: string, options: Parameters<typeof loadConfig>[1] = {}) {
+  const { writeFile, mkdtemp } = await import('node:fs/promises');
+  const os = await import('node:os');
+  const tmp = await mkdtemp(`${os.tmpdir()}/perfgate-config-`);
+  await writeFile(`${tmp}/perf.yaml`, text);
+  return loadConfig([`${tmp}/perf.yaml`], options);
+}
+
 describe('valid configs', () => {
   test("issue #2's file loads with canonical units, the mix, tokens and env", async () => {
     const config = await loadConfig([`${dir}/valid/issue2.yaml`], { env: { API_TOKEN: 's3cret' } });
@@ -56,14 +65,9 @@ describe('valid configs', () => {
   });
 
   test('a concurrency sweep expands into one scenario per level', async () => {
-    const { writeFile, mkdtemp } = await import('node:fs/promises');
-    const os = await import('node:os');
-    const tmp = await mkdtemp(`${os.tmpdir()}/perfgate-sweep-`);
-    await writeFile(
-      `${tmp}/sweep.yaml`,
+    const config = await loadYamlText(
       'version: 1\ntarget: http://127.0.0.1:1\nscenarios:\n  - name: s\n    request: { path: / }\n    sweep: { connections: [1, 8] }\n    rate: 100\n    budgets: { p99: "< 1s" }\n',
     );
-    const config = await loadConfig([`${tmp}/sweep.yaml`]);
     assert.deepEqual(config.scenarios.map((s) => [s.name, s.connections, s.sweepOf, s.rate]), [
       ['s @ c=1', 1, 's', 100],
       ['s @ c=8', 8, 's', 100],
@@ -72,14 +76,9 @@ describe('valid configs', () => {
 });
 
 test('bandwidth: the defaults apply to every scenario, a scenario may override them, in bytes per second', async () => {
-  const { writeFile, mkdtemp } = await import('node:fs/promises');
-  const os = await import('node:os');
-  const tmp = await mkdtemp(`${os.tmpdir()}/perfgate-link-`);
-  await writeFile(
-    `${tmp}/link.yaml`,
+  const config = await loadYamlText(
     'version: 1\ntarget: http://127.0.0.1:1\ndefaults: { bandwidth: 1Gbit/s }\nscenarios:\n  - name: a\n    request: { path: / }\n  - name: b\n    request: { path: / }\n    bandwidth: 125MB/s\n',
   );
-  const config = await loadConfig([`${tmp}/link.yaml`]);
   assert.deepEqual(config.scenarios.map((s) => s.bandwidth), [125_000_000, 125_000_000]);
 });
 
@@ -114,11 +113,10 @@ describe('invalid configs: one exact message each, exit 2', () => {
   }
 
   test('every issue in a file is reported, not just the first', async () => {
-    const { writeFile, mkdtemp } = await import('node:fs/promises');
-    const os = await import('node:os');
-    const tmp = await mkdtemp(`${os.tmpdir()}/perfgate-many-`);
-    await writeFile(`${tmp}/many.yaml`, 'version: 1\ntarget: http://127.0.0.1:1\nscenarios:\n  - name: a\n    request: { path: nope }\n    warmup: soon\n');
-    await assert.rejects(loadConfig([`${tmp}/many.yaml`]), (error: ConfigError) => error.issues.length === 2);
+    await assert.rejects(
+      loadYamlText('version: 1\ntarget: http://127.0.0.1:1\nscenarios:\n  - name: a\n    request: { path: nope }\n    warmup: soon\n'),
+      (error: ConfigError) => error.issues.length === 2,
+    );
   });
 
   test('a missing perf/ directory names the fix', async () => {

@@ -33,6 +33,18 @@ function manualClock(lateMs = 0) {
   };
 }
 
+/** A schedule on a manual clock with one connection, `a`, attached, whose first request has gone out at 0 ms. */
+async function paced(rate: number, lateMs = 0) {
+  const time = manualClock(lateMs);
+  const schedule = new ConstantRateSchedule(rate, time.clock);
+  const sends: Array<[string, number]> = [];
+  const a = client('a', sends, time.clock);
+  schedule.attach(a);
+  a._doRequest();
+  await settled();
+  return { time, schedule, sends, a };
+}
+
 /** Lets a connection's deferred request go out (the schedule dispatches it in a microtask). */
 const settled = () => Promise.resolve();
 
@@ -67,13 +79,7 @@ test('requests leave on a constant schedule: 100 req/s is one every 10 ms, not a
 });
 
 test('when every connection is busy, due requests queue and their wait is measured from when they were due', async () => {
-  const time = manualClock();
-  const schedule = new ConstantRateSchedule(100, time.clock);
-  const sends: Array<[string, number]> = [];
-  const only = client('a', sends, time.clock);
-  schedule.attach(only);
-  only._doRequest();
-  await settled();
+  const { time, schedule, sends, a: only } = await paced(100);
   // The one connection's answer takes 35 ms: requests due at 10, 20 and 30 ms have nowhere to go.
   time.advanceTo(35);
   assert.deepEqual(sends, [['a', 0]]);
@@ -90,13 +96,7 @@ test('when every connection is busy, due requests queue and their wait is measur
 });
 
 test('a reconnecting connection waits in line once, and nothing leaves after stop', async () => {
-  const time = manualClock();
-  const schedule = new ConstantRateSchedule(10, time.clock);
-  const sends: Array<[string, number]> = [];
-  const a = client('a', sends, time.clock);
-  schedule.attach(a);
-  a._doRequest();
-  await settled();
+  const { time, schedule, sends, a } = await paced(10);
   a._doRequest();
   a._doRequest();
   await settled();
@@ -110,13 +110,7 @@ test('a reconnecting connection waits in line once, and nothing leaves after sto
 });
 
 test("a timed-out request keeps its own wait: autocannon reconnects (asking for the next request) before it reports the timeout", async () => {
-  const time = manualClock();
-  const schedule = new ConstantRateSchedule(100, time.clock);
-  const sends: Array<[string, number]> = [];
-  const a = client('a', sends, time.clock);
-  schedule.attach(a);
-  a._doRequest();
-  await settled();
+  const { time, schedule, sends, a } = await paced(100);
   time.advanceTo(5);
   // Still no answer: the request due at 10 ms waits. At 35 ms the first request times out: autocannon reconnects,
   // which asks for a request at once, and only then emits 'timeout'.
@@ -131,13 +125,7 @@ test("a timed-out request keeps its own wait: autocannon reconnects (asking for 
 
 test("the generator's own lateness is not the service's: a request sent late to a connection that was free waited 0 ms", async () => {
   // Every timer fires 3 ms late (a busy event loop, coarse timers). The connection was free all along.
-  const time = manualClock(3);
-  const schedule = new ConstantRateSchedule(100, time.clock);
-  const sends: Array<[string, number]> = [];
-  const a = client('a', sends, time.clock);
-  schedule.attach(a);
-  a._doRequest();
-  await settled();
+  const { time, schedule, sends, a } = await paced(100, 3);
   a._doRequest(); // answered at once: free again at 0 ms
   await settled();
   time.advanceTo(20);
