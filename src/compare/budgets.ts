@@ -2,7 +2,7 @@
 // inconclusive, with the reason, never a silent pass.
 import type { Budget, MetricName, Op, Scenario } from '../config/types.ts';
 import { formatBandwidth } from '../config/units.ts';
-import { higherIsBetter, metricsOf } from '../metrics.ts';
+import { higherIsBetter, metricsOf, unitOf } from '../metrics.ts';
 import type { BudgetResult, BudgetStatus, LoadMeasurement } from '../result.ts';
 import { requestsNeeded, wilsonLowerBound, wilsonUpperBound } from '../stats/wilson.ts';
 
@@ -26,8 +26,6 @@ export function formatValue(metric: MetricName, value: number): string {
   if (metric === 'success' || metric === 'error_rate' || metric === 'failure_rate') return `${Number((value * 100).toPrecision(4))}%`;
   return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value >= 1 ? value.toFixed(2) : value.toFixed(3)} ms`;
 }
-
-const LATENCY = new Set<MetricName>(['p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean']);
 
 const LABEL: Record<MetricName, string> = {
   qps: 'QPS',
@@ -76,7 +74,7 @@ function evaluate(budget: Budget, value: number, scenario: Scenario, m: LoadMeas
   }
   // A saturated client can only lower QPS and add latency (responses wait in its own event loop): a pass still
   // holds, but a failure may be the client's doing.
-  if (status === 'fail' && m.generator.saturated && (budget.metric === 'qps' || LATENCY.has(budget.metric))) {
+  if (status === 'fail' && m.generator.saturated && (budget.metric === 'qps' || unitOf(budget.metric) === 'ms')) {
     return result('inconclusive', `${reason}; but the load generator was saturated (${(m.generator.cpu * 100).toFixed(0)}% of a core), so this measures the client, not the service`);
   }
   if (m.aborted && status === 'pass') return result('inconclusive', `the measured window was cut short (${m.aborted}); ${LABEL[budget.metric]} ${formatValue(budget.metric, value)} covers only part of it`);
