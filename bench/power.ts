@@ -79,11 +79,12 @@ let gate = 0;
 while (Date.now() < deadline) {
   const condition = conditions[gate % conditions.length]!;
   gate++;
-  const base: StartedStack = await startStack({ services: config.services!, runId: `${runId}-${gate}`, arm: 'base', log });
-  live.add(base);
+  // The product's order: the head stack first (it serves the budget run), then the base.
+  const head: StartedStack = await startStack({ services: withEnv(config.services!, condition.env), runId: `${runId}-${gate}`, arm: 'head', log });
+  live.add(head);
   try {
-    const head: StartedStack = await startStack({ services: withEnv(config.services!, condition.env), runId: `${runId}-${gate}`, arm: 'head', log });
-    live.add(head);
+    const base: StartedStack = await startStack({ services: config.services!, runId: `${runId}-${gate}`, arm: 'base', log });
+    live.add(base);
     try {
       const started = performance.now();
       const rounds = (await runInterleaved({ scenarios: [scenario], base: { name: 'base', origin: base.origin }, head: { name: 'head', origin: head.origin }, settings, seed: `${runId}-${gate}`, runLoad, log })).get(scenario.name)!;
@@ -97,12 +98,12 @@ while (Date.now() < deadline) {
         .join(', ');
       console.log(`gate ${gate} ${condition.name.padEnd(22)} ${seconds.toFixed(0)} s: ${changes}`);
     } finally {
-      await head.stop();
-      live.delete(head);
+      await base.stop();
+      live.delete(base);
     }
   } finally {
-    await base.stop();
-    live.delete(base);
+    await head.stop();
+    live.delete(head);
   }
 }
 
