@@ -23828,105 +23828,6 @@ function mermaidLabel(text2, max = 24) {
   return plain.length > max ? `${plain.slice(0, max - 1)}\u2026` : plain || "scenario";
 }
 
-// src/report/sweep.ts
-var KNEE_GAIN = 0.05;
-function sweeps(scenarios) {
-  const groups = /* @__PURE__ */ new Map();
-  for (const s of scenarios) {
-    if (s.sweepOf === void 0 || s.error) continue;
-    groups.set(s.sweepOf, [...groups.get(s.sweepOf) ?? [], s]);
-  }
-  const out = [];
-  for (const [name, members2] of groups) {
-    if (members2.length < 2) continue;
-    const levels = members2.map((s) => ({
-      connections: s.connections,
-      qps: s.measurement.qps,
-      p50: s.measurement.latency.p50,
-      p99: s.measurement.latency.p99,
-      problems: s.measurement.outcomes.httpErrors + s.measurement.outcomes.failures,
-      generatorSaturated: s.measurement.generator.saturated,
-      scenario: s
-    })).sort((a, b) => a.connections - b.connections);
-    const peak = levels.reduce((best, l) => l.qps > best.qps ? l : best);
-    const sweep = { name, levels, peak };
-    const closed = members2.every((s) => s.rate === void 0);
-    for (let i = 0; closed && i + 1 < levels.length; i++) {
-      const [level, next] = [levels[i], levels[i + 1]];
-      if (level.qps <= 0) continue;
-      const qpsGain = next.qps / level.qps - 1;
-      if (qpsGain < KNEE_GAIN) {
-        sweep.knee = { level, next, qpsGain, p99Rise: level.p99 > 0 ? next.p99 / level.p99 - 1 : 0 };
-        break;
-      }
-    }
-    out.push(sweep);
-  }
-  return out;
-}
-function sweepFinding(sweep, format) {
-  const peak = `peak ${format.qps(sweep.peak.qps)} at ${sweep.peak.connections} connections`;
-  const saturated = sweep.levels.filter((l) => l.generatorSaturated).map((l) => l.connections);
-  const client = saturated.length ? `; the load generator was saturated at ${saturated.join(", ")} connections, so those levels measure the client` : "";
-  if (sweep.knee) {
-    const { level, next, qpsGain, p99Rise } = sweep.knee;
-    return `throughput stops scaling at ${level.connections} connections: going to ${next.connections} added ${format.pct(qpsGain)} QPS and ${format.pct(p99Rise)} p99 (the extra connections only queue); ${peak}${client}`;
-  }
-  if (sweep.levels.some((l) => l.scenario.rate !== void 0)) return `open model: connections are a pool, not the load; ${peak}${client}`;
-  const [before, last] = sweep.levels.slice(-2);
-  const gain = before.qps > 0 ? last.qps / before.qps - 1 : 0;
-  return `QPS was still rising at ${last.connections} connections (${format.pct(gain)} from ${before.connections}): not saturated within this sweep; ${peak}${client}`;
-}
-
-// src/report/findings.ts
-var SEVERITY = {
-  error: 0,
-  "budget-fail": 1,
-  regression: 2,
-  "budget-inconclusive": 3,
-  "comparison-inconclusive": 4,
-  "comparison-skipped": 5,
-  improvement: 6
-};
-function isProblem(finding) {
-  return finding.kind === "error" || finding.kind === "budget-fail" || finding.kind === "regression";
-}
-function isInconclusive(finding) {
-  return finding.kind === "budget-inconclusive" || finding.kind === "comparison-inconclusive" || finding.kind === "comparison-skipped";
-}
-function comparisonEntries(scenario2) {
-  const entries = [];
-  for (const metric2 of COMPARE_METRICS) {
-    const entry = scenario2.comparison?.[metric2];
-    if (entry) entries.push([metric2, entry]);
-  }
-  return entries;
-}
-function scenarioFindings(scenario2) {
-  const findings = [];
-  const name = scenario2.name;
-  if (scenario2.error) findings.push({ kind: "error", scenario: name, message: scenario2.error });
-  for (const budget of scenario2.budgets) {
-    if (budget.status === "fail") findings.push({ kind: "budget-fail", scenario: name, budget });
-    if (budget.status === "inconclusive") findings.push({ kind: "budget-inconclusive", scenario: name, budget });
-  }
-  for (const [metric2, entry] of comparisonEntries(scenario2)) {
-    if (entry.verdict === "regression") findings.push({ kind: "regression", scenario: name, metric: metric2, entry });
-    if (entry.verdict === "inconclusive")
-      findings.push({ kind: "comparison-inconclusive", scenario: name, metric: metric2, entry });
-    if (entry.verdict === "improvement") findings.push({ kind: "improvement", scenario: name, metric: metric2, entry });
-  }
-  return findings;
-}
-function runFindings(result) {
-  const findings = result.scenarios.flatMap(scenarioFindings);
-  if (result.comparisonSkipped) findings.push({ kind: "comparison-skipped", message: result.comparisonSkipped });
-  return findings.map((finding, index) => ({ finding, index })).sort((a, b) => SEVERITY[a.finding.kind] - SEVERITY[b.finding.kind] || a.index - b.index).map(({ finding }) => finding);
-}
-function hasComparison(result) {
-  return result.scenarios.some((s) => s.comparison && Object.keys(s.comparison).length > 0);
-}
-
 // src/config/units.ts
 var SIZE_UNIT = { b: 1, k: 1024, kb: 1024, kib: 1024, m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3 };
 function formatBandwidth(bytesPerSec) {
@@ -24086,6 +23987,106 @@ function formatOutcomes(outcomes2) {
     parts.push("0 failures");
   }
   return `${parts[0]}, ${parts.slice(1).join(", ")}`;
+}
+
+// src/report/sweep.ts
+var KNEE_GAIN = 0.05;
+function sweeps(scenarios) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const s of scenarios) {
+    if (s.sweepOf === void 0 || s.error) continue;
+    groups.set(s.sweepOf, [...groups.get(s.sweepOf) ?? [], s]);
+  }
+  const out = [];
+  for (const [name, members2] of groups) {
+    if (members2.length < 2) continue;
+    const levels = members2.map((s) => ({
+      connections: s.connections,
+      qps: s.measurement.qps,
+      p50: s.measurement.latency.p50,
+      p99: s.measurement.latency.p99,
+      problems: s.measurement.outcomes.httpErrors + s.measurement.outcomes.failures,
+      generatorSaturated: s.measurement.generator.saturated,
+      scenario: s
+    })).sort((a, b) => a.connections - b.connections);
+    const peak = levels.reduce((best, l) => l.qps > best.qps ? l : best);
+    const sweep = { name, levels, peak };
+    const closed = members2.every((s) => s.rate === void 0);
+    for (let i = 0; closed && i + 1 < levels.length; i++) {
+      const [level, next] = [levels[i], levels[i + 1]];
+      if (level.qps <= 0) continue;
+      const qpsGain = next.qps / level.qps - 1;
+      if (qpsGain < KNEE_GAIN) {
+        sweep.knee = { level, next, qpsGain, p99Rise: level.p99 > 0 ? next.p99 / level.p99 - 1 : 0 };
+        break;
+      }
+    }
+    out.push(sweep);
+  }
+  return out;
+}
+var REPORT_FORMAT = { qps: (v) => formatMetric("qps", v), pct: formatChange };
+function sweepFinding(sweep, format = REPORT_FORMAT) {
+  const peak = `peak ${format.qps(sweep.peak.qps)} at ${sweep.peak.connections} connections`;
+  const saturated = sweep.levels.filter((l) => l.generatorSaturated).map((l) => l.connections);
+  const client = saturated.length ? `; the load generator was saturated at ${saturated.join(", ")} connections, so those levels measure the client` : "";
+  if (sweep.knee) {
+    const { level, next, qpsGain, p99Rise } = sweep.knee;
+    return `throughput stops scaling at ${level.connections} connections: going to ${next.connections} added ${format.pct(qpsGain)} QPS and ${format.pct(p99Rise)} p99 (the extra connections only queue); ${peak}${client}`;
+  }
+  if (sweep.levels.some((l) => l.scenario.rate !== void 0)) return `open model: connections are a pool, not the load; ${peak}${client}`;
+  const [before, last] = sweep.levels.slice(-2);
+  const gain = before.qps > 0 ? last.qps / before.qps - 1 : 0;
+  return `QPS was still rising at ${last.connections} connections (${format.pct(gain)} from ${before.connections}): not saturated within this sweep; ${peak}${client}`;
+}
+
+// src/report/findings.ts
+var SEVERITY = {
+  error: 0,
+  "budget-fail": 1,
+  regression: 2,
+  "budget-inconclusive": 3,
+  "comparison-inconclusive": 4,
+  "comparison-skipped": 5,
+  improvement: 6
+};
+function isProblem(finding) {
+  return finding.kind === "error" || finding.kind === "budget-fail" || finding.kind === "regression";
+}
+function isInconclusive(finding) {
+  return finding.kind === "budget-inconclusive" || finding.kind === "comparison-inconclusive" || finding.kind === "comparison-skipped";
+}
+function comparisonEntries(scenario2) {
+  const entries = [];
+  for (const metric2 of COMPARE_METRICS) {
+    const entry = scenario2.comparison?.[metric2];
+    if (entry) entries.push([metric2, entry]);
+  }
+  return entries;
+}
+function scenarioFindings(scenario2) {
+  const findings = [];
+  const name = scenario2.name;
+  if (scenario2.error) findings.push({ kind: "error", scenario: name, message: scenario2.error });
+  for (const budget of scenario2.budgets) {
+    if (budget.status === "fail") findings.push({ kind: "budget-fail", scenario: name, budget });
+    if (budget.status === "inconclusive") findings.push({ kind: "budget-inconclusive", scenario: name, budget });
+  }
+  for (const [metric2, entry] of comparisonEntries(scenario2)) {
+    if (entry.verdict === "regression") findings.push({ kind: "regression", scenario: name, metric: metric2, entry });
+    if (entry.verdict === "inconclusive")
+      findings.push({ kind: "comparison-inconclusive", scenario: name, metric: metric2, entry });
+    if (entry.verdict === "improvement") findings.push({ kind: "improvement", scenario: name, metric: metric2, entry });
+  }
+  return findings;
+}
+function runFindings(result) {
+  const findings = result.scenarios.flatMap(scenarioFindings);
+  if (result.comparisonSkipped) findings.push({ kind: "comparison-skipped", message: result.comparisonSkipped });
+  return findings.map((finding, index) => ({ finding, index })).sort((a, b) => SEVERITY[a.finding.kind] - SEVERITY[b.finding.kind] || a.index - b.index).map(({ finding }) => finding);
+}
+function hasComparison(result) {
+  return result.scenarios.some((s) => s.comparison && Object.keys(s.comparison).length > 0);
 }
 
 // src/report/headline.ts
@@ -24414,7 +24415,7 @@ function sweepSection(sweep) {
     "|--:|--:|--:|--:|--:|---|",
     ...rows,
     "",
-    escapeMarkdown(sweepFinding(sweep, { qps: (v) => formatMetric("qps", v), pct: formatChange })),
+    escapeMarkdown(sweepFinding(sweep)),
     "",
     "```mermaid",
     "xychart-beta",

@@ -45,21 +45,18 @@ export class ConstantRateSchedule {
   private sent = 0;
   /** Connections waiting for their next ticket, longest-waiting first. */
   private readonly idle: PacedClient[] = [];
-  private readonly waiting = new Set<PacedClient>();
   private readonly sendOf = new Map<PacedClient, () => void>();
   private readonly waitOf = new Map<PacedClient, number>();
-  /** When each waiting connection became free. */
+  /** The connections in line, and when each became free. */
   private readonly freeSince = new Map<PacedClient, number>();
   private readonly lags = new LatencyRecorder();
   private cancelTimer: (() => void) | undefined;
   private stopped = false;
   private dispatchQueued = false;
 
-  readonly rate: number;
   private readonly clock: Clock;
 
   constructor(rate: number, clock: Clock = realClock) {
-    this.rate = rate;
     this.clock = clock;
     if (!(rate > 0)) throw new RangeError(`rate must be positive, got ${rate}`);
     this.intervalMs = 1000 / rate;
@@ -74,10 +71,9 @@ export class ConstantRateSchedule {
     client._doRequest = () => {
       if (this.stopped) return;
       // autocannon asks again on every reconnect; a connection waits in line once.
-      if (!this.waiting.has(client)) {
-        this.waiting.add(client);
-        this.idle.push(client);
+      if (!this.freeSince.has(client)) {
         this.freeSince.set(client, this.clock.now());
+        this.idle.push(client);
       }
       // Dispatch at the end of this job, not inside it: on a timeout autocannon reconnects (asking for the next
       // request) before it reports the timeout, and the report must still read the timed-out request's wait.
@@ -106,9 +102,9 @@ export class ConstantRateSchedule {
     const due = this.dueBy(now);
     while (this.idle.length > 0 && this.sent < due && !this.stopped) {
       const client = this.idle.shift()!;
-      this.waiting.delete(client);
       const dueAt = this.t0 + this.sent * this.intervalMs;
-      const freeAt = this.freeSince.get(client) ?? now;
+      const freeAt = this.freeSince.get(client)!;
+      this.freeSince.delete(client);
       this.sent++;
       this.waitOf.set(client, Math.max(0, freeAt - dueAt));
       this.lags.recordMs(now - Math.max(dueAt, freeAt));

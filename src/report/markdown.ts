@@ -354,7 +354,7 @@ function sweepSection(sweep: Sweep): string[] {
     '|--:|--:|--:|--:|--:|---|',
     ...rows,
     '',
-    escapeMarkdown(sweepFinding(sweep, { qps: (v) => formatMetric('qps', v), pct: formatChange })),
+    escapeMarkdown(sweepFinding(sweep)),
     '',
     '```mermaid',
     'xychart-beta',

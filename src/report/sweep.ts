@@ -2,6 +2,7 @@
 // level past which more connections buy almost no throughput, only queueing (Little's law: at saturation,
 // latency ≈ connections / QPS, so every extra connection waits in line).
 import type { ScenarioResult } from '../result.ts';
+import { formatChange, formatMetric } from './format.ts';
 
 /** Past the knee, one more step of concurrency raises QPS by less than this. */
 export const KNEE_GAIN = 0.05;
@@ -63,8 +64,10 @@ export function sweeps(scenarios: ScenarioResult[]): Sweep[] {
   return out;
 }
 
+const REPORT_FORMAT = { qps: (v: number) => formatMetric('qps', v), pct: formatChange };
+
 /** One sentence a reader acts on: where throughput stops scaling, or that it never did within the sweep. */
-export function sweepFinding(sweep: Sweep, format: { qps(v: number): string; pct(v: number): string }): string {
+export function sweepFinding(sweep: Sweep, format: { qps(v: number): string; pct(v: number): string } = REPORT_FORMAT): string {
   const peak = `peak ${format.qps(sweep.peak.qps)} at ${sweep.peak.connections} connections`;
   const saturated = sweep.levels.filter((l) => l.generatorSaturated).map((l) => l.connections);
   const client = saturated.length

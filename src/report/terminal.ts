@@ -175,7 +175,7 @@ function sweepBlock(sweep: Sweep, p: Paint): string[] {
   return [
     p.bold(`Concurrency sweep: ${plain(sweep.name)}`),
     ...textTable([['connections', 'QPS', 'p50', 'p99', 'errors', 'verdict'].map(p.dim), ...rows], ['right', 'right', 'right', 'right', 'right', 'left'], '    '),
-    `  ${plain(sweepFinding(sweep, { qps: (v) => formatMetric('qps', v), pct: formatChange }))}`,
+    `  ${plain(sweepFinding(sweep))}`,
   ];
 }
 
