@@ -3,15 +3,20 @@
 
 export type Parsed = { ok: true; value: number } | { ok: false; error: string };
 
+/** Every parser's last step: a value too large for a double (a 400-digit string, 1e308 seconds) is refused, never Infinity. */
+function finite(value: number, input: unknown, kind: string): Parsed {
+  return Number.isFinite(value) ? { ok: true, value } : { ok: false, error: `expected a finite ${kind}, got ${show(input)}` };
+}
+
 const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(us|µs|ms|s|m|h)\s*$/i;
 const DURATION_UNIT_MS: Record<string, number> = { us: 0.001, µs: 0.001, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** "500ms" | "10s" | "2m" | "1.5s" | "1h" → milliseconds. A bare number is seconds (like `timeout: 10`). */
 export function parseDuration(input: unknown): Parsed {
-  if (typeof input === 'number' && Number.isFinite(input) && input >= 0) return { ok: true, value: input * 1000 };
+  if (typeof input === 'number' && Number.isFinite(input) && input >= 0) return finite(input * 1000, input, 'duration');
   const match = typeof input === 'string' ? DURATION.exec(input) : null;
   if (!match) return { ok: false, error: `expected a duration like 500ms, 10s or 2m, got ${show(input)}` };
-  return { ok: true, value: Number(match[1]) * DURATION_UNIT_MS[match[2]!.toLowerCase()]! };
+  return finite(Number(match[1]) * DURATION_UNIT_MS[match[2]!.toLowerCase()]!, input, 'duration');
 }
 
 const RATE = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/;
@@ -34,7 +39,7 @@ export function parseSize(input: unknown): Parsed {
   if (typeof input === 'number' && Number.isFinite(input) && input >= 0) return { ok: true, value: input };
   const match = typeof input === 'string' ? SIZE.exec(input) : null;
   if (!match) return { ok: false, error: `expected a size like 512m, 1g or 64k, got ${show(input)}` };
-  return { ok: true, value: Math.round(Number(match[1]) * SIZE_UNIT[(match[2] ?? 'b').toLowerCase()]!) };
+  return finite(Math.round(Number(match[1]) * SIZE_UNIT[(match[2] ?? 'b').toLowerCase()]!), input, 'size');
 }
 
 const BANDWIDTH = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(bit\/s|bit|bps|b\/s|B\/s|Bps)\s*$/i;
@@ -52,7 +57,7 @@ export function parseBandwidth(input: unknown): Parsed {
   const unit = match[3]!;
   const bytes = unit.startsWith('B');
   const perSecond = Number(match[1]) * DECIMAL[match[2]!.toLowerCase()]!;
-  return { ok: true, value: bytes ? perSecond : perSecond / 8 };
+  return finite(bytes ? perSecond : perSecond / 8, input, 'bandwidth');
 }
 
 /** Bytes per second → "850 Mbit/s", "1.2 Gbit/s": links are spoken of in bits, decimal multiples. */
@@ -71,7 +76,7 @@ export function parseCount(input: unknown): Parsed {
   const match = typeof input === 'string' ? COUNT.exec(input) : null;
   if (!match) return { ok: false, error: `expected a number like 1000 or 1.5k, got ${show(input)}` };
   const scale = match[2] ? (match[2].toLowerCase() === 'k' ? 1000 : 1_000_000) : 1;
-  return { ok: true, value: Number(match[1]) * scale };
+  return finite(Number(match[1]) * scale, input, 'number');
 }
 
 export function show(input: unknown): string {

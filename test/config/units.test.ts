@@ -1,7 +1,7 @@
 // Values with units: exact conversions, one message per mistake.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatBandwidth, parseBandwidth } from '../../src/config/units.ts';
+import { formatBandwidth, parseBandwidth, parseCount, parseDuration, parseSize } from '../../src/config/units.ts';
 
 test('bandwidths are bits with decimal multiples, unless a capital B says bytes', () => {
   const bytesPerSecond = (text: string) => {
@@ -28,4 +28,15 @@ test('bandwidths print in bits per second', () => {
   assert.equal(formatBandwidth(156_250_000), '1.3 Gbit/s');
   assert.equal(formatBandwidth(1500), '12 kbit/s');
   assert.equal(formatBandwidth(10), '80 bit/s');
+});
+
+test('no parser turns a number too large for a double into Infinity', () => {
+  const digits = '9'.repeat(400);
+  assert.deepEqual(parseDuration(1e308), { ok: false, error: 'expected a finite duration, got 1e+308' }, '1e308 s is Infinity ms');
+  assert.deepEqual(parseDuration(`${digits}ms`), { ok: false, error: `expected a finite duration, got "${digits}ms"` });
+  assert.deepEqual(parseCount(digits), { ok: false, error: `expected a finite number, got "${digits}"` });
+  assert.deepEqual(parseSize(`${digits}g`), { ok: false, error: `expected a finite size, got "${digits}g"` });
+  assert.deepEqual(parseBandwidth(`${digits}Gbit/s`), { ok: false, error: `expected a finite bandwidth, got "${digits}Gbit/s"` });
+  for (const bad of [Infinity, NaN, -1]) assert.equal(parseDuration(bad).ok, false, String(bad));
+  assert.deepEqual(parseDuration('1h'), { ok: true, value: 3_600_000 });
 });
