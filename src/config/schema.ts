@@ -2,8 +2,9 @@
 // JSON Schema in dist/perf.schema.json for editors; config/load.ts validates with it and then normalises.
 import { z } from 'zod';
 import { parseBudget } from './budget.ts';
+import { DURATION_RANGES, describeRange, inRange, MAX_CONNECTIONS, MAX_RATE, MAX_REQUESTS, type DurationRange } from './limits.ts';
 import { COMPARE_METRICS, METRICS, type MetricName } from './types.ts';
-import { parseBandwidth, parseDuration, parseRate, parseSize, type Parsed } from './units.ts';
+import { parseBandwidth, parseDuration, parseRate, parseSize, show, type Parsed } from './units.ts';
 
 function unit(parse: (input: unknown) => Parsed, description: string) {
   return z
@@ -15,11 +16,30 @@ function unit(parse: (input: unknown) => Parsed, description: string) {
     .meta({ description });
 }
 
-const duration = (what: string) => unit(parseDuration, `${what}: a duration like 500ms, 10s or 2m`);
+/** A duration within one of the ranges in limits.ts, refused at its line otherwise; the description states the range. */
+function duration(what: string, range: DurationRange) {
+  const allowed = describeRange(range);
+  // A bare number is seconds: its bounds go into the JSON Schema for editors (the superRefine enforces both forms).
+  const seconds = {
+    ...(range.minInclusive ? { minimum: range.minMs / 1000 } : { exclusiveMinimum: range.minMs / 1000 }),
+    maximum: range.maxMs / 1000,
+  };
+  return z
+    .union([z.string(), z.number().meta(seconds)])
+    .superRefine((value, ctx) => {
+      const parsed = parseDuration(value);
+      if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+      else if (!inRange(parsed.value, range)) {
+        const why = parsed.value < range.minMs && range.whyMin ? ` (${range.whyMin})` : '';
+        ctx.addIssue({ code: 'custom', message: `expected a duration ${allowed}, got ${show(value)}${why}` });
+      }
+    })
+    .meta({ description: `${what}: a duration like 500ms, 10s or 2m, ${allowed}` });
+}
 const rate = (what: string) => unit(parseRate, `${what}: a percentage like 99.95% or 0.1%`);
 const size = (what: string) => unit(parseSize, `${what}: a size like 512m or 1g`);
 const bandwidth = (what: string) => unit(parseBandwidth, `${what}: a bandwidth like 1Gbit/s or 100Mbit/s`);
-const positiveInt = (what: string) => z.int().min(1).meta({ description: what });
+const positiveInt = (what: string, max: number) => z.int().min(1).max(max).meta({ description: what });
 
 const headers = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean()]))
@@ -57,12 +77,12 @@ export const toleranceSchema = z
   .meta({ description: 'Comparison tolerance δ per metric: smaller changes are never called regressions.' });
 
 const loadKeys = {
-  connections: positiveInt('Concurrent connections (closed model); the concurrency QPS is stated at.').optional(),
-  duration: duration('Measured window').optional(),
-  warmup: duration('Unrecorded warm-up before the measured window').optional(),
-  requests: positiveInt('Measured window as a request count (duration still bounds it).').optional(),
-  timeout: duration('Per-request timeout; timed-out requests count as failures at this latency').optional(),
-  rate: z.number().positive().optional().meta({ description: 'Open model: a fixed total request rate per second.' }),
+  connections: positiveInt('Concurrent connections (closed model); the concurrency QPS is stated at.', MAX_CONNECTIONS).optional(),
+  duration: duration('Measured window', DURATION_RANGES.window).optional(),
+  warmup: duration('Unrecorded warm-up before the measured window', DURATION_RANGES.warmup).optional(),
+  requests: positiveInt('Measured window as a request count (duration still bounds it).', MAX_REQUESTS).optional(),
+  timeout: duration('Per-request timeout; timed-out requests count as failures at this latency', DURATION_RANGES.timeout).optional(),
+  rate: z.number().positive().max(MAX_RATE).optional().meta({ description: 'Open model: a fixed total request rate per second.' }),
   max_error_rate: rate('Non-2xx share above which a comparison is not trusted (default 0.1%)').optional(),
   bandwidth: bandwidth(
     'The network link the service answers through in production; a QPS budget must fit through it at the measured response size',
@@ -88,7 +108,7 @@ export const scenarioSchema = z.strictObject({
     .optional()
     .meta({ description: 'One token per request, rotating.' }),
   sweep: z
-    .strictObject({ connections: z.array(z.int().min(1)).min(1) })
+    .strictObject({ connections: z.array(z.int().min(1).max(MAX_CONNECTIONS)).min(1) })
     .optional()
     .meta({ description: 'Concurrency sweep: the scenario runs once per level, each with the same budgets.' }),
   budgets: budgetsSchema.optional(),
@@ -121,7 +141,7 @@ export const serviceSchema = z.strictObject({
     .meta({ description: 'Environment; ${postgres.url}, ${redis.url} etc. resolve to addresses inside the private network.' }),
   command: z.union([z.string(), z.array(z.string())]).optional(),
   ready: readySchema.optional(),
-  ready_timeout: duration('How long to wait for readiness (default 60s)').optional(),
+  ready_timeout: duration('How long to wait for readiness (default 60s)', DURATION_RANGES.ready).optional(),
   resources: resourcesSchema.optional(),
   init: z.array(z.string()).optional().meta({ description: 'Postgres: .sql/.sh files run before the app starts.' }),
   user: z.string().optional(),
@@ -133,8 +153,8 @@ export const compareSchema = z.strictObject({
   base: z.string().optional().meta({ description: 'Git ref to compare with (merge-base of HEAD and it).' }),
   pairs: z.int().min(2).max(50).optional().meta({ description: 'Interleaved pairs of rounds (default 10).' }),
   alpha: z.number().gt(0).lt(0.5).optional().meta({ description: 'Family-wise α for Holm–Bonferroni (default 0.05).' }),
-  round: duration('Measured window per arm per round (default 5s)').optional(),
-  warmup: duration('Unrecorded warm-up per arm before round 1 (default 5s)').optional(),
+  round: duration('Measured window per arm per round (default 5s)', DURATION_RANGES.window).optional(),
+  warmup: duration('Unrecorded warm-up per arm before round 1 (default 5s)', DURATION_RANGES.warmup).optional(),
   max_base_cv: rate('Base-arm coefficient of variation above which the comparison is inconclusive (default 25%)').optional(),
   extend_once: z.boolean().optional().meta({ description: 'Buy one more batch of pairs when a metric is inconclusive.' }),
   metrics: z.array(z.enum(COMPARE_METRICS)).min(1).optional().meta({ description: 'Metrics compared (default qps, p50, p99).' }),

@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
 import { schemaText } from '../../src/config/schema-text.ts';
+import { MAX_CONNECTIONS, MAX_RATE, MAX_READY_TIMEOUT_MS, MAX_REQUESTS, MAX_TIMEOUT_MS, MAX_TIMER_MS, MAX_WINDOW_MS } from '../../src/config/limits.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 
 const dir = 'test/fixtures/config';
@@ -121,6 +122,90 @@ describe('invalid configs: one exact message each, exit 2', () => {
 
   test('a missing perf/ directory names the fix', async () => {
     await assert.rejects(loadConfig([], { cwd: '/' }), (error: unknown) => error instanceof UsageError && /create perf\/<name>\.yaml/.test(error.message));
+  });
+});
+
+describe('windows and limits that cannot be measured are refused at their line, exit 2', () => {
+  const head = 'version: 1\ntarget: http://127.0.0.1:1\n';
+  /** A file whose only scenario has `line` as its line 6, the key at column 5. */
+  const scenarioWith = (line: string) => `${head}scenarios:\n  - name: s\n    request: { path: / }\n    ${line}\n`;
+  const digits = '9'.repeat(400);
+  const cases: Array<[string, string, string]> = [
+    ['a window of 0', scenarioWith('duration: 0s'), '6:15 scenarios[0].duration: expected a duration more than 0 and at most 1h, got "0s"'],
+    // 9999999h overflows a Node timer (2^31−1 ms), which would fire after 1 ms.
+    ['a window no timer can hold', scenarioWith('duration: 9999999h'), '6:15 scenarios[0].duration: expected a duration more than 0 and at most 1h, got "9999999h"'],
+    ['a window past 1h, as bare seconds', scenarioWith('duration: 3601'), '6:15 scenarios[0].duration: expected a duration more than 0 and at most 1h, got 3601'],
+    ['an infinite window', scenarioWith('duration: .inf'), '6:15 scenarios[0].duration: expected a duration like 500ms, 10s or 2m, got Infinity'],
+    ['a window too large to be a number', scenarioWith(`duration: ${digits}s`), `6:15 scenarios[0].duration: expected a finite duration, got "${digits}s"`],
+    ['a warm-up past 1h', scenarioWith('warmup: 2h'), '6:13 scenarios[0].warmup: expected a duration from 0 (none) to 1h, got "2h"'],
+    ['a timeout of 0', scenarioWith('timeout: 0'), '6:14 scenarios[0].timeout: expected a duration from 1s to 10m, got 0 (the load generator cannot time a request out sooner than 1s)'],
+    ['a timeout past 10m', scenarioWith('timeout: 11m'), '6:14 scenarios[0].timeout: expected a duration from 1s to 10m, got "11m"'],
+    [
+      'a default timeout under 1s, at the default',
+      `${head}defaults: { timeout: 500ms }\nscenarios:\n  - name: s\n    request: { path: / }\n  - name: t\n    request: { path: / }\n`,
+      '3:22 defaults.timeout: expected a duration from 1s to 10m, got "500ms" (the load generator cannot time a request out sooner than 1s)',
+    ],
+    ['a compare round of 0', `${head}compare: { round: 0 }\n${scenarioWith('').slice(head.length)}`, '3:19 compare.round: expected a duration more than 0 and at most 1h, got 0'],
+    ['a compare warm-up past 1h', `${head}compare: { warmup: 90m }\n${scenarioWith('').slice(head.length)}`, '3:20 compare.warmup: expected a duration from 0 (none) to 1h, got "90m"'],
+    [
+      'a ready timeout of 0',
+      'version: 1\nservices:\n  app:\n    image: app:1\n    port: 80\n    ready_timeout: 0s\nscenarios:\n  - name: s\n    request: { path: / }\n',
+      '6:20 services.app.ready_timeout: expected a duration more than 0 and at most 1h, got "0s"',
+    ],
+    ['no connections', scenarioWith('connections: 0'), '6:18 scenarios[0].connections: expected at least 1, got 0'],
+    ['more connections than one generator drives', scenarioWith('connections: 10001'), '6:18 scenarios[0].connections: expected at most 10000, got 10001'],
+    ['a sweep level past the bound', scenarioWith('sweep: { connections: [10, 20000] }'), '6:32 scenarios[0].sweep.connections[1]: expected at most 10000, got 20000'],
+    ['a sweep level of 0', scenarioWith('sweep: { connections: [0, 10] }'), '6:28 scenarios[0].sweep.connections[0]: expected at least 1, got 0'],
+    ['a rate past 1,000,000 req/s', scenarioWith('rate: 1000001'), '6:11 scenarios[0].rate: expected at most 1000000, got 1000001'],
+    ['a rate that is not a number', scenarioWith('rate: .nan'), '6:11 scenarios[0].rate: expected a finite number, got NaN'],
+    ['an infinite rate', scenarioWith('rate: .inf'), '6:11 scenarios[0].rate: expected a finite number, got Infinity'],
+    ['a request count of 0', scenarioWith('requests: 0'), '6:15 scenarios[0].requests: expected at least 1, got 0'],
+    ['a request count past 10^9', scenarioWith('requests: 1000000001'), '6:15 scenarios[0].requests: expected at most 1000000000, got 1000000001'],
+    [
+      'a latency budget of 1e999ms',
+      scenarioWith('budgets: { p99: "<= 1e999ms" }'),
+      '6:21 scenarios[0].budgets.p99: expected a duration like 500ms, 10s or 2m, got "1e999ms" (in the budget for p99, e.g. "<= 500ms")',
+    ],
+    [
+      'a latency budget too large to be a number',
+      scenarioWith(`budgets: { p99: "<= ${digits}ms" }`),
+      `6:21 scenarios[0].budgets.p99: expected a finite duration, got "${digits}ms" (in the budget for p99, e.g. "<= 500ms")`,
+    ],
+    [
+      'a QPS budget of Infinity',
+      scenarioWith('budgets: { qps: ">= Infinity" }'),
+      '6:21 scenarios[0].budgets.qps: expected a number like 1000 or 1.5k, got "Infinity" (in the budget for qps, e.g. ">= 1000")',
+    ],
+    [
+      'a QPS budget too large to be a number',
+      scenarioWith(`budgets: { qps: ">= ${digits}" }`),
+      `6:21 scenarios[0].budgets.qps: expected a finite number, got "${digits}" (in the budget for qps, e.g. ">= 1000")`,
+    ],
+  ];
+  for (const [what, yaml, expected] of cases) {
+    test(what, async () => {
+      await assert.rejects(loadYamlText(yaml), (error: unknown) => {
+        assert.ok(error instanceof ConfigError, String(error));
+        assert.equal(error.exitCode, 2);
+        assert.equal(error.message.slice(error.message.indexOf('perf.yaml:') + 'perf.yaml:'.length), expected);
+        return true;
+      });
+    });
+  }
+
+  test('the bounds themselves are accepted, and a warm-up of 0 still means none', async () => {
+    const config = await loadYamlText(
+      `${head}compare: { round: 3600, warmup: 0 }\nscenarios:\n  - name: s\n    request: { path: / }\n` +
+        '    duration: 1h\n    warmup: 0\n    timeout: 10m\n    connections: 10000\n    rate: 1000000\n    requests: 1000000000\n',
+    );
+    const [s] = config.scenarios;
+    assert.deepEqual([s!.durationMs, s!.warmupMs, s!.timeoutMs, s!.connections, s!.rate, s!.amount], [MAX_WINDOW_MS, 0, MAX_TIMEOUT_MS, MAX_CONNECTIONS, MAX_RATE, MAX_REQUESTS]);
+    assert.deepEqual([config.compare.roundMs, config.compare.armWarmupMs], [MAX_WINDOW_MS, 0]);
+  });
+
+  test("the longest run at the bounds fits in one Node timer (autocannon's hard stop: warm-up + window + timeout + 1 s)", () => {
+    assert.ok(2 * MAX_WINDOW_MS + MAX_TIMEOUT_MS + 1000 <= MAX_TIMER_MS);
+    assert.ok(MAX_READY_TIMEOUT_MS <= MAX_TIMER_MS);
   });
 });
 
