@@ -12,7 +12,8 @@ import type { PerfConfig, Scenario } from './config/types.ts';
 import { InfrastructureError, UsageError } from './errors.ts';
 import type { Log } from './log.ts';
 import type { LoadOptions, LoadProgress } from './load/run-load.ts';
-import { probeTarget, runLoad } from './load/run-load.ts';
+import { runLoad } from './load/run-load.ts';
+import { probeTarget } from './load/probe.ts';
 import { evaluateBudgets, linkCeiling } from './compare/budgets.ts';
 import { formatBandwidth } from './config/units.ts';
 import { compareScenarios } from './compare/decide.ts';
@@ -92,8 +93,9 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
       result.startup = head.timings;
       headOrigin = head.origin;
     } else {
-      const probe = await probeTarget(headOrigin, 5000);
-      if (!probe.ok) {
+      const probe = await probeTarget(headOrigin, { deadlineMs: 5000, signal: options.signal });
+      // Interrupted: nothing is known about the target; the run ends below as interrupted (exit 130).
+      if (probe.outcome === 'unreachable') {
         throw new InfrastructureError(
           `The target ${headOrigin} is not reachable: ${probe.reason}.\n` +
             'Start the service first, or declare it under services: so perfgate starts it.',
@@ -310,8 +312,8 @@ async function measureScenario(
     error = `The app container exited during "${scenario.name}"; the figures cover only what was measured before.` +
       (tail ? `\nLast lines of its log:\n${tail}` : '');
   } else if (!stack && measurement.outcomes.failures > 0) {
-    const probe = await probeTarget(origin, 2000);
-    if (!probe.ok) error = `The target ${origin} stopped responding during "${scenario.name}" (${probe.reason}).`;
+    const probe = await probeTarget(origin, { deadlineMs: 2000, signal: options.signal });
+    if (probe.outcome === 'unreachable') error = `The target ${origin} stopped responding during "${scenario.name}" (${probe.reason}).`;
   }
   if (error) measurement.aborted ??= 'the service under test went away';
   const budgets = evaluateBudgets(scenario, measurement);
