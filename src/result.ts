@@ -5,7 +5,8 @@ import type { CompareMetric, MetricName, Op, SourceLocation } from './config/typ
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 export type BudgetStatus = 'pass' | 'fail' | 'inconclusive';
 export type ComparisonVerdict = 'regression' | 'improvement' | 'unchanged' | 'inconclusive';
-export type FailureKind = 'timeout' | 'refused' | 'reset' | 'other';
+/** Why a request got no complete response: truncated = the connection closed partway through the response. */
+export type FailureKind = 'timeout' | 'refused' | 'reset' | 'truncated' | 'other';
 
 /** Latency in milliseconds (decimals, from microsecond samples). */
 export interface LatencySummary {
@@ -26,11 +27,12 @@ export interface Outcomes {
   success: number;
   /** Responses with any other status. */
   httpErrors: number;
-  /** Requests that got no response: timeouts, refused or reset connections. */
+  /** Requests that got no complete response: timeouts, refused or reset connections, truncated responses. */
   failures: number;
   /** Count per HTTP status code, e.g. { "200": 9990, "500": 10 }. */
   byStatus: Record<string, number>;
-  byFailure: Record<FailureKind, number>;
+  /** `truncated` is absent from results written before it was counted apart. */
+  byFailure: Record<Exclude<FailureKind, 'truncated'>, number> & { truncated?: number };
 }
 
 /** One measured window of load against one target. */

@@ -18,7 +18,7 @@ const outcomes = z.object({
   httpErrors: count,
   failures: count,
   byStatus: z.record(z.string().regex(/^\d{3}$/), count),
-  byFailure: z.object({ timeout: count, refused: count, reset: count, other: count }),
+  byFailure: z.object({ timeout: count, refused: count, reset: count, truncated: count.optional(), other: count }),
 });
 
 const latency = z.object({

@@ -8,7 +8,8 @@ import { LatencyRecorder } from './latency-recorder.ts';
 
 /** The part of an autocannon Client the schedule drives (it is handed over by autocannon's `setupClient`). */
 export interface PacedClient {
-  _doRequest(): void;
+  /** Sends the client's next request; false when the connection could not take it (the ticket stays due). */
+  _doRequest(): void | boolean;
 }
 
 export interface Clock {
@@ -45,7 +46,7 @@ export class ConstantRateSchedule {
   private sent = 0;
   /** Connections waiting for their next ticket, longest-waiting first. */
   private readonly idle: PacedClient[] = [];
-  private readonly sendOf = new Map<PacedClient, () => void>();
+  private readonly sendOf = new Map<PacedClient, () => void | boolean>();
   private readonly waitOf = new Map<PacedClient, number>();
   /** The connections in line, and when each became free. */
   private readonly freeSince = new Map<PacedClient, number>();
@@ -75,8 +76,8 @@ export class ConstantRateSchedule {
         this.freeSince.set(client, this.clock.now());
         this.idle.push(client);
       }
-      // Dispatch at the end of this job, not inside it: on a timeout autocannon reconnects (asking for the next
-      // request) before it reports the timeout, and the report must still read the timed-out request's wait.
+      // Dispatch at the end of this job, not inside it: autocannon asks for the next request from inside its
+      // parser and reconnect callbacks, where the connection's previous request is still being settled.
       if (!this.dispatchQueued) {
         this.dispatchQueued = true;
         queueMicrotask(() => {
@@ -105,10 +106,11 @@ export class ConstantRateSchedule {
       const dueAt = this.t0 + this.sent * this.intervalMs;
       const freeAt = this.freeSince.get(client)!;
       this.freeSince.delete(client);
-      this.sent++;
       this.waitOf.set(client, Math.max(0, freeAt - dueAt));
+      // A connection that cannot send (it is closing) leaves the ticket due; it gets back in line when it reconnects.
+      if (this.sendOf.get(client)!() === false) continue;
+      this.sent++;
       this.lags.recordMs(now - Math.max(dueAt, freeAt));
-      this.sendOf.get(client)!();
     }
   }
 

@@ -10,7 +10,7 @@ export class OutcomeCounter {
   bytes = 0;
   // Indexed by status code: cheaper than a Map on the per-response path.
   private readonly byStatus = new Array<number>(600).fill(0);
-  private readonly byFailure: Record<FailureKind, number> = { timeout: 0, refused: 0, reset: 0, other: 0 };
+  private readonly byFailure: Record<FailureKind, number> = { timeout: 0, refused: 0, reset: 0, truncated: 0, other: 0 };
 
   response(status: number, bytes: number): void {
     this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;

@@ -7,7 +7,8 @@ import type { Scenario } from '../config/types.ts';
 import type { LoadMeasurement } from '../result.ts';
 import { ConstantRateSchedule, type Backlog, type PacedClient } from './constant-rate.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
-import { failureKind, OutcomeCounter } from './outcome-counter.ts';
+import { OutcomeCounter } from './outcome-counter.ts';
+import { RequestLedger, type LedgerClient } from './request-ledger.ts';
 import { autocannonRequests } from './request-plan.ts';
 
 export interface LoadOptions {
@@ -53,33 +54,40 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
 
   const latency = new LatencyRecorder();
   const counter = new OutcomeCounter();
-  let recording = warmupMs <= 0;
+  const warmup = new OutcomeCounter();
   let aborted: string | undefined;
   let windowStart = 0;
   let windowEnd = 0;
   let cpuStart = process.cpuUsage();
-  const warmup = new OutcomeCounter();
-
-  // Open model: our constant schedule paces the connections, and each latency counts from when its request was
-  // due. A timed-out request is recorded at the timeout plus its wait, from the client's own timeout event
-  // (autocannon's reqError does not say which connection failed).
-  const schedule = scenario.rate ? new ConstantRateSchedule(scenario.rate) : undefined;
-  // `_doRequest` is autocannon's internal "send the next request" (lib/httpClient.js), which the schedule wraps.
-  const paced = (client: autocannon.Client) => client as unknown as PacedClient;
-  const setupClient = schedule
-    ? (client: autocannon.Client) => {
-        schedule.attach(paced(client));
-        // 'timeout' is emitted by the client (lib/httpClient.js) though the types list only some events.
-        (client as NodeJS.EventEmitter).on('timeout', () => {
-          if (recording) latency.recordMs(timeoutMs + schedule.waitMs(paced(client)));
-        });
-      }
-    : undefined;
+  let cpuUsed = { user: 0, system: 0 };
   let backlog: Backlog | undefined;
 
-  let settle: (error?: Error) => void = () => {};
+  // Open model: our constant schedule paces the connections, and each latency counts from when its request was due.
+  const schedule = scenario.rate ? new ConstantRateSchedule(scenario.rate) : undefined;
+  // A request belongs to the window it was sent in; each is settled once, as a response or a failure by kind, and
+  // every one of the window's is in the latency histogram at the time it took (a timeout at the timeout).
+  const ledger = new RequestLedger({
+    settle: ({ phase, latencyMs, outcome }) => {
+      const into = phase === 'window' ? counter : warmup;
+      if ('failure' in outcome) into.failure(outcome.failure);
+      else into.response(outcome.status, outcome.bytes);
+      if (phase === 'window') latency.recordMs(latencyMs);
+    },
+    ...(amount !== undefined ? { amount, onWindowFull: () => endWindow() } : {}),
+    ...(schedule ? { waitMs: (client: LedgerClient) => schedule.waitMs(client) } : {}),
+  });
+  // Without a warm-up the window opens before autocannon's first requests (it connects as it is created).
+  if (warmupMs <= 0) ledger.startWindow();
+  // autocannon hands each Client over before it connects; `_doRequest` and friends are its internals
+  // (lib/httpClient.js), which the ledger and the schedule wrap, in that order.
+  const setupClient = (client: autocannon.Client) => {
+    ledger.attach(client as unknown as LedgerClient);
+    schedule?.attach(client as unknown as PacedClient);
+  };
+
+  let settleRun: (error?: Error) => void = () => {};
   const done = new Promise<void>((resolve, reject) => {
-    settle = (error) => (error ? reject(error) : resolve());
+    settleRun = (error) => (error ? reject(error) : resolve());
   });
   // The callback form returns the running instance (events, stop) and reports validation errors.
   const instance = autocannon(
@@ -87,71 +95,59 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
       url: options.origin,
       connections: scenario.connections,
       pipelining: 1,
-      // Hard bound on the whole run: warm-up + window + one timeout; we normally stop it ourselves first.
-      duration: (warmupMs + durationMs + timeoutMs) / 1000 + 1,
+      // Hard bound on the whole run: warm-up + window + the drain (one timeout); we normally stop it ourselves first.
+      duration: (warmupMs + durationMs + 2 * timeoutMs) / 1000 + 2,
       timeout: timeoutMs / 1000,
       sampleInt: STOP_CHECK_MS,
       requests: autocannonRequests(scenario),
-      ...(setupClient ? { setupClient } : {}),
+      setupClient,
       // Our recorder replaces autocannon's whole-millisecond statistics.
       skipAggregateResult: true,
     } as autocannon.Options,
-    (error: Error | null) => settle(error ?? undefined),
+    (error: Error | null) => settleRun(error ?? undefined),
   );
 
-  instance.on('response', (client: autocannon.Client, statusCode: number, resBytes: number, responseTime: number) => {
-    if (!recording) {
-      warmup.response(statusCode, resBytes);
-      return;
-    }
-    counter.response(statusCode, resBytes);
-    latency.recordMs(schedule ? responseTime + schedule.waitMs(paced(client)) : responseTime);
-    if (amount !== undefined && counter.total >= amount) finish();
-  });
-  instance.on('reqError', (error: unknown) => {
-    const kind = failureKind(error);
-    if (!recording) {
-      warmup.failure(kind);
-      return;
-    }
-    counter.failure(kind);
-    // A timed-out request is recorded at the timeout: leaving it out would make P99 look better.
-    if (kind === 'timeout' && !schedule) latency.recordMs(timeoutMs);
-    if (amount !== undefined && counter.total >= amount) finish();
-  });
-
   const started = performance.now();
-  let finished = false;
+  let phase: 'warmup' | 'window' | 'draining' | 'stopped' = 'warmup';
   const timers: NodeJS.Timeout[] = [];
   function startWindow() {
-    recording = true;
-    windowStart = performance.now();
+    if (phase !== 'warmup') return;
+    phase = 'window';
+    ledger.startWindow();
+    windowStart = warmupMs > 0 ? performance.now() : started;
     cpuStart = process.cpuUsage();
-    timers.push(setTimeout(finish, durationMs));
+    timers.push(setTimeout(endWindow, durationMs));
   }
-  function finish() {
-    if (finished) return;
-    finished = true;
-    if (!recording) windowStart = performance.now();
+  /** Sending stops; the window's requests still in flight get their outcome (up to their timeout), then we stop. */
+  function endWindow() {
+    if (phase === 'draining' || phase === 'stopped') return;
+    if (phase === 'warmup') windowStart = performance.now();
+    phase = 'draining';
     windowEnd = performance.now();
-    recording = false;
     cpuUsed = process.cpuUsage(cpuStart);
     backlog = schedule?.stop();
+    // autocannon's ticker times each request out `timeoutMs` after it was written; this only backs it up.
+    const backstop = setTimeout(() => ledger.settleRemaining('timeout'), aborted ? 0 : timeoutMs + 1000);
+    timers.push(backstop);
+    void ledger.drain().then(stop);
+  }
+  function stop() {
+    if (phase === 'stopped') return;
+    phase = 'stopped';
+    ledger.stop();
+    schedule?.stop();
     // On invalid options autocannon hands back a bare emitter without stop().
     (instance as { stop?: () => void }).stop?.();
   }
-  let cpuUsed = { user: 0, system: 0 };
 
   if (warmupMs > 0) timers.push(setTimeout(startWindow, warmupMs));
-  else {
-    windowStart = started;
-    cpuStart = process.cpuUsage();
-    timers.push(setTimeout(finish, durationMs));
-  }
+  else startWindow();
 
+  // Interrupted: the window ends now and what is still in flight is not waited for (the result says it was cut short).
   const onAbort = () => {
     aborted = `interrupted (${String(options.signal?.reason ?? 'aborted')})`;
-    finish();
+    endWindow();
+    stop();
   };
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -159,9 +155,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   const progress = options.onProgress
     ? setInterval(() => {
         const now = performance.now();
-        const inWarmup = !recording && !finished && now - started < warmupMs;
+        const inWarmup = phase === 'warmup';
         const source = inWarmup ? warmup : counter;
-        const elapsed = inWarmup ? now - started : now - (windowStart || now);
+        const elapsed = inWarmup ? now - started : (phase === 'window' ? now : windowEnd) - windowStart;
         options.onProgress!({
           phase: inWarmup ? 'warmup' : 'measure',
           elapsedMs: elapsed,
@@ -178,8 +174,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   try {
     await done;
   } finally {
-    // Also when autocannon rejects its options: the schedule's timer must not keep the process alive.
-    finish();
+    // Also when autocannon rejects its options or ends by its own hard bound: no timer may keep the process alive.
+    endWindow();
+    stop();
     for (const t of timers) clearTimeout(t);
     if (progress) clearInterval(progress);
     options.signal?.removeEventListener('abort', onAbort);

@@ -2,7 +2,7 @@
 import { COMPARE_METRICS, METRICS } from '../config/types.ts';
 import type { FailureKind, RunResult, ScenarioResult } from '../result.ts';
 
-const FAILURE_KINDS: FailureKind[] = ['timeout', 'refused', 'reset', 'other'];
+const FAILURE_KINDS: FailureKind[] = ['timeout', 'refused', 'reset', 'truncated', 'other'];
 
 type Cell = string | number | boolean | null | undefined;
 

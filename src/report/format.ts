@@ -167,6 +167,7 @@ const FAILURE_WORDS: Record<FailureKind, string> = {
   timeout: 'timeout',
   refused: 'connection refused',
   reset: 'connection reset',
+  truncated: 'truncated response',
   other: 'other',
 };
 
@@ -188,7 +189,7 @@ export function formatOutcomes(outcomes: Outcomes): string {
   if (outcomes.failures > 0) {
     const kinds = (Object.keys(FAILURE_WORDS) as FailureKind[])
       .filter((kind) => (outcomes.byFailure[kind] ?? 0) > 0)
-      .map((kind) => `${FAILURE_WORDS[kind]} ×${formatNumber(outcomes.byFailure[kind])}`);
+      .map((kind) => `${FAILURE_WORDS[kind]} ×${formatNumber(outcomes.byFailure[kind] ?? 0)}`);
     parts.push(`${formatNumber(outcomes.failures)} failures${kinds.length ? ` (${kinds.join(', ')})` : ''}`);
   } else {
     parts.push('0 failures');
