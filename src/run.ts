@@ -16,6 +16,7 @@ import { runLoad } from './load/run-load.ts';
 import { probeTarget } from './load/probe.ts';
 import { evaluateBudgets, linkCeiling } from './compare/budgets.ts';
 import { formatBandwidth } from './config/units.ts';
+import { formatOutcomes } from './report/format.ts';
 import { compareScenarios } from './compare/decide.ts';
 import { runVerdict, scenarioVerdict } from './compare/verdict.ts';
 import { metricsOf } from './metrics.ts';
@@ -358,7 +359,9 @@ function measurementWarnings(m: LoadMeasurement, scenario: Scenario): string[] {
       `the load generator used ${(m.generator.cpu * 100).toFixed(0)}% of a core: it was the bottleneck, so these figures measure the client, not the service`,
     );
   }
-  if (m.outcomes.failures > 0) {
+  // The scenario fails on this whatever its budgets say (scenarioVerdict): this says why.
+  if (m.outcomes.total > 0 && m.outcomes.success === 0) warnings.push(`no request succeeded: ${formatOutcomes(m.outcomes)}`);
+  else if (m.outcomes.failures > 0) {
     const kinds = Object.entries(m.outcomes.byFailure)
       .filter(([, n]) => n > 0)
       .map(([kind, n]) => `${n} ${kind}`)

@@ -50,7 +50,11 @@ function evaluate(budget: Budget, value: number, scenario: Scenario, m: LoadMeas
   const base = { metric: budget.metric, op: budget.op, limit: budget.limit, value, text: budget.text, at: budget.at };
   const result = (status: BudgetStatus, reason?: string): BudgetResult => ({ ...base, status, pass: status === 'pass', ...(reason ? { reason } : {}) });
   const { total } = m.outcomes;
-  if (total === 0) return result('inconclusive', 'no request completed in the measured window');
+  if (total === 0) return result('inconclusive', 'no request was sent in the measured window');
+  // Every request failed: there is no response time to judge, and an empty histogram must never pass.
+  if (unitOf(budget.metric) === 'ms' && m.outcomes.success + m.outcomes.httpErrors === 0) {
+    return result('fail', `no request got a complete response (all ${total.toLocaleString('en-US')} failed), so ${LABEL[budget.metric]} cannot be within ${budget.text}`);
+  }
 
   let status: BudgetStatus;
   let reason: string | undefined;

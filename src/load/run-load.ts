@@ -1,7 +1,5 @@
 // One window of load with autocannon: an unrecorded warm-up, then a measured window, on the same warm
 // connections. We record every response ourselves (µs latency, outcomes by kind); autocannon only drives.
-import http from 'node:http';
-import https from 'node:https';
 import autocannon from 'autocannon';
 import type { Scenario } from '../config/types.ts';
 import type { LoadMeasurement } from '../result.ts';
@@ -204,27 +202,4 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   }
   if (aborted) measurement.aborted = aborted;
   return measurement;
-}
-
-/** One request to see whether anything answers at the origin (any HTTP status counts as reachable). */
-export function probeTarget(origin: string, timeoutMs: number): Promise<{ ok: true } | { ok: false; reason: string }> {
-  return new Promise((resolve) => {
-    const get = origin.startsWith('https:') ? https.get : http.get;
-    const request = get(origin, { timeout: timeoutMs, agent: false, rejectUnauthorized: false }, (response) => {
-      response.resume();
-      resolve({ ok: true });
-    });
-    request.on('timeout', () => {
-      request.destroy(new Error(`no answer within ${timeoutMs} ms`));
-    });
-    request.on('error', (error: NodeJS.ErrnoException) => {
-      const reason =
-        error.code === 'ECONNREFUSED'
-          ? 'connection refused (nothing listens there)'
-          : error.code === 'ENOTFOUND'
-            ? 'unknown host'
-            : error.message;
-      resolve({ ok: false, reason });
-    });
-  });
 }

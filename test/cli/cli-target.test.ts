@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunResult } from '../../src/result.ts';
+import { startFaultServer } from '../helpers/fault-server.ts';
 import { closedPort, startKnobServer, type KnobServer } from '../helpers/knob-server.ts';
 
 const bin = path.resolve('bin/perfgate.js');
@@ -142,5 +143,40 @@ scenarios:
     }
     const wrong = await perfgate(['run', '--no-such-flag'], { cwd: dir });
     assert.equal(wrong.code, 2);
+  });
+});
+
+describe('perfgate run against a target that fails every measured request', () => {
+  test('every request reset: the counts match the server, p99 fails instead of passing at 0 ms, exit 1', async () => {
+    const server = await startFaultServer((_n, requestPath) => (requestPath === '/reset' ? 'reset' : 'ok'));
+    try {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-cli-'));
+      await writeFile(
+        path.join(dir, 'perf.yaml'),
+        `version: 1
+target: ${server.url}
+defaults: { warmup: 0s, duration: 1s, connections: 4 }
+scenarios:
+  - name: reset path
+    request: { path: /reset }
+    budgets:
+      p99: "<= 100ms"
+`,
+      );
+      const before = server.received();
+      const { code, stderr } = await perfgate(['run', 'perf.yaml', '--json', 'results.json'], { cwd: dir });
+      assert.equal(code, 1, stderr);
+      const result = JSON.parse(await readFile(path.join(dir, 'results.json'), 'utf8')) as RunResult;
+      const s = result.scenarios[0]!;
+      assert.equal(result.verdict, 'fail');
+      assert.equal(s.metrics.success, 0);
+      assert.equal(s.budgets[0]!.status, 'fail');
+      assert.equal(s.measurement.outcomes.byFailure.reset, server.counts.reset);
+      // The probe's request (to /) is the one the server saw beyond perfgate's counts.
+      assert.equal(s.measurement.outcomes.total, server.received() - before - server.counts.ok);
+      assert.ok(s.warnings.some((w) => /^no request succeeded: \d[\d,]* requests: 0 ok, 0 HTTP errors, \d[\d,]* failures \(connection reset ×/.test(w)), s.warnings.join("\n"));
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -122,3 +122,18 @@ test('verdicts: fail beats inconclusive beats pass', () => {
   assert.equal(runVerdict([{ verdict: 'fail' }, { verdict: 'inconclusive' }]), 'fail');
   assert.equal(runVerdict([]), 'inconclusive');
 });
+
+test('latency budgets never pass on nothing: every request failed fails them, nothing sent is inconclusive', () => {
+  const budgets = [budget('p99', '<=', 100, '<= 100ms'), budget('success', '>=', 0.9995, '>= 99.95%'), budget('qps', '>=', 10, '>= 10')];
+  // Reset connections fail fast: the histogram holds their (small) times, but none is a response time.
+  const allFailed = { ...measurement({ success: 0, failures: 6599, p99: 0.4 }) };
+  const results = evaluateBudgets(scenario(budgets), allFailed);
+  assert.deepEqual(results.map((r) => [r.metric, r.status]), [['p99', 'fail'], ['success', 'fail'], ['qps', 'fail']]);
+  assert.equal(results[0]!.reason, 'no request got a complete response (all 6,599 failed), so p99 cannot be within <= 100ms');
+  assert.equal(results[1]!.value, 0);
+  assert.equal(scenarioVerdict({ budgets: results }), 'fail');
+  assert.equal(scenarioVerdict({ budgets: [], measurement: allFailed }), 'fail', 'no budget needed: nothing succeeded');
+  const nothing = evaluateBudgets(scenario(budgets), measurement({ success: 0 }));
+  assert.deepEqual(nothing.map((r) => r.status), ['inconclusive', 'inconclusive', 'inconclusive']);
+  assert.equal(nothing[0]!.reason, 'no request was sent in the measured window');
+});

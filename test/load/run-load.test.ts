@@ -2,7 +2,8 @@
 // server was told to do.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { probeTarget, runLoad } from '../../src/load/run-load.ts';
+import { probeTarget } from '../../src/load/probe.ts';
+import { runLoad } from '../../src/load/run-load.ts';
 import { weightedPicker } from '../../src/load/request-plan.ts';
 import { closedPort, startKnobServer, type KnobServer } from '../helpers/knob-server.ts';
 import { scenario } from '../helpers/scenario.ts';
@@ -39,8 +40,8 @@ describe('runLoad', () => {
   test('refused connections count as client failures of kind refused, and the probe says so', async () => {
     const port = await closedPort();
     const origin = `http://127.0.0.1:${port}`;
-    const probe = await probeTarget(origin, 1000);
-    assert.equal(probe.ok, false);
+    const probe = await probeTarget(origin, { deadlineMs: 1000 });
+    assert.equal(probe.outcome, 'unreachable');
     assert.match((probe as { reason: string }).reason, /refused/);
     const m = await runLoad({ origin, scenario: scenario({ durationMs: 300, connections: 2 }) });
     assert.equal(m.outcomes.success, 0);
