@@ -5,18 +5,24 @@ export interface HolmDecision {
   /** The threshold this test was held to: alpha / (m − rank). */
   threshold: number;
   reject: boolean;
+  /**
+   * The level this test's decision holds at, for a confidence interval that must agree with it: its own threshold
+   * when rejected; otherwise the threshold of the test where the step-down stopped (≤ its own), which its p-value
+   * is never below. So p < level exactly when the test was rejected.
+   */
+  level: number;
 }
 
 export function holm(pValues: number[], alpha: number): HolmDecision[] {
   const m = pValues.length;
   const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const decisions = new Array<HolmDecision>(m);
-  let stopped = false;
+  let stoppedAt: number | undefined;
   order.forEach(([p, index], rank) => {
     const threshold = alpha / (m - rank);
-    const reject = !stopped && p < threshold;
-    if (!reject) stopped = true;
-    decisions[index] = { threshold, reject };
+    const reject = stoppedAt === undefined && p < threshold;
+    if (!reject) stoppedAt ??= threshold;
+    decisions[index] = { threshold, reject, level: reject ? threshold : stoppedAt! };
   });
   return decisions;
 }

@@ -43,7 +43,7 @@ export function mannWhitneyPValue(x: number[], y: number[], alternative: Alterna
   return tail / total;
 }
 
-/** The largest c with P(U ≤ c) ≤ alpha, or -1. */
-export function mannWhitneyCriticalValue(m: number, n: number, alpha: number): number {
-  return lowerCriticalValue(mannWhitneyNullCounts(m, n), alpha);
+/** The largest c with P(U ≤ c) ≤ alpha (`strict`: < alpha), or -1. */
+export function mannWhitneyCriticalValue(m: number, n: number, alpha: number, strict = false): number {
+  return lowerCriticalValue(mannWhitneyNullCounts(m, n), alpha, strict);
 }

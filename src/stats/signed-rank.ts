@@ -62,19 +62,26 @@ export function signedRankCdf(n: number, t: number): number {
   return sum / 2 ** n;
 }
 
-/** The largest t with P(W+ ≤ t) ≤ alpha (the table's lower critical value), or -1 when none exists. */
-export function signedRankCriticalValue(n: number, alpha: number): number {
-  return lowerCriticalValue(signedRankNullCounts(n), alpha);
+/**
+ * The largest t with P(W+ ≤ t) ≤ alpha (the table's lower critical value), or -1 when none exists. `strict`: the
+ * largest t with P(W+ ≤ t) < alpha instead, matching a test that rejects when p < alpha (as Holm does).
+ */
+export function signedRankCriticalValue(n: number, alpha: number, strict = false): number {
+  return lowerCriticalValue(signedRankNullCounts(n), alpha, strict);
 }
 
-/** The largest value v of an exact null distribution (counts per value) with P(X ≤ v) ≤ alpha, or -1. */
-export function lowerCriticalValue(counts: number[], alpha: number): number {
+/**
+ * The largest value v of an exact null distribution (counts per value) with P(X ≤ v) ≤ alpha (`strict`:
+ * P(X ≤ v) < alpha), or -1.
+ */
+export function lowerCriticalValue(counts: number[], alpha: number, strict = false): number {
   const total = counts.reduce((a, b) => a + b, 0);
   let cumulative = 0;
   let critical = -1;
   for (let v = 0; v < counts.length; v++) {
     cumulative += counts[v]!;
-    if (cumulative / total > alpha) break;
+    const tail = cumulative / total;
+    if (strict ? tail >= alpha : tail > alpha) break;
     critical = v;
   }
   return critical;

@@ -3,8 +3,11 @@
 import { normalQuantile } from './normal.ts';
 
 function bound(successes: number, n: number, confidence: number, sign: 1 | -1): number {
+  return boundAt(successes, n, normalQuantile(confidence), sign);
+}
+
+function boundAt(successes: number, n: number, z: number, sign: 1 | -1): number {
   if (n === 0) return sign < 0 ? 0 : 1;
-  const z = normalQuantile(confidence);
   const p = successes / n;
   const z2 = z * z;
   const centre = p + z2 / (2 * n);
@@ -18,6 +21,11 @@ export function wilsonLowerBound(successes: number, n: number, confidence = 0.95
 
 export function wilsonUpperBound(successes: number, n: number, confidence = 0.95): number {
   return bound(successes, n, confidence, 1);
+}
+
+/** Both Wilson score bounds for a normal quantile z: two-sided at 1 − 2·(1 − Φ(z)), e.g. z = 1.96 for 95%. */
+export function wilsonInterval(successes: number, n: number, z: number): [number, number] {
+  return [boundAt(successes, n, z, -1), boundAt(successes, n, z, 1)];
 }
 
 /** The fewest requests that, all successful, establish a share ≥ target: below this a run cannot tell. */

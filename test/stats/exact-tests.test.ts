@@ -92,12 +92,22 @@ test('Mann–Whitney exact distribution and p, and the two-sample HL shift', () 
 
 test('Holm: step-down thresholds in the original order', () => {
   // Sorted: 0.001 (α/4 = .0125 ✓), 0.01 (α/3 = .0167 ✓), 0.03 (α/2 = .025 ✗) → stop; 0.04 not rejected either.
+  // level: a rejected test's own threshold; a test not rejected gets the threshold where the step-down stopped (.025).
   assert.deepEqual(holm([0.04, 0.001, 0.03, 0.01], 0.05), [
-    { threshold: 0.05, reject: false },
-    { threshold: 0.0125, reject: true },
-    { threshold: 0.025, reject: false },
-    { threshold: 0.05 / 3, reject: true },
+    { threshold: 0.05, reject: false, level: 0.025 },
+    { threshold: 0.0125, reject: true, level: 0.0125 },
+    { threshold: 0.025, reject: false, level: 0.025 },
+    { threshold: 0.05 / 3, reject: true, level: 0.05 / 3 },
   ]);
+  // Stopped at the first test (.02 ≥ α/3): .021 < α/2 but is not rejected, and is never below its level α/3.
+  assert.deepEqual(
+    holm([0.021, 0.02, 0.5], 0.05).map((d) => [d.reject, d.level]),
+    [
+      [false, 0.05 / 3],
+      [false, 0.05 / 3],
+      [false, 0.05 / 3],
+    ],
+  );
 });
 
 test('Wilson bounds and requests needed (exact normal quantile)', () => {
