@@ -1,6 +1,6 @@
 // The results contract: what `--json` writes and what the reports, the comparison and the action read.
 // Names here are a public contract (schemaVersion 1): extend, never rename.
-import type { CompareMetric, MetricName, Op, SourceLocation } from './config/types.ts';
+import type { CompareMetric, MetricName, Op, RoundMetric, SourceLocation } from './config/types.ts';
 
 export type Verdict = 'pass' | 'fail' | 'inconclusive';
 export type BudgetStatus = 'pass' | 'fail' | 'inconclusive';
@@ -99,20 +99,42 @@ export interface BudgetResult {
   at: SourceLocation;
 }
 
+/**
+ * QPS and latency: relative figures (0.05 = 5%), from paired per-round log-ratios. error_rate and failure_rate:
+ * absolute figures in rate units (0.0005 = 0.05 percentage points), from each arm's totals over all rounds.
+ */
 export interface ComparisonEntry {
-  /** Median over rounds, per arm, in the metric's unit. */
+  /** Median over rounds per arm in the metric's unit; for the rates, the arm's rate over all its rounds. */
   base: number;
   head: number;
-  /** Relative change head vs base (Hodges–Lehmann estimate), e.g. -0.12 = 12% lower. */
+  /**
+   * Head vs base: the relative change (Hodges–Lehmann estimate), e.g. -0.12 = 12% lower; for the rates the
+   * difference head − base, e.g. 0.001 = 0.1 percentage points more.
+   */
   change: number;
-  /** Exact confidence interval of the relative change. null where n is too small for a finite CI. */
+  /**
+   * Confidence interval of the change at `confidence`, which agrees with the verdict: exact (Hodges–Lehmann) for
+   * QPS and latency, Newcombe's hybrid score interval for the rates. null where n is too small for a finite CI.
+   */
   low: number | null;
   high: number | null;
-  /** One-sided p-value for "head is worse" (or better, for an improvement). */
+  /** Two-sided level of [low, high]: 1 − 2 × the Holm level the verdict was reached at (#13). */
+  confidence: number;
+  /**
+   * p-value of the test that decided: "worse by more than the tolerance" for a regression or an inconclusive
+   * metric, "better by more than the tolerance" for an improvement, "within the tolerance" for unchanged.
+   */
   p: number;
-  /** Holm-adjusted threshold this metric was tested at. */
+  /** Holm-adjusted threshold that test was held to. */
   alpha: number;
+  /** δ: relative for QPS and latency, absolute (rate units) for the rates. */
   tolerance: number;
+  /**
+   * Minimum detectable effect, in the tolerance's units: the smallest true worsening that would have been called a
+   * regression at this comparison's spread and Holm level — the tolerance plus half the CI's width (for QPS and
+   * latency in log space: expm1(ln(1 + δ) + half-width)). null where no finite CI exists.
+   */
+  mde: number | null;
   verdict: ComparisonVerdict;
   reason?: string;
 }
@@ -122,7 +144,8 @@ export interface Round {
   arm: 'base' | 'head';
   /** 0 = this arm ran first in its pair, 1 = second. */
   order: 0 | 1;
-  metrics: Record<CompareMetric, number>;
+  /** QPS and latency of this round; the rates come from `outcomes`. */
+  metrics: Record<RoundMetric, number>;
   outcomes: Outcomes;
   generatorSaturated: boolean;
 }

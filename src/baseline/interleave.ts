@@ -5,7 +5,7 @@ import type { LoadOptions } from '../load/run-load.ts';
 import type { Log } from '../log.ts';
 import { metricsOf } from '../metrics.ts';
 import type { LoadMeasurement, Round } from '../result.ts';
-import { COMPARE_METRICS, type CompareMetric } from '../config/types.ts';
+import { ROUND_METRICS, type RoundMetric } from '../config/types.ts';
 import { mulberry32, seedFromString } from '../stats/rng.ts';
 
 export interface Arm {
@@ -63,7 +63,7 @@ export function roundOf(index: number, arm: 'base' | 'head', order: 0 | 1, m: Lo
     index,
     arm,
     order,
-    metrics: Object.fromEntries(COMPARE_METRICS.map((k) => [k, metrics[k]])) as Record<CompareMetric, number>,
+    metrics: Object.fromEntries(ROUND_METRICS.map((k) => [k, metrics[k]])) as Record<RoundMetric, number>,
     outcomes: m.outcomes,
     generatorSaturated: m.generator.saturated,
   };

@@ -1,13 +1,21 @@
-// Base vs head, per (scenario, metric): paired log-ratios, an exact one-sided signed-rank test, the
-// Hodges–Lehmann estimate with its exact CI, a tolerance δ, Holm across the whole family — and guards that
-// turn the answer into "inconclusive" when the data cannot support one.
-import { coefficientOfVariation, median } from 'simple-statistics';
-import type { CompareMetric, CompareSettings, Scenario } from '../config/types.ts';
+// Base vs head, per (scenario, metric), decided against the tolerance δ rather than against zero (#13), so a true
+// change inside ±δ is called a regression at most at rate α, at any noise level:
+// - QPS and latency: per-pair oriented log-ratios r_i (positive = worse) and d = ln(1 + δ); exact signed-rank tests
+//   of r − d ("worse by more than δ"), r + d ("better by more than δ") and both ("within δ", TOST); the
+//   Hodges–Lehmann estimate with the exact interval dual to those tests. Unpaired (saved runs): Mann–Whitney, the
+//   shift applied to the head's log values.
+// - error_rate and failure_rate: each arm's totals over its rounds (rates near zero make per-pair ratios useless);
+//   the difference of the two rates with Newcombe's hybrid score interval, p-values dual to it, δ absolute.
+// Holm across the whole family (scenarios × metrics), separately for the three questions; every interval is shown at
+// the level its verdict was reached at, so it agrees with the verdict. Only two guards remain: a saturated load
+// generator (its rounds measured the client, not the service) and fewer than two pairs.
+import { median } from 'simple-statistics';
+import { DEFAULT_TOLERANCE, isRateMetric, type CompareMetric, type CompareSettings, type RateMetric, type RoundMetric, type Scenario } from '../config/types.ts';
 import type { ComparisonEntry, ComparisonVerdict, Round } from '../result.ts';
-import { hodgesLehmann, hodgesLehmannShift, type Estimate } from '../stats/hodges-lehmann.ts';
-import { holm } from '../stats/holm.ts';
-import { mannWhitneyNullCounts, mannWhitneyPValue } from '../stats/mann-whitney.ts';
-import { signedRankPValue } from '../stats/signed-rank.ts';
+import { hodgesLehmannAt, hodgesLehmannShiftAt } from '../stats/hodges-lehmann.ts';
+import { holm, type HolmDecision } from '../stats/holm.ts';
+import { newcombeIntervalAt, newcombePValue, type Proportion } from '../stats/newcombe.ts';
+import { mannWhitneyToleranceTests, signedRankToleranceTests, type ToleranceTests } from '../stats/tolerance.ts';
 
 export interface CompareInput {
   scenario: Scenario;
@@ -17,22 +25,42 @@ export interface CompareInput {
 
 export type CompareMode = 'paired' | 'unpaired';
 
-const CONFIDENCE = 0.95;
-const NAMES: Record<CompareMetric, string> = { qps: 'QPS', p50: 'p50', p95: 'p95', p99: 'p99' };
+const NAMES: Record<CompareMetric, string> = {
+  qps: 'QPS',
+  p50: 'p50',
+  p95: 'p95',
+  p99: 'p99',
+  error_rate: 'HTTP error rate',
+  failure_rate: 'failure rate',
+};
+
+/** An interval in the decision's own space, where positive = worse: oriented log values, or a rate difference. */
+interface Interval {
+  estimate: number;
+  low: number | null;
+  high: number | null;
+}
 
 interface Test {
   scenario: number;
   metric: CompareMetric;
-  base: number[];
-  head: number[];
-  /** Log-ratios (paired) or log values' shift (unpaired), oriented so positive = worse. */
-  estimate: Estimate;
-  pWorse: number;
-  pBetter: number;
-  /** The smallest p-value this design can produce: 2^-n paired, 1/C(m+n, m) unpaired. */
-  smallestP: number;
+  /** Shown per arm: medians over rounds, or each arm's rate over all its rounds. */
+  base: number;
+  head: number;
+  delta: number;
+  /** δ in the decision's space: ln(1 + δ) for QPS and latency, δ itself for the rates. */
+  bound: number;
+  p: ToleranceTests;
+  /** The interval dual to the tests, each side at one-sided level alpha. */
+  interval(alpha: number): Interval;
+  /** How much data there was, in words, for the minimum detectable effect: "10 pairs". */
+  sample: string;
   guard?: string;
+  /** Facts a reader needs next to the verdict (head-only failures, pairs left out). */
+  notes: string[];
 }
+
+const NO_INTERVAL: Interval = { estimate: NaN, low: null, high: null };
 
 export function compareScenarios(
   inputs: CompareInput[],
@@ -41,128 +69,266 @@ export function compareScenarios(
 ): Array<Partial<Record<CompareMetric, ComparisonEntry>>> {
   const tests: Test[] = [];
   inputs.forEach((input, scenario) => {
-    for (const metric of settings.metrics) tests.push(buildTest(input, scenario, metric, settings, mode));
+    for (const metric of settings.metrics) {
+      tests.push(isRateMetric(metric) ? rateTest(input, scenario, metric, mode) : ratioTest(input, scenario, metric, settings, mode));
+    }
   });
-  // Regressions gate the merge: Holm over the "worse" p-values. Improvements are held to the same thresholds.
-  const decisions = holm(
-    tests.map((t) => t.pWorse),
+  // Three families, each Holm-corrected across every (scenario, metric) at the family-wise α.
+  const regression = holm(
+    tests.map((t) => t.p.regression),
     settings.alpha,
   );
-  const improvements = holm(
-    tests.map((t) => t.pBetter),
+  const improvement = holm(
+    tests.map((t) => t.p.improvement),
+    settings.alpha,
+  );
+  const unchanged = holm(
+    tests.map((t) => t.p.unchanged),
     settings.alpha,
   );
   const out: Array<Partial<Record<CompareMetric, ComparisonEntry>>> = inputs.map(() => ({}));
   tests.forEach((test, i) => {
-    const delta = inputs[test.scenario]!.scenario.tolerance[test.metric];
-    out[test.scenario]![test.metric] = decide(test, delta, decisions[i]!.threshold, decisions[i]!.reject, improvements[i]!.reject, mode);
+    out[test.scenario]![test.metric] = decide(test, regression[i]!, improvement[i]!, unchanged[i]!, mode);
   });
   return out;
 }
 
-function buildTest(input: CompareInput, scenario: number, metric: CompareMetric, settings: CompareSettings, mode: CompareMode): Test {
-  const worseWhenHigher = metric !== 'qps';
-  let base: number[];
-  let head: number[];
-  if (mode === 'paired') {
-    const byIndex = new Map(input.rounds.head.map((r) => [r.index, r]));
-    const pairs = input.rounds.base.filter((r) => byIndex.has(r.index)).map((r) => [r, byIndex.get(r.index)!] as const);
-    base = pairs.map(([b]) => b.metrics[metric]);
-    head = pairs.map(([, h]) => h.metrics[metric]);
-  } else {
-    base = input.rounds.base.map((r) => r.metrics[metric]);
-    head = input.rounds.head.map((r) => r.metrics[metric]);
-  }
-  const guard = guardReason(input, metric, base, head, settings, mode);
-  const usable = base.every((v) => v > 0) && head.every((v) => v > 0);
-  const orient = (x: number) => (worseWhenHigher ? x : -x);
-  let estimate: Estimate = { estimate: NaN, low: null, high: null, coverage: null };
-  let pWorse = 1;
-  let pBetter = 1;
-  let smallestP = 1;
-  if (usable && base.length > 0 && head.length > 0) {
-    if (mode === 'paired') {
-      const r = base.map((b, i) => orient(Math.log(head[i]! / b)));
-      estimate = hodgesLehmann(r, CONFIDENCE);
-      pWorse = signedRankPValue(r, 'greater');
-      pBetter = signedRankPValue(r, 'less');
-      smallestP = 2 ** -r.length;
-    } else {
-      const lb = base.map((v) => orient(Math.log(v)));
-      const lh = head.map((v) => orient(Math.log(v)));
-      estimate = hodgesLehmannShift(lb, lh, CONFIDENCE);
-      pWorse = mannWhitneyPValue(lh, lb, 'greater');
-      pBetter = mannWhitneyPValue(lh, lb, 'less');
-      const counts = mannWhitneyNullCounts(lb.length, lh.length);
-      smallestP = 1 / counts.reduce((a, b) => a + b, 0);
-    }
-  }
-  return { scenario, metric, base, head, estimate, pWorse, pBetter, smallestP, ...(guard ? { guard } : usable ? {} : { guard: `a round had no successful responses, so its ${NAMES[metric]} cannot be compared` }) };
+function toleranceOf(scenario: Scenario, metric: CompareMetric): number {
+  return (scenario.tolerance as Partial<Record<CompareMetric, number>>)[metric] ?? DEFAULT_TOLERANCE[metric];
 }
 
-/** Why the rounds cannot support a verdict, in words a reader understands; undefined when they can. */
-function guardReason(input: CompareInput, metric: CompareMetric, base: number[], head: number[], settings: CompareSettings, mode: CompareMode): string | undefined {
-  const rounds = [...input.rounds.base, ...input.rounds.head];
-  if (base.length < 2 || head.length < 2) return `only ${Math.min(base.length, head.length)} ${mode === 'paired' ? 'pair' : 'round'}s were measured`;
-  const failed = rounds.filter((r) => r.outcomes.failures > 0);
-  if (failed.length > 0) {
-    const arms = [...new Set(failed.map((r) => r.arm))].join(' and ');
-    return `requests failed without a response (timeouts, refused or reset connections) in ${failed.length} round${failed.length === 1 ? '' : 's'} of the ${arms} arm${arms.includes('and') ? 's' : ''}`;
-  }
-  const limit = input.scenario.maxErrorRate;
-  const erroring = rounds.filter((r) => r.outcomes.total > 0 && r.outcomes.httpErrors / r.outcomes.total > limit);
-  if (erroring.length > 0) {
-    return `HTTP errors exceeded the scenario's ${(limit * 100).toPrecision(2)}% limit in ${erroring.length} round${erroring.length === 1 ? '' : 's'}`;
-  }
-  if (rounds.some((r) => r.generatorSaturated)) return 'the load generator was saturated in some rounds, so they measured the client, not the service';
-  if (base.length >= 2 && base.every((v) => v > 0)) {
-    const cv = coefficientOfVariation(base);
-    if (cv > settings.maxBaseCv) {
-      return `the base varied too much between rounds (${NAMES[metric]} CV ${(cv * 100).toFixed(0)}%, limit ${(settings.maxBaseCv * 100).toFixed(0)}%): the machine was too noisy to tell`;
-    }
+/** The rounds that take part: matched by index when paired, all of them when not. */
+function roundsOf(input: CompareInput, mode: CompareMode): { base: Round[]; head: Round[] } {
+  if (mode === 'unpaired') return input.rounds;
+  const byIndex = new Map(input.rounds.head.map((r) => [r.index, r]));
+  const base = input.rounds.base.filter((r) => byIndex.has(r.index));
+  return { base, head: base.map((r) => byIndex.get(r.index)!) };
+}
+
+const count = new Intl.NumberFormat('en-US');
+
+function commonGuard(rounds: { base: Round[]; head: Round[] }, mode: CompareMode): string | undefined {
+  const n = Math.min(rounds.base.length, rounds.head.length);
+  if (n < 2) return `only ${n} ${mode === 'paired' ? 'pair' : 'round'}${n === 1 ? ' was' : 's were'} measured`;
+  if ([...rounds.base, ...rounds.head].some((r) => r.generatorSaturated)) {
+    return 'the load generator was saturated in some rounds, so they measured the client, not the service';
   }
   return undefined;
 }
 
-function decide(test: Test, delta: number, alpha: number, regressionSignificant: boolean, improvementSignificant: boolean, mode: CompareMode): ComparisonEntry {
-  const worseWhenHigher = test.metric !== 'qps';
-  const { estimate, low, high } = test.estimate;
-  // Convert the oriented log estimate (positive = worse) into the metric's relative change, head vs base.
-  const relative = (x: number) => (worseWhenHigher ? Math.expm1(x) : Math.expm1(-x));
-  const change = Number.isFinite(estimate) ? relative(estimate) : 0;
-  const bounds = low === null || high === null ? null : [relative(low), relative(high)].sort((a, b) => a - b);
-  // "Worsening" as a fraction of the base: slower latency = +x, lower QPS = −x both count as x.
-  const worsening = (x: number) => (worseWhenHigher ? Math.expm1(x) : -Math.expm1(-x));
-  const entry = (verdict: ComparisonVerdict, reason?: string): ComparisonEntry => ({
-    base: test.base.length ? median(test.base) : NaN,
-    head: test.head.length ? median(test.head) : NaN,
-    change,
-    low: bounds ? bounds[0]! : null,
-    high: bounds ? bounds[1]! : null,
-    p: test.pWorse,
-    alpha,
-    tolerance: delta,
-    verdict,
-    ...(reason ? { reason } : {}),
-  });
-  const pct = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`;
-  const ci = bounds ? `, CI ${pct(bounds[0]!)} to ${pct(bounds[1]!)}` : '';
-  const tol = `${(delta * 100).toFixed(0)}%`;
-  const weak = mode === 'unpaired' ? ' (saved runs: weak evidence)' : '';
+/** QPS or a latency percentile: one oriented log-ratio per pair (paired), or log values per arm (unpaired). */
+function ratioTest(input: CompareInput, scenario: number, metric: RoundMetric, settings: CompareSettings, mode: CompareMode): Test {
+  const delta = toleranceOf(input.scenario, metric);
+  const bound = Math.log1p(delta);
+  const rounds = roundsOf(input, mode);
+  const notes: string[] = [];
+  let base = rounds.base;
+  let head = rounds.head;
+  // Rounds carry the latency of every request that ended, failures at the time they took to fail; 0 means none
+  // ended at all, which has no latency to compare: such pairs (or rounds) are left out of the latency test.
+  if (metric !== 'qps') {
+    const timed = (r: Round) => r.metrics[metric] > 0;
+    if (mode === 'paired') {
+      const keep = base.map((b, i) => timed(b) && timed(head[i]!));
+      const dropped = keep.filter((k) => !k).length;
+      if (dropped > 0) notes.push(`${dropped} pair${dropped === 1 ? '' : 's'} left out: a round had no request that ended`);
+      base = base.filter((_, i) => keep[i]);
+      head = head.filter((_, i) => keep[i]);
+    } else {
+      base = base.filter(timed);
+      head = head.filter(timed);
+    }
+  }
+  const failures = failureNote(rounds, metric);
+  if (failures) notes.push(failures);
+  // A round with no successful response has QPS 0: floor it at half a request per window, so a head that answered
+  // nothing is a clear QPS regression instead of a log of zero.
+  const windowMs = settings.roundMs || input.scenario.durationMs;
+  const floor = metric === 'qps' ? (windowMs > 0 ? 0.5 / (windowMs / 1000) : 1e-9) : 0;
+  const value = (r: Round) => Math.max(r.metrics[metric], floor);
+  // Oriented so positive = worse: a higher latency, a lower QPS.
+  const sign = metric === 'qps' ? -1 : 1;
+  const guard = commonGuard({ base, head }, mode);
+  const shown = {
+    base: base.length > 0 ? median(base.map((r) => r.metrics[metric])) : 0,
+    head: head.length > 0 ? median(head.map((r) => r.metrics[metric])) : 0,
+  };
+  if (base.length === 0 || head.length === 0) {
+    return { scenario, metric, ...shown, delta, bound, p: { regression: 1, improvement: 1, unchanged: 1, smallestP: 1 }, interval: () => NO_INTERVAL, sample: '0 pairs', guard: guard!, notes };
+  }
+  if (mode === 'paired') {
+    // ln(head) − ln(base), not ln(head / base): mirrored pairs then give exactly opposite ratios.
+    const r = base.map((b, i) => sign * (Math.log(value(head[i]!)) - Math.log(value(b))));
+    return {
+      scenario,
+      metric,
+      ...shown,
+      delta,
+      bound,
+      p: signedRankToleranceTests(r, bound),
+      interval: (alpha) => hodgesLehmannAt(r, alpha),
+      sample: `${r.length} pairs`,
+      ...(guard ? { guard } : {}),
+      notes,
+    };
+  }
+  const lb = base.map((r) => sign * Math.log(value(r)));
+  const lh = head.map((r) => sign * Math.log(value(r)));
+  return {
+    scenario,
+    metric,
+    ...shown,
+    delta,
+    bound,
+    p: mannWhitneyToleranceTests(lb, lh, bound),
+    interval: (alpha) => hodgesLehmannShiftAt(lb, lh, alpha),
+    sample: `${lb.length} base and ${lh.length} head rounds`,
+    ...(guard ? { guard } : {}),
+    notes,
+  };
+}
 
-  if (test.smallestP >= alpha) {
-    return entry('inconclusive', `too few ${mode === 'paired' ? 'pairs' : 'rounds'} to ever reach significance at the corrected α ${alpha.toPrecision(2)}; add pairs`);
+/** "head had 1,234 client failures (base 0); …" when the head failed requests the base did not. */
+function failureNote(rounds: { base: Round[]; head: Round[] }, metric: RoundMetric): string | undefined {
+  const sum = (arm: Round[]) => arm.reduce((total, r) => total + r.outcomes.failures, 0);
+  const head = sum(rounds.head);
+  const base = sum(rounds.base);
+  if (head <= base) return undefined;
+  const what =
+    metric === 'qps'
+      ? 'QPS counts successful responses only'
+      : 'failed requests are in the latency at the time they took to fail';
+  return `head had ${count.format(head)} client failure${head === 1 ? '' : 's'} (base ${count.format(base)}); ${what}`;
+}
+
+/** error_rate or failure_rate: each arm's events over all its requests, δ absolute. */
+function rateTest(input: CompareInput, scenario: number, metric: RateMetric, mode: CompareMode): Test {
+  const delta = toleranceOf(input.scenario, metric);
+  const rounds = roundsOf(input, mode);
+  const events = (r: Round) => (metric === 'error_rate' ? r.outcomes.httpErrors : r.outcomes.failures);
+  const total = (arm: Round[]): Proportion => ({
+    events: arm.reduce((sum, r) => sum + events(r), 0),
+    n: arm.reduce((sum, r) => sum + r.outcomes.total, 0),
+  });
+  const base = total(rounds.base);
+  const head = total(rounds.head);
+  const empty = base.n === 0 ? 'base' : head.n === 0 ? 'head' : undefined;
+  const guard = commonGuard(rounds, mode) ?? (empty ? `no request ended in the ${empty} arm` : undefined);
+  return {
+    scenario,
+    metric,
+    base: base.n > 0 ? base.events / base.n : 0,
+    head: head.n > 0 ? head.events / head.n : 0,
+    delta,
+    bound: delta,
+    p: {
+      regression: newcombePValue(head, base, 'above', delta),
+      improvement: newcombePValue(head, base, 'below', -delta),
+      unchanged: Math.max(newcombePValue(head, base, 'above', -delta), newcombePValue(head, base, 'below', delta)),
+      smallestP: 0,
+    },
+    interval: (alpha) => (empty ? NO_INTERVAL : newcombeIntervalAt(head, base, alpha)),
+    sample: `${count.format(base.n)} base and ${count.format(head.n)} head requests`,
+    ...(guard ? { guard } : {}),
+    notes: [],
+  };
+}
+
+function decide(test: Test, regression: HolmDecision, improvement: HolmDecision, unchanged: HolmDecision, mode: CompareMode): ComparisonEntry {
+  const rate = isRateMetric(test.metric);
+  const d = test.bound;
+  // From the decision's space (positive = worse) to the reported change: relative for QPS and latency, head − base
+  // for the rates.
+  const reported = (x: number) => (rate ? x : test.metric === 'qps' ? Math.expm1(-x) : Math.expm1(x));
+  const entry = (verdict: ComparisonVerdict, level: number, held: HolmDecision, p: number, iv: Interval, reason?: string): ComparisonEntry => {
+    const bounds = iv.low === null || iv.high === null ? null : [reported(iv.low), reported(iv.high)].sort((a, b) => a - b);
+    const mde = iv.low === null || iv.high === null ? null : rate ? d + (iv.high - iv.low) / 2 : Math.expm1(d + (iv.high - iv.low) / 2);
+    const why = [reason, ...test.notes].filter(Boolean).join('; ');
+    return {
+      base: test.base,
+      head: test.head,
+      change: Number.isFinite(iv.estimate) ? reported(iv.estimate) : 0,
+      low: bounds ? bounds[0]! : null,
+      high: bounds ? bounds[1]! : null,
+      confidence: 1 - 2 * level,
+      p,
+      alpha: held.threshold,
+      tolerance: test.delta,
+      mde: mde !== null && Number.isFinite(mde) ? mde : null,
+      verdict,
+      ...(why ? { reason: why } : {}),
+    };
+  };
+
+  if (!test.guard) {
+    // Each verdict needs its Holm rejection and its interval, at that same level, wholly past the tolerance. The
+    // two agree exactly without ties; with ties (see docs/statistics.md) the interval is the stricter of the two.
+    if (regression.reject) {
+      const iv = test.interval(regression.threshold);
+      if (iv.low !== null && iv.low > d) return entry('regression', regression.threshold, regression, test.p.regression, iv);
+    }
+    if (improvement.reject) {
+      const iv = test.interval(improvement.threshold);
+      if (iv.high !== null && iv.high < -d) return entry('improvement', improvement.threshold, improvement, test.p.improvement, iv);
+    }
+    if (unchanged.reject) {
+      const iv = test.interval(unchanged.threshold);
+      if (iv.low !== null && iv.high !== null && iv.low > -d && iv.high < d) return entry('unchanged', unchanged.threshold, unchanged, test.p.unchanged, iv);
+    }
   }
-  if (test.guard) return entry('inconclusive', test.guard);
-  const worse = worsening(estimate);
-  if (regressionSignificant && worse >= delta) return entry('regression', undefined);
-  if (improvementSignificant && -worse >= delta) return entry('improvement', undefined);
-  const worstCase = high === null ? Infinity : worsening(high);
-  const bestCase = low === null ? -Infinity : worsening(low);
-  if (worstCase < delta && -bestCase < delta) return entry('unchanged', undefined);
-  if (high === null) return entry('inconclusive', `too few pairs for a 95% confidence interval; the change was ${pct(change)}${weak}`);
-  if (worse >= delta) {
-    return entry('inconclusive', `${NAMES[test.metric]} looks ${pct(change)} worse${ci}, but the pairs disagree too much to be sure (p = ${test.pWorse.toPrecision(2)}, needed below ${alpha.toPrecision(2)})${weak}`);
+  // Inconclusive: the interval at the smallest of the three levels, so it neither lies past the tolerance nor
+  // within it, as none of the tests rejected.
+  const level = Math.min(regression.level, improvement.level, unchanged.level);
+  const iv = test.interval(level);
+  const inconclusive = (reason: string) => entry('inconclusive', level, regression, test.p.regression, iv, reason);
+  if (test.guard) return inconclusive(test.guard);
+  const unit = mode === 'paired' ? 'pairs' : 'rounds';
+  if (!rate && test.p.smallestP >= regression.threshold) {
+    return inconclusive(`too few ${unit} to ever reach significance at the corrected α ${regression.threshold.toPrecision(2)}; add pairs`);
   }
-  return entry('inconclusive', `the change (${pct(change)}${ci}) could still exceed the ${tol} tolerance; more pairs would tell${weak}`);
+  const weak = mode === 'unpaired' ? ' (saved runs: weak evidence)' : '';
+  const name = NAMES[test.metric];
+  const change = Number.isFinite(iv.estimate) ? reported(iv.estimate) : 0;
+  const shown = (x: number) => (rate ? signedPoints(x) : signedPercent(x));
+  const tolerance = rate ? points(test.delta) : percent(test.delta);
+  if (iv.low === null || iv.high === null) {
+    return inconclusive(`too few ${unit} for a ${trim(((1 - 2 * level) * 100).toFixed(1))}% confidence interval; the change was ${shown(change)}${weak}`);
+  }
+  const [low, high] = [reported(iv.low), reported(iv.high)].sort((a, b) => a - b);
+  const ci = `, CI ${shown(low!)} to ${shown(high!)}`;
+  const mde = rate ? test.bound + (iv.high - iv.low) / 2 : Math.expm1(test.bound + (iv.high - iv.low) / 2);
+  const detectable = rate
+    ? `with ${test.sample}, changes of ${points(mde)} or more could be detected (tolerance ${tolerance})`
+    : `with this runner's noise, ${test.sample} could detect changes of ${percent(mde)} or more (tolerance ${tolerance})`;
+  if (iv.estimate >= d) {
+    return inconclusive(
+      `${name} looks worse (${shown(change)}${ci}), but ${rate ? 'there were too few requests' : `the ${unit} disagree too much`} to be sure (p = ${test.p.regression.toPrecision(2)}, needed below ${regression.threshold.toPrecision(2)}); ${detectable}${weak}`,
+    );
+  }
+  return inconclusive(`the change (${shown(change)}${ci}) could still exceed the ${rate ? `tolerance of ${tolerance}` : `${tolerance} tolerance`}; ${detectable}${weak}`);
+}
+
+function trim(text: string): string {
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+}
+
+/** 0.14 → "14%", 0.063 → "6.3%". */
+function percent(x: number): string {
+  const pct = Math.abs(x * 100);
+  return `${trim(pct.toFixed(pct < 10 ? 1 : 0))}%`;
+}
+
+function signedPercent(x: number): string {
+  return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`;
+}
+
+/** Rate units as percentage points: 0.0005 → "0.05 percentage points". */
+function points(x: number): string {
+  const pp = Math.abs(x * 100);
+  return `${trim(pp < 1 ? pp.toPrecision(2) : pp.toFixed(2))} percentage points`;
+}
+
+function signedPoints(x: number): string {
+  const text = points(x).replace(' percentage points', ' pp');
+  return `${Number(text.split(' ')[0]) === 0 ? '±' : x > 0 ? '+' : '−'}${text}`;
 }

@@ -17,6 +17,7 @@ import {
   METRICS,
   type AppService,
   type Budget,
+  DEFAULT_TOLERANCE,
   type CompareMetric,
   type CompareSettings,
   type GenericService,
@@ -40,16 +41,16 @@ export interface LoadOptions {
   resolveEnv?: boolean;
 }
 
-export const DEFAULT_TOLERANCE: Record<CompareMetric, number> = { qps: 0.05, p50: 0.05, p95: 0.1, p99: 0.1 };
+export { DEFAULT_TOLERANCE };
 export const DEFAULT_COMPARE: CompareSettings = {
   pairs: 10,
   alpha: 0.05,
   roundMs: 5000,
   armWarmupMs: 5000,
-  maxBaseCv: 0.25,
   extendOnce: false,
-  metrics: ['qps', 'p50', 'p99'],
+  metrics: ['qps', 'p50', 'p99', 'error_rate', 'failure_rate'],
 };
+// maxErrorRate is deprecated and ignored (#13); it stays here for callers that still fill Scenario.maxErrorRate.
 export const SCENARIO_DEFAULTS = { connections: 10, durationMs: 10_000, warmupMs: 2000, timeoutMs: 10_000, maxErrorRate: 0.001 };
 
 /** Service keys valid in ${service.key} references, by kind. */
@@ -369,7 +370,7 @@ function normalise(file: PerfFile, pos: Positions, dir: string, options: LoadOpt
       warmupMs: ms(input.warmup ?? defaults.warmup, SCENARIO_DEFAULTS.warmupMs),
       durationMs: ms(input.duration ?? defaults.duration, SCENARIO_DEFAULTS.durationMs),
       timeoutMs: ms(input.timeout ?? defaults.timeout, SCENARIO_DEFAULTS.timeoutMs),
-      maxErrorRate: fraction(input.max_error_rate ?? defaults.max_error_rate, SCENARIO_DEFAULTS.maxErrorRate),
+      // max_error_rate is accepted but ignored (#13): HTTP errors are compared as error_rate instead.
       budgets: budgetsOf(input, base, pos),
       tolerance: { ...tolerance, ...rates(input.tolerance) },
       at,
@@ -399,7 +400,7 @@ function normalise(file: PerfFile, pos: Positions, dir: string, options: LoadOpt
       alpha: c.alpha ?? DEFAULT_COMPARE.alpha,
       roundMs: ms(c.round, DEFAULT_COMPARE.roundMs),
       armWarmupMs: ms(c.warmup, DEFAULT_COMPARE.armWarmupMs),
-      maxBaseCv: fraction(c.max_base_cv, DEFAULT_COMPARE.maxBaseCv),
+      // max_base_cv is accepted but ignored (#13): pairing cancels shared drift, and the pairs' spread is the noise.
       extendOnce: c.extend_once ?? DEFAULT_COMPARE.extendOnce,
       metrics: c.metrics ? [...new Set(c.metrics)] : [...DEFAULT_COMPARE.metrics],
     };

@@ -73,8 +73,18 @@ export const budgetsSchema = z
   .meta({ description: 'Budgets: metric → "<op> <limit>". QPS is judged at the scenario\'s concurrency.' });
 
 export const toleranceSchema = z
-  .strictObject(Object.fromEntries(COMPARE_METRICS.map((m) => [m, rate(`tolerance for ${m}`).optional()])) as Record<(typeof COMPARE_METRICS)[number], z.ZodOptional<ReturnType<typeof rate>>>)
-  .meta({ description: 'Comparison tolerance δ per metric: smaller changes are never called regressions.' });
+  .strictObject(
+    Object.fromEntries(
+      COMPARE_METRICS.map((m) => [
+        m,
+        rate(m.endsWith('_rate') ? `tolerance for ${m}, absolute: 0.05% = 0.05 percentage points (default 0.05%)` : `tolerance for ${m}, relative`).optional(),
+      ]),
+    ) as Record<(typeof COMPARE_METRICS)[number], z.ZodOptional<ReturnType<typeof rate>>>,
+  )
+  .meta({
+    description:
+      'Comparison tolerance δ per metric: a change is called a regression only when its confidence interval lies wholly beyond δ. Relative for qps and latency (5% = a ratio of 1.05), absolute for error_rate and failure_rate.',
+  });
 
 const loadKeys = {
   connections: positiveInt('Concurrent connections (closed model); the concurrency QPS is stated at.', MAX_CONNECTIONS).optional(),
@@ -83,7 +93,7 @@ const loadKeys = {
   requests: positiveInt('Measured window as a request count (duration still bounds it).', MAX_REQUESTS).optional(),
   timeout: duration('Per-request timeout; timed-out requests count as failures at this latency', DURATION_RANGES.timeout).optional(),
   rate: z.number().positive().max(MAX_RATE).optional().meta({ description: 'Open model: a fixed total request rate per second.' }),
-  max_error_rate: rate('Non-2xx share above which a comparison is not trusted (default 0.1%)').optional(),
+  max_error_rate: rate('Deprecated and ignored: HTTP errors are compared as error_rate instead').optional(),
   bandwidth: bandwidth(
     'The network link the service answers through in production; a QPS budget must fit through it at the measured response size',
   ).optional(),
@@ -155,9 +165,9 @@ export const compareSchema = z.strictObject({
   alpha: z.number().gt(0).lt(0.5).optional().meta({ description: 'Family-wise α for Holm–Bonferroni (default 0.05).' }),
   round: duration('Measured window per arm per round (default 5s)', DURATION_RANGES.window).optional(),
   warmup: duration('Unrecorded warm-up per arm before round 1 (default 5s)', DURATION_RANGES.warmup).optional(),
-  max_base_cv: rate('Base-arm coefficient of variation above which the comparison is inconclusive (default 25%)').optional(),
+  max_base_cv: rate('Deprecated and ignored: pairing cancels drift the arms share, and the pairs\' own spread is the noise measure').optional(),
   extend_once: z.boolean().optional().meta({ description: 'Buy one more batch of pairs when a metric is inconclusive.' }),
-  metrics: z.array(z.enum(COMPARE_METRICS)).min(1).optional().meta({ description: 'Metrics compared (default qps, p50, p99).' }),
+  metrics: z.array(z.enum(COMPARE_METRICS)).min(1).optional().meta({ description: 'Metrics compared (default qps, p50, p99, error_rate, failure_rate).' }),
 });
 
 export const defaultsSchema = z.strictObject({ ...loadKeys, headers: headers.optional() });

@@ -17,9 +17,27 @@ export const METRICS = [
 ] as const;
 export type MetricName = (typeof METRICS)[number];
 
-/** Metrics measured per round and compared between the base and head arms (#4). */
-export const COMPARE_METRICS = ['qps', 'p50', 'p95', 'p99'] as const;
+/** Metrics measured per round (a QPS and latency percentiles): each pair of rounds gives one log-ratio (#4). */
+export const ROUND_METRICS = ['qps', 'p50', 'p95', 'p99'] as const;
+export type RoundMetric = (typeof ROUND_METRICS)[number];
+
+/** Shares of requests, compared on their totals over all rounds of each arm, with an absolute tolerance (#13). */
+export const RATE_METRICS = ['error_rate', 'failure_rate'] as const;
+export type RateMetric = (typeof RATE_METRICS)[number];
+
+/** Metrics compared between the base and head arms (#4, #13). */
+export const COMPARE_METRICS = [...ROUND_METRICS, ...RATE_METRICS] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
+
+export function isRateMetric(metric: CompareMetric): metric is RateMetric {
+  return metric === 'error_rate' || metric === 'failure_rate';
+}
+
+/**
+ * Default comparison tolerance δ. Relative for QPS and latency (0.05 = a ratio of 1.05 either way); absolute
+ * for the two rates, in rate units (0.0005 = 0.05 percentage points).
+ */
+export const DEFAULT_TOLERANCE: Record<CompareMetric, number> = { qps: 0.05, p50: 0.05, p95: 0.1, p99: 0.1, error_rate: 0.0005, failure_rate: 0.0005 };
 
 export type Op = '>=' | '<=' | '>' | '<';
 
@@ -78,13 +96,20 @@ export interface Scenario {
   /** Measured window as a request count instead of a duration (duration still bounds it). */
   amount?: number;
   timeoutMs: number;
-  /** Non-2xx share above which a comparison of this scenario is not trusted (#4). */
-  maxErrorRate: number;
+  /**
+   * @deprecated Ignored since #13: HTTP errors are a compared metric (error_rate) instead of a reason to withhold
+   * the comparison. `max_error_rate:` is still accepted in YAML.
+   */
+  maxErrorRate?: number;
   /** The production link (bytes/s): QPS budgets must fit through it at the measured response size. */
   bandwidth?: number;
   budgets: Budget[];
-  /** Comparison tolerance δ per metric, as a fraction (0.05 = 5%). Always filled with defaults. */
-  tolerance: Record<CompareMetric, number>;
+  /**
+   * Comparison tolerance δ per metric: relative for QPS and latency (0.05 = 5%), absolute for the rates
+   * (0.0005 = 0.05 percentage points). The loader fills every metric; a Scenario built by hand may leave the rates
+   * out, and DEFAULT_TOLERANCE applies.
+   */
+  tolerance: Record<RoundMetric, number> & Partial<Record<RateMetric, number>>;
   /** When this scenario came from a concurrency sweep, the swept scenario's name. */
   sweepOf?: string;
   at: SourceLocation;
@@ -169,8 +194,6 @@ export interface CompareSettings {
   roundMs: number;
   /** Unrecorded warm-up per arm before round 1. */
   armWarmupMs: number;
-  /** Base-arm CV across rounds above which the comparison is inconclusive. */
-  maxBaseCv: number;
   /** Buy one more batch of pairs when a metric is inconclusive. */
   extendOnce: boolean;
   metrics: CompareMetric[];

@@ -2,7 +2,7 @@
 // sub-action treats it as hostile data. Every number must be a finite number and every enum a known value,
 // so nothing but escaped text can reach the Markdown.
 import { z } from 'zod';
-import { COMPARE_METRICS, METRICS } from '../config/types.ts';
+import { COMPARE_METRICS, METRICS, ROUND_METRICS } from '../config/types.ts';
 import type { RunResult } from '../result.ts';
 
 const text = (max = 10_000) => z.string().max(max);
@@ -11,6 +11,7 @@ const count = z.number().int().nonnegative();
 const verdict = z.enum(['pass', 'fail', 'inconclusive']);
 const metric = z.enum(METRICS);
 const compareMetric = z.enum(COMPARE_METRICS);
+const roundMetric = z.enum(ROUND_METRICS);
 
 const outcomes = z.object({
   total: count,
@@ -40,9 +41,11 @@ const comparisonEntry = z.object({
   change: finite,
   low: finite.nullable(),
   high: finite.nullable(),
+  confidence: finite,
   p: finite,
   alpha: finite,
   tolerance: finite,
+  mde: finite.nullable(),
   verdict: z.enum(['regression', 'improvement', 'unchanged', 'inconclusive']),
   reason: text().optional(),
 });
@@ -93,7 +96,7 @@ const scenario = z.object({
         index: count,
         arm: z.enum(['base', 'head']),
         order: z.union([z.literal(0), z.literal(1)]),
-        metrics: z.record(compareMetric, finite),
+        metrics: z.record(roundMetric, finite),
         outcomes,
         generatorSaturated: z.boolean(),
       }),

@@ -76,6 +76,17 @@ describe('valid configs', () => {
   });
 });
 
+test('compare: the rates are compared by default with an absolute tolerance; max_base_cv and max_error_rate are accepted and ignored', async () => {
+  const config = await loadYamlText(
+    'version: 1\ntarget: http://127.0.0.1:1\ncompare:\n  max_base_cv: 15%\ndefaults:\n  max_error_rate: 1%\nscenarios:\n  - name: s\n    request: { path: / }\n    max_error_rate: 2%\n    tolerance: { failure_rate: 0.1%, qps: 3% }\n',
+  );
+  assert.deepEqual(config.compare.metrics, ['qps', 'p50', 'p99', 'error_rate', 'failure_rate']);
+  assert.equal('maxBaseCv' in config.compare, false);
+  const [s] = config.scenarios;
+  assert.equal(s!.maxErrorRate, undefined);
+  assert.deepEqual(s!.tolerance, { qps: 0.03, p50: 0.05, p95: 0.1, p99: 0.1, error_rate: 0.0005, failure_rate: 0.001 });
+});
+
 test('bandwidth: the defaults apply to every scenario, a scenario may override them, in bytes per second', async () => {
   const config = await loadYamlText(
     'version: 1\ntarget: http://127.0.0.1:1\ndefaults: { bandwidth: 1Gbit/s }\nscenarios:\n  - name: a\n    request: { path: / }\n  - name: b\n    request: { path: / }\n    bandwidth: 125MB/s\n',
@@ -95,7 +106,7 @@ describe('invalid configs: one exact message each, exit 2', () => {
     ['duplicate-names', '6:11 scenarios[1].name: duplicate scenario name "list" (first used at test/fixtures/config/invalid/duplicate-names.yaml:4)'],
     ['syntax-error', '6:1 YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }'],
     ['missing-tokens', `6:21 scenarios[0].tokens.file: cannot read the tokens file ${process.cwd()}/test/fixtures/config/invalid/nowhere.csv; it is resolved relative to this YAML file`],
-    ['too-few-pairs', '4:10 compare.pairs: 5 pairs are too few when 3 metrics are gated: use at least 8 (the smallest p-value of 5 pairs is 1/32, which cannot beat the Holm-corrected α)'],
+    ['too-few-pairs', '4:10 compare.pairs: 5 pairs are too few when 5 metrics are gated: use at least 8 (the smallest p-value of 5 pairs is 1/32, which cannot beat the Holm-corrected α)'],
     ['missing-version', '1:1 missing required key "version" (add version: 1 at the top)'],
     ['missing-path', '5:14 scenarios[0].request: missing required key "path" (e.g. path: /api/v1/posts)'],
     ['zero-rate', '6:11 scenarios[0].rate: expected more than 0, got 0'],
