@@ -305,7 +305,7 @@ function decide(test: Test, regression: HolmDecision, improvement: HolmDecision,
       `${name} looks worse (${shown(change)}${ci}), but ${rate ? 'there were too few requests' : `the ${unit} disagree too much`} to be sure (p = ${test.p.regression.toPrecision(2)}, needed below ${regression.threshold.toPrecision(2)}); ${detectable}${weak}`,
     );
   }
-  return inconclusive(`the change (${shown(change)}${ci}) could still exceed the ${rate ? `tolerance of ${tolerance}` : `${tolerance} tolerance`}; ${detectable}${weak}`);
+  return inconclusive(`the change (${shown(change)}${ci}) could still exceed the ${tolerance} tolerance; ${detectable}${weak}`);
 }
 
 function trim(text: string): string {
@@ -322,13 +322,13 @@ function signedPercent(x: number): string {
   return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`;
 }
 
-/** Rate units as percentage points: 0.0005 → "0.05 percentage points". */
+/** Rate units as percentage points: 0.0005 → "0.05 pp". */
 function points(x: number): string {
   const pp = Math.abs(x * 100);
-  return `${trim(pp < 1 ? pp.toPrecision(2) : pp.toFixed(2))} percentage points`;
+  return `${trim(pp < 1 ? pp.toPrecision(2) : pp.toFixed(2))} pp`;
 }
 
 function signedPoints(x: number): string {
-  const text = points(x).replace(' percentage points', ' pp');
+  const text = points(x);
   return `${Number(text.split(' ')[0]) === 0 ? '±' : x > 0 ? '+' : '−'}${text}`;
 }

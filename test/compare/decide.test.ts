@@ -152,7 +152,7 @@ test('A/A with no failures and no HTTP errors in either arm: both rates unchange
   const short = rounds(3, 1, (r) => (r.outcomes = outcomes(500)));
   const [few] = compareScenarios([short], withRates, 'paired');
   assert.equal(few!.failure_rate!.verdict, 'inconclusive');
-  assert.match(few!.failure_rate!.reason!, /with 5,000 base and 5,000 head requests, changes of 0\.\d+ percentage points or more could be detected \(tolerance 0\.05 percentage points\)/);
+  assert.match(few!.failure_rate!.reason!, /with 5,000 base and 5,000 head requests, changes of 0\.\d+ pp or more could be detected \(tolerance 0\.05 pp\)/);
 });
 
 test('a head that answers nothing (QPS 0) is a clear QPS regression, not uncomparable', () => {
