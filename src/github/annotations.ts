@@ -5,7 +5,7 @@ import type { PerfConfig, SourceLocation } from '../config/types.ts';
 import type { ConfigError } from '../errors.ts';
 import type { RunResult } from '../result.ts';
 import { comparisonEntries } from '../report/findings.ts';
-import { formatChange, formatInterval, formatMetric, metricLabel } from '../report/format.ts';
+import { formatConfidence, formatMetric, formatMetricChange, formatMetricInterval, metricLabel } from '../report/format.ts';
 
 export interface AnnotationProperties {
   title?: string;
@@ -69,7 +69,7 @@ export function resultAnnotations(result: RunResult, config: PerfConfig | undefi
     }
     for (const [metric, entry] of comparisonEntries(scenario)) {
       if (entry.verdict !== 'regression' && entry.verdict !== 'inconclusive') continue;
-      const figures = `${formatMetric(metric, entry.base)} → ${formatMetric(metric, entry.head)}, ${formatChange(entry.change)}, 95% CI ${formatInterval(entry.low, entry.high)}`;
+      const figures = `${formatMetric(metric, entry.base)} → ${formatMetric(metric, entry.head)}, ${formatMetricChange(metric, entry.change)}, ${formatConfidence(entry.confidence)} CI ${formatMetricInterval(metric, entry.low, entry.high)}`;
       const message =
         entry.verdict === 'regression'
           ? `${metricLabel(metric)} regressed in ${quoted} (${figures})`

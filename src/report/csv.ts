@@ -55,6 +55,8 @@ const COLUMNS: Column[] = [
     { header: `ci_high_${metric}`, value: (s) => s.comparison?.[metric]?.high },
     { header: `p_${metric}`, value: (s) => s.comparison?.[metric]?.p },
     { header: `verdict_${metric}`, value: (s) => s.comparison?.[metric]?.verdict },
+    { header: `ci_level_${metric}`, value: (s) => s.comparison?.[metric]?.confidence },
+    { header: `mde_${metric}`, value: (s) => s.comparison?.[metric]?.mde },
   ]),
   { header: 'error', value: (s) => s.error, text: true },
 ];

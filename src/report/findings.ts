@@ -33,7 +33,7 @@ export function isInconclusive(finding: Finding): boolean {
   );
 }
 
-/** The comparison entries of a scenario in a stable order (qps, p50, p95, p99). */
+/** The comparison entries of a scenario in a stable order (qps, p50, p95, p99, error_rate, failure_rate). */
 export function comparisonEntries(scenario: ScenarioResult): Array<[CompareMetric, ComparisonEntry]> {
   const entries: Array<[CompareMetric, ComparisonEntry]> = [];
   for (const metric of COMPARE_METRICS) {

@@ -1,5 +1,5 @@
 // Number formatting shared by every report: fixed locale (en-US) so output is the same on every machine.
-import type { CompareMetric, MetricName } from '../config/types.ts';
+import { isRateMetric, type CompareMetric, type MetricName } from '../config/types.ts';
 import type { BudgetStatus, ComparisonEntry, ComparisonVerdict, FailureKind, LoadMeasurement, Outcomes } from '../result.ts';
 import { formatBandwidth } from '../config/units.ts';
 import { higherIsBetter, unitOf } from '../metrics.ts';
@@ -125,6 +125,41 @@ export function formatInterval(low: number | null, high: number | null): string 
   return `${formatChange(low)} … ${formatChange(high)}`;
 }
 
+/** A difference of two rates in percentage points: "+0.12 pp", "−0.035 pp", "±0 pp". */
+export function formatPoints(difference: number): string {
+  if (!Number.isFinite(difference)) return String(difference);
+  const text = formatPointsSize(difference);
+  if (Number(text) === 0) return '±0 pp';
+  return `${difference > 0 ? '+' : '−'}${text} pp`;
+}
+
+/** The size of a rate difference in percentage points, two significant digits below 1: 0.0005 → "0.05". */
+function formatPointsSize(difference: number): string {
+  const pp = Math.abs(difference * 100);
+  return trimZeros(pp < 1 ? pp.toPrecision(2) : pp.toFixed(2));
+}
+
+/** A comparison's change in its metric's terms: relative for QPS and latency, percentage points for the rates. */
+export function formatMetricChange(metric: CompareMetric, change: number): string {
+  return isRateMetric(metric) ? formatPoints(change) : formatChange(change);
+}
+
+export function formatMetricInterval(metric: CompareMetric, low: number | null, high: number | null): string {
+  if (!isRateMetric(metric)) return formatInterval(low, high);
+  if (low === null || high === null) return 'n/a';
+  return `${formatPoints(low)} … ${formatPoints(high)}`;
+}
+
+/** A tolerance or a minimum detectable effect, unsigned: "5%", "0.05 pp". */
+export function formatMetricSize(metric: CompareMetric, size: number): string {
+  return isRateMetric(metric) ? `${formatPointsSize(size)} pp` : formatPercentTolerance(size);
+}
+
+/** The level of a comparison's CI: 0.9666… → "96.7%". */
+export function formatConfidence(confidence: number): string {
+  return `${trimZeros((confidence * 100).toFixed(1))}%`;
+}
+
 export function formatP(p: number): string {
   if (!Number.isFinite(p)) return String(p);
   if (p < 0.001) return '<0.001';
@@ -137,21 +172,21 @@ export function statusWord(status: BudgetStatus): string {
 
 /** The comparison verdict in plain words, direction included: "regressed: 18% slower". */
 export function comparisonWords(metric: CompareMetric, entry: ComparisonEntry): string {
-  const size = formatChange(entry.change).replace(/^[+−±]/, '');
+  const size = formatMetricChange(metric, entry.change).replace(/^[+−±]/, '');
   switch (entry.verdict) {
     case 'regression':
       return `regressed: ${size} ${directionWord(metric, entry.change)}`;
     case 'improvement':
       return `improved: ${size} ${directionWord(metric, entry.change)}`;
     case 'unchanged':
-      return `no change beyond ±${formatPercentTolerance(entry.tolerance)}`;
+      return `no change beyond ±${formatMetricSize(metric, entry.tolerance)}`;
     case 'inconclusive':
       return 'inconclusive';
   }
 }
 
 function directionWord(metric: CompareMetric, change: number): string {
-  if (higherIsBetter(metric)) return change < 0 ? 'lower' : 'higher';
+  if (higherIsBetter(metric) || isRateMetric(metric)) return change < 0 ? 'lower' : 'higher';
   return change > 0 ? 'slower' : 'faster';
 }
 

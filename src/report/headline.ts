@@ -2,7 +2,7 @@
 import type { RunResult } from '../result.ts';
 import { hasComparison, isInconclusive, isProblem, runFindings, type Finding } from './findings.ts';
 import { formatBandwidth } from '../config/units.ts';
-import { formatChange, formatMetric, metricLabel } from './format.ts';
+import { formatMetric, formatMetricChange, metricLabel } from './format.ts';
 
 export interface HeadlineStyle {
   /** How a scenario name is shown (quoted, code-formatted, escaped). */
@@ -25,9 +25,9 @@ export function describeFinding(finding: Finding, style: HeadlineStyle): string 
       return `${metricLabel(budget.metric)} ${formatMetric(budget.metric, budget.value)} breaks budget ${style.text(budget.text)} in ${style.name(finding.scenario)}`;
     }
     case 'regression':
-      return `${metricLabel(finding.metric)} regressed ${unsigned(finding.entry.change)} in ${style.name(finding.scenario)}`;
+      return `${metricLabel(finding.metric)} regressed ${unsigned(formatMetricChange(finding.metric, finding.entry.change))} in ${style.name(finding.scenario)}`;
     case 'improvement':
-      return `${metricLabel(finding.metric)} improved ${unsigned(finding.entry.change)} in ${style.name(finding.scenario)}`;
+      return `${metricLabel(finding.metric)} improved ${unsigned(formatMetricChange(finding.metric, finding.entry.change))} in ${style.name(finding.scenario)}`;
     case 'budget-inconclusive':
       return `${metricLabel(finding.budget.metric)} budget undecided in ${style.name(finding.scenario)}`;
     case 'comparison-inconclusive':
@@ -37,8 +37,8 @@ export function describeFinding(finding: Finding, style: HeadlineStyle): string 
   }
 }
 
-function unsigned(change: number): string {
-  return formatChange(change).replace(/^[+−]/, '');
+function unsigned(change: string): string {
+  return change.replace(/^[+−]/, '');
 }
 
 function list(findings: Finding[], style: HeadlineStyle): string {

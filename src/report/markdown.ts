@@ -17,9 +17,11 @@ import {
   comparisonWords,
   formatBytes,
   formatTransfer,
-  formatChange,
-  formatInterval,
+  formatConfidence,
   formatMetric,
+  formatMetricChange,
+  formatMetricInterval,
+  formatMetricSize,
   formatMs,
   formatNumber,
   formatOutcomes,
@@ -128,7 +130,7 @@ function render(result: RunResult, options: MarkdownOptions, detail: Detail, max
   if (detail === 'full' && result.scenarios.some((s) => s.rounds && s.rounds.length > 0)) {
     out.push(...roundsDetails(result));
   }
-  if (detail !== 'minimal') out.push(...methodDetails(result));
+  if (detail !== 'minimal') out.push(...methodDetails(result, detail));
 
   if (detail === 'minimal') {
     const footer = footerLines(result, options, detail);
@@ -214,14 +216,20 @@ function comparisonTable(scenario: ScenarioResult): string[] {
       const value = budgets[0]?.value ?? scenario.metrics[metric];
       return `| ${rowLabel(scenario, metric)} | ${budgetCell(budgets)} | — | ${formatMetric(metric, value)} | — | not compared |`;
     }
-    return `| ${rowLabel(scenario, metric)} | ${budgetCell(budgets)} | ${formatMetric(metric, entry.base)} | ${formatMetric(metric, entry.head)} | ${changeCell(entry)} | ${COMPARISON_ICON[entry.verdict]} ${comparisonWords(metric as CompareMetric, entry)} |`;
+    return `| ${rowLabel(scenario, metric)} | ${budgetCell(budgets)} | ${formatMetric(metric, entry.base)} | ${formatMetric(metric, entry.head)} | ${changeCell(metric as CompareMetric, entry)} | ${verdictCell(metric as CompareMetric, entry)} |`;
   });
-  return ['| metric | budget | base | head | change (95% CI) | verdict |', '|---|---|--:|--:|--:|---|', ...rows];
+  return ['| metric | budget | base | head | change (CI) | verdict |', '|---|---|--:|--:|--:|---|', ...rows];
 }
 
-function changeCell(entry: ComparisonEntry): string {
-  const ci = entry.low === null || entry.high === null ? '' : ` (${formatInterval(entry.low, entry.high)})`;
-  return `${formatChange(entry.change)}${ci}`;
+function changeCell(metric: CompareMetric, entry: ComparisonEntry): string {
+  const ci = entry.low === null || entry.high === null ? '' : ` (${formatMetricInterval(metric, entry.low, entry.high)})`;
+  return `${formatMetricChange(metric, entry.change)}${ci}`;
+}
+
+/** The verdict in words; an inconclusive one says the smallest change this run could have detected. */
+function verdictCell(metric: CompareMetric, entry: ComparisonEntry): string {
+  const words = `${COMPARISON_ICON[entry.verdict]} ${comparisonWords(metric, entry)}`;
+  return entry.verdict === 'inconclusive' && entry.mde !== null ? `${words} (could detect ≥ ${formatMetricSize(metric, entry.mde)})` : words;
 }
 
 function budgetTable(scenario: ScenarioResult): string[] {
@@ -267,10 +275,9 @@ function scenarioNotes(scenario: ScenarioResult): string[] {
       notes.push(`- ${STATUS_ICON[b.status]} **${metricLabel(b.metric)}** budget ${why}: ${reason(b.reason)}`);
     }
   }
+  const noteWord: Record<ComparisonVerdict, string> = { regression: 'regressed', inconclusive: 'undecided', unchanged: 'unchanged', improvement: 'improved' };
   for (const [metric, e] of comparisonEntries(scenario)) {
-    if ((e.verdict === 'inconclusive' || e.verdict === 'regression') && e.reason) {
-      notes.push(`- ${COMPARISON_ICON[e.verdict]} **${metricLabel(metric)}** change ${e.verdict === 'regression' ? 'regressed' : 'undecided'}: ${reason(e.reason)}`);
-    }
+    if (e.reason) notes.push(`- ${COMPARISON_ICON[e.verdict]} **${metricLabel(metric)}** change ${noteWord[e.verdict]}: ${reason(e.reason)}`);
   }
   for (const w of scenario.warnings) notes.push(`- ⚠️ ${reason(w)}`);
   return notes;
@@ -398,7 +405,7 @@ function roundRow(r: Round): string {
   return `| ${r.index} | ${r.arm} | ${r.order === 0 ? 'first' : 'second'} | ${formatQpsValue(m.qps)} | ${formatMs(m.p50)} | ${formatMs(m.p95)} | ${formatMs(m.p99)} | ${formatNumber(r.outcomes.success)} | ${formatNumber(r.outcomes.httpErrors)} | ${formatNumber(r.outcomes.failures)} | ${r.generatorSaturated ? '⚠️ saturated' : 'ok'} |`;
 }
 
-function methodDetails(result: RunResult): string[] {
+function methodDetails(result: RunResult, detail: Detail): string[] {
   const env = result.environment;
   const lines = [
     `- perfgate ${escapeMarkdown(result.tool.version)} on Node ${escapeMarkdown(result.tool.node)}, ${escapeMarkdown(env.platform)}, ${env.cpus} × ${escapeMarkdown(clip(env.cpuModel, 80))}${env.runner ? ` (runner ${escapeMarkdown(clip(env.runner, 80))})` : ''}`,
@@ -410,7 +417,7 @@ function methodDetails(result: RunResult): string[] {
       `- Base ${codeName(clip(result.base.ref, 80))} (${shortSha(result.base.sha)}) vs head${result.head ? ` ${codeName(clip(result.head.ref, 80))} (${shortSha(result.head.sha)})` : ''}: ${result.pairs ?? '?'} interleaved pairs, alternating which arm runs first${result.seed ? `, seed ${codeName(result.seed)}` : ''}`,
     );
     lines.push(
-      `- Each metric is compared on per-round medians: change = Hodges–Lehmann estimate with an exact 95% CI; p = one-sided exact test, Holm-adjusted across metrics; a change within its tolerance is "no change".`,
+      `- QPS and latency are compared on per-pair log-ratios (change = Hodges–Lehmann estimate, exact CI); the HTTP error and failure rates on each arm's totals (change in percentage points, Newcombe's CI). Each verdict is a test against the tolerance — worse by more than it, better by more than it, or within it — Holm-adjusted across scenarios and metrics, and each CI is at the level its verdict was reached at (1 − 2α), so a regression's CI lies wholly beyond the tolerance. An undecided metric shows the smallest change it could have detected.`,
     );
   }
   if (result.startup && Object.keys(result.startup).length > 0) {
@@ -419,10 +426,13 @@ function methodDetails(result: RunResult): string[] {
       .map(([phase, ms]) => `${escapeMarkdown(phase)} ${formatNumber(ms / 1000, 1)} s`);
     lines.push(`- Start-up: ${phases.join(' · ')}`);
   }
-  for (const s of result.scenarios) {
+  // Per-scenario test figures only in the full report: one line per scenario is what a shortened one keeps.
+  for (const s of detail === 'summary' ? [] : result.scenarios) {
     const compared = comparisonEntries(s);
     if (compared.length === 0) continue;
-    const ps = compared.map(([metric, e]) => `${metricLabel(metric)} p=${formatP(e.p)} (α=${Number(e.alpha.toPrecision(2))}, tolerance ±${formatNumber(e.tolerance * 100, 1)}%)`);
+    const ps = compared.map(
+      ([metric, e]) => `${metricLabel(metric)} p=${formatP(e.p)} (α=${Number(e.alpha.toPrecision(2))}, tolerance ±${formatMetricSize(metric, e.tolerance)}, CI ${formatConfidence(e.confidence)})`,
+    );
     lines.push(`- ${codeName(clip(s.name, MAX_NAME))}: ${ps.join(', ')}`);
   }
   lines.push(`- Run ${escapeMarkdown(result.startedAt)} → ${escapeMarkdown(result.finishedAt)}`);

@@ -5,9 +5,10 @@ import {
   comparisonWords,
   formatBytes,
   formatTransfer,
-  formatChange,
-  formatInterval,
+  formatConfidence,
   formatMetric,
+  formatMetricChange,
+  formatMetricInterval,
   formatMsValue,
   formatNumber,
   formatOutcomes,
@@ -138,13 +139,13 @@ function scenarioBlock(
 
   const entries = comparisonEntries(scenario);
   if (entries.length > 0) {
-    lines.push('  Comparison (median per arm; change and 95% CI by Hodges–Lehmann)');
+    lines.push('  Comparison (median per arm, rates over all rounds; each CI at the level of its verdict)');
     const rows = entries.map(([metric, e]) => [
       metricLabel(metric),
       formatMetric(metric, e.base),
       formatMetric(metric, e.head),
-      formatChange(e.change),
-      formatInterval(e.low, e.high),
+      formatMetricChange(metric, e.change),
+      e.low === null || e.high === null ? 'n/a' : `${formatMetricInterval(metric, e.low, e.high)} (${formatConfidence(e.confidence)})`,
       formatP(e.p),
       colorVerdict(e.verdict, comparisonWords(metric, e), p) + (e.reason ? ` (${plain(e.reason)})` : ''),
     ]);

@@ -57,8 +57,8 @@ test('each failing budget is an error at its own line; regressions at their scen
   assert.deepEqual(
     regressions.map((a) => [a.level, a.properties.startLine, a.message]),
     [
-      ['error', 9, 'QPS regressed in "list posts" (1,301 req/s → 1,101 req/s, −15%, 95% CI −17% … −14%)'],
-      ['error', 9, 'p99 regressed in "list posts" (350 ms → 412 ms, +18%, 95% CI +10% … +25%)'],
+      ['error', 9, 'QPS regressed in "list posts" (1,301 req/s → 1,101 req/s, −15%, 97.5% CI −17% … −14%)'],
+      ['error', 9, 'p99 regressed in "list posts" (350 ms → 412 ms, +18%, 96.7% CI +10% … +25%)'],
     ],
   );
   assert.equal(annotations.filter((a) => a.level === 'error').length, 3, 'passing budgets are not annotated');

@@ -40,6 +40,10 @@ test('one row per scenario with every metric, connections, outcomes and server c
   assert.equal(get(first, 'change_p99'), '0.18');
   assert.equal(get(first, 'verdict_p99'), 'regression');
   assert.equal(get(first, 'ci_low_p95'), '', 'a missing CI is an empty field');
+  assert.equal(get(first, 'ci_level_p99'), '0.9667');
+  assert.equal(get(first, 'mde_p95'), '', 'no MDE without a CI');
+  assert.equal(get(first, 'verdict_failure_rate'), 'inconclusive');
+  assert.equal(get(first, 'mde_failure_rate'), '0.0016', 'rates in rate units');
   assert.equal(get(second, 'generator_saturated'), 'true');
   assert.equal(get(second, 'server_peak_memory_bytes'), '');
 });

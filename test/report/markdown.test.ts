@@ -36,18 +36,39 @@ test('headline for a clean pass and for an inconclusive run', () => {
   undecided.comparison = { p99: { ...undecided.comparison!.p95!, verdict: 'inconclusive' } };
   const inconclusive = renderMarkdown(runResult({ verdict: 'inconclusive', scenarios: [undecided] }));
   assert.match(inconclusive, /^### ⚠️ perfgate: inconclusive — p99 change undecided in <code>list posts<\/code>$/m);
-  assert.match(inconclusive, /\*\*p99\*\* change undecided: base varied 31% between rounds/);
+  assert.match(inconclusive, /\*\*p99\*\* change undecided: too few pairs for a 95% confidence interval; the change was \+1\.2%/);
 });
 
 test('comparison table: metric | budget | base | head | change | verdict, concurrency next to QPS', () => {
   const md = renderMarkdown(runResult());
-  assert.match(md, /\| metric \| budget \| base \| head \| change \(95% CI\) \| verdict \|/);
+  assert.match(md, /\| metric \| budget \| base \| head \| change \(CI\) \| verdict \|/);
   assert.match(
     md,
     /\| QPS @ 50 conn \| ✅ &gt;= 1000 \| 1,301 req\/s \| 1,101 req\/s \| −15% \(−17% … −14%\) \| ❌ regressed: 15% lower \|/,
   );
   assert.match(md, /\| p99 \| ❌ &lt;= 250ms \(was 412 ms\) \| 350 ms \| 412 ms \| \+18% \(\+10% … \+25%\) \| ❌ regressed: 18% slower \|/);
   assert.match(md, /\| success rate \| ⚠️ &gt;= 99\.9% \(was 99\.68%\) \| — \| 99\.68% \| — \| not compared \|/);
+  // The rates in percent, their change in percentage points; an undecided metric says what it could have detected.
+  assert.match(md, /\| HTTP error rate \| — \| 0\.2% \| 0\.2% \| ±0 pp \(−0\.03 pp … \+0\.03 pp\) \| ✅ no change beyond ±0\.05 pp \|/);
+  assert.match(md, /\| failure rate \| — \| 0% \| 0% \| ±0 pp \(−0\.11 pp … \+0\.11 pp\) \| ⚠️ inconclusive \(could detect ≥ 0\.16 pp\) \|/);
+  assert.match(md, /\*\*failure rate\*\* change undecided: .*changes of 0\.16 pp or more could be detected/);
+  // Each CI's level is in the method notes.
+  assert.match(md, /p99 p=0\.002 \(α=0\.017, tolerance ±10%, CI 96\.7%\)/);
+  assert.match(md, /failure rate p=1\.00 \(α=0\.01, tolerance ±0\.05 pp, CI 98%\)/);
+});
+
+test('a rate regression reads in percentage points, and notes show on any verdict', () => {
+  const s = listPosts();
+  s.budgets = [];
+  s.comparison = {
+    failure_rate: { ...s.comparison!.failure_rate!, head: 0.02, change: 0.02, low: 0.018, high: 0.022, verdict: 'regression', p: 1e-9 },
+    p50: { ...s.comparison!.p50!, reason: 'head had 1,000 client failures (base 0); failed requests are in the latency at the time they took to fail' },
+  };
+  delete s.comparison.failure_rate!.reason;
+  const md = renderMarkdown(runResult({ scenarios: [s] }));
+  assert.match(md, /^### ❌ perfgate: failure rate regressed 2 pp in <code>list posts<\/code>$/m);
+  assert.match(md, /\| failure rate \| — \| 0% \| 2% \| \+2 pp \(\+1\.8 pp … \+2\.2 pp\) \| ❌ regressed: 2 pp higher \|/);
+  assert.match(md, /- ✅ \*\*p50\*\* change unchanged: head had 1,000 client failures \\\(base 0\\\)/);
 });
 
 test('budgets-only table: metric | budget | value | status, and no chart', () => {
@@ -144,7 +165,7 @@ test('a large report first drops per-round data, then collapses tables, always u
   const full = renderMarkdown(manyScenarios(3));
   assert.match(full, /<summary>Per-round data/);
 
-  const medium = renderMarkdown(manyScenarios(40));
+  const medium = renderMarkdown(manyScenarios(30));
   assert.ok(medium.length <= DEFAULT_MAX_LENGTH, `${medium.length}`);
   assert.doesNotMatch(medium, /<summary>Per-round data/);
   assert.match(medium, /\| metric \| budget \| base \| head/);

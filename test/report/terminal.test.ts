@@ -21,12 +21,15 @@ test('key metrics: QPS with its concurrency, percentiles in ms, outcomes never h
   assert.match(text, /SATURATED: the generator was the bottleneck/);
 });
 
-test('comparison rows show base, head, change, CI, p and the verdict in words', () => {
+test('comparison rows show base, head, change, CI with its level, p and the verdict in words', () => {
   const text = renderTerminal(runResult(), { color: false });
-  assert.match(text, /p99 +350 ms +412 ms +\+18% +\+10% … \+25% +0\.002 +regressed: 18% slower/);
+  assert.match(text, /p99 +350 ms +412 ms +\+18% +\+10% … \+25% \(96\.7%\) +0\.002 +regressed: 18% slower/);
   assert.match(text, /QPS +1,301 req\/s +1,101 req\/s +−15% .* regressed: 15% lower/);
-  assert.match(text, /p95 .* n\/a .* inconclusive \(base varied 31% between rounds\)/);
+  assert.match(text, /p95 .* n\/a .* inconclusive \(too few pairs for a 95% confidence interval; the change was \+1\.2%\)/);
   assert.match(text, /p50 .* no change beyond ±5%/);
+  // The rates: percentages per arm, the change in percentage points, and what an undecided one could detect.
+  assert.match(text, /HTTP error rate +0\.2% +0\.2% +±0 pp +−0\.03 pp … \+0\.03 pp \(98%\) +<0\.001 +no change beyond ±0\.05 pp/);
+  assert.match(text, /failure rate +0% +0% +±0 pp .* inconclusive \(.*changes of 0\.16 pp or more could be detected \(tolerance 0\.05 pp\)\)/);
 });
 
 test('ends with a one-line overall verdict', () => {
