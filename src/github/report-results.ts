@@ -4,12 +4,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { UsageError } from '../errors.ts';
 import type { RunResult } from '../result.ts';
+import { InvalidResultsError, parseRunResult } from '../results/read.ts';
 import type { ActionsIo } from './actions-io.ts';
 import { createClient, describeApiError } from './comment.ts';
 import { isPositiveInteger, readContext, SHA, type GitHubContext } from './context.ts';
 import { getReportInputs, Output } from './inputs.ts';
 import { publish } from './publish.ts';
-import { parseRunResult } from './results-schema.ts';
 
 const MAX_RESULTS_BYTES = 50 * 1024 * 1024;
 
@@ -85,9 +85,14 @@ export async function loadResults(file: string, context: GitHubContext, run: Tri
   if (run.pullRequests.length > 0 && !run.pullRequests.includes(github.pullRequest)) {
     throw new TamperedResultsError(file, `PR #${github.pullRequest} is not among the triggering run's pull requests (${run.pullRequests.map((n) => `#${n}`).join(', ')})`);
   }
-  const parsed = parseRunResult(json);
-  if (!parsed.ok) throw new TamperedResultsError(file, `it does not match the results format (${parsed.problems.join('; ')})`);
-  return parsed.result as RunResult & { github: NonNullable<RunResult['github']> };
+  let result: RunResult;
+  try {
+    result = parseRunResult(json, file);
+  } catch (error) {
+    if (error instanceof InvalidResultsError) throw new TamperedResultsError(file, `it does not match the results format (${error.fault})`);
+    throw error;
+  }
+  return result as RunResult & { github: NonNullable<RunResult['github']> };
 }
 
 /** The run URL from the file, only if it points at this repository's runs on this server. */

@@ -115,12 +115,12 @@ const TAMPERED: Array<[string, unknown, RegExp]> = [
     const r = results();
     (r.scenarios as Array<{ measurement: { qps: unknown } }>)[0]!.measurement.qps = '<img src=x onerror=alert(1)>';
     return r;
-  })(), /does not match the results format \(scenarios\.0\.measurement\.qps: /],
+  })(), /does not match the results format \(scenarios\[0\]\.measurement\.qps: expected a number, got a string\)/],
   ['an unknown metric', (() => {
     const r = results();
     (r.scenarios as Array<{ budgets: Array<{ metric: string }> }>)[0]!.budgets[0]!.metric = '<b>x</b>';
     return r;
-  })(), /scenarios\.0\.budgets\.0\.metric/],
+  })(), /scenarios\[0\]\.budgets\[0\]\.metric: expected one of "qps", .*, got a string\)/],
 ];
 
 for (const [name, content, message] of TAMPERED) {

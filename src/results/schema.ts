@@ -1,0 +1,237 @@
+// The results contract, schemaVersion 1: what `perfgate run --json` writes and what `perfgate compare`,
+// `run --baseline-file` and the report sub-action read back. This zod schema is the single source: the types in
+// src/result.ts are inferred from it, src/results/read.ts validates with it, and `scripts/gen-schema.ts` turns it
+// into dist/results.schema.json.
+//
+// Names here are a public contract: extend (with optional fields), never rename.
+//
+// Read files may come from a hostile fork (the report sub-action), so the schema is strict about values: every
+// number is finite, every string bounded, every enum a known value; nothing but escaped text reaches a report.
+// Unknown keys are dropped, not refused, so a file with fields a later perfgate adds still reads.
+import { z } from 'zod';
+import { COMPARE_METRICS, METRICS, ROUND_METRICS, type Op } from '../config/types.ts';
+
+const text = (max = 10_000) => z.string().max(max);
+/** Finite (zod 4's z.number() refuses Infinity and NaN). */
+const finite = z.number();
+const count = z.int().nonnegative();
+const described = <T extends z.ZodType>(schema: T, description: string): T => schema.meta({ description });
+
+const OPS = ['>=', '<=', '>', '<'] as const satisfies readonly Op[];
+
+export const verdictSchema = z.enum(['pass', 'fail', 'inconclusive']);
+export const budgetStatusSchema = z.enum(['pass', 'fail', 'inconclusive']);
+export const comparisonVerdictSchema = z.enum(['regression', 'improvement', 'unchanged', 'inconclusive']);
+export const failureKindSchema = described(
+  z.enum(['timeout', 'refused', 'reset', 'truncated', 'other']),
+  'Why a request got no complete response: truncated = the connection closed partway through the response.',
+);
+const metricSchema = z.enum(METRICS);
+const compareMetricSchema = z.enum(COMPARE_METRICS);
+const roundMetricSchema = z.enum(ROUND_METRICS);
+
+/** Where something was written in perf/*.yaml: `file` as the user named it (relative to the cwd when possible), 1-based. */
+export const sourceLocationSchema = z
+  .object({ file: text(4096), line: count, col: count })
+  .meta({ id: 'SourceLocation', description: 'A position in a perf/*.yaml file: file as named (relative to the working directory when possible), 1-based line and column.' });
+
+export const latencySummarySchema = z
+  .object({
+    min: finite,
+    p50: finite,
+    p90: finite,
+    p95: finite,
+    p99: finite,
+    p999: finite,
+    max: finite,
+    mean: finite,
+  })
+  .meta({
+    id: 'LatencySummary',
+    description:
+      'Latency in milliseconds (decimals, from microsecond samples), from our own histogram of every response; ' +
+      'timed-out requests are recorded at the timeout.',
+  });
+
+export const outcomesSchema = z
+  .object({
+    total: described(count, 'Every request that ended in the measured window: success + httpErrors + failures.'),
+    success: described(count, '2xx and 3xx responses.'),
+    httpErrors: described(count, 'Responses with any other status.'),
+    failures: described(count, 'Requests that got no complete response: timeouts, refused or reset connections, truncated responses.'),
+    byStatus: described(z.record(z.string().regex(/^\d{3}$/, 'expected a 3-digit HTTP status code'), count), 'Count per HTTP status code, e.g. { "200": 9990, "500": 10 }.'),
+    byFailure: described(
+      z.object({
+        timeout: count,
+        refused: count,
+        reset: count,
+        truncated: described(count, 'Absent from results written before it was counted apart.').optional(),
+        other: count,
+      }),
+      'Count per failure kind.',
+    ),
+  })
+  .meta({ id: 'Outcomes', description: 'How the requests that ended in the window ended.' });
+
+export const loadMeasurementSchema = z
+  .object({
+    connections: count,
+    rate: described(finite, 'Open model only: the requested rate (req/s).').optional(),
+    achievedRate: described(finite, 'Open model only: requests that ended per second (any outcome); below 95% of `rate` the model did not hold.').optional(),
+    backlog: described(
+      z.object({ unsent: count, oldestWaitMs: finite }),
+      'Open model only: requests that were due but never sent when the window ended (every connection was still ' +
+        'waiting for an answer), and how long the oldest had waited (ms). Sent requests\' waits are in the latency.',
+    ).optional(),
+    scheduleLag: described(
+      z.object({ p99Ms: finite, maxMs: finite }),
+      'Open model only: how late the generator itself sent requests to connections that were already free (ms). ' +
+        'Left out of the latency (it is not the service\'s); large values mean the schedule was not kept.',
+    ).optional(),
+    durationMs: described(finite, 'Length of the measured window actually run.'),
+    outcomes: outcomesSchema,
+    latency: latencySummarySchema,
+    qps: described(finite, 'Successful responses per second of the measured window.'),
+    bytesPerSec: described(finite, 'Response bytes per second (headers + body) received in the measured window.'),
+    bytesPerResponse: described(finite, 'Mean bytes per response (headers + body, as received): with QPS, what a network link must carry.').optional(),
+    generator: z.object({
+      cpu: described(finite, 'Load generator process CPU use during the window, in cores (1 = one core fully busy).'),
+      saturated: described(z.boolean(), 'True when the generator was the bottleneck: its numbers then measure the client.'),
+    }),
+    aborted: described(text(), 'Present when the window was cut short (target died, SIGINT): the figures cover what was measured.').optional(),
+  })
+  .meta({ id: 'LoadMeasurement', description: 'One measured window of load against one target.' });
+
+export const serverCostSchema = z
+  .object({
+    cpuMsPerRequest: finite,
+    peakMemoryBytes: finite,
+    cpuCores: described(finite, 'Mean CPU use in cores over the window.'),
+  })
+  .meta({ id: 'ServerCost', description: 'Server-side cost of a scenario, sampled from the app container (#3).' });
+
+export const budgetResultSchema = z
+  .object({
+    metric: metricSchema,
+    op: z.enum(OPS),
+    limit: described(finite, 'Canonical units, like `value`.'),
+    value: finite,
+    pass: described(z.boolean(), 'True only when the budget is established to hold.'),
+    status: budgetStatusSchema,
+    text: described(text(200), 'As written, e.g. "<= 500ms".'),
+    reason: described(text(), 'Why it failed or is inconclusive, in words a reader understands without statistics.').optional(),
+    link: described(
+      z.object({ bandwidth: finite, ceiling: finite }),
+      'Set when the production link, not the measured QPS, failed a QPS budget: bytes/s and the req/s it carries.',
+    ).optional(),
+    /** Where the budget is written. */
+    at: sourceLocationSchema,
+  })
+  .meta({ id: 'BudgetResult', description: 'One budget of a scenario, checked against its measurement.' });
+
+export const comparisonEntrySchema = z
+  .object({
+    base: described(finite, 'Median over rounds per arm in the metric\'s unit; for the rates, the arm\'s rate over all its rounds.'),
+    head: finite,
+    change: described(
+      finite,
+      'Head vs base: the relative change (Hodges–Lehmann estimate), e.g. -0.12 = 12% lower; for the rates the ' +
+        'difference head − base, e.g. 0.001 = 0.1 percentage points more.',
+    ),
+    low: described(
+      finite.nullable(),
+      'Confidence interval of the change at `confidence`, which agrees with the verdict: exact (Hodges–Lehmann) for ' +
+        'QPS and latency, Newcombe\'s hybrid score interval for the rates. null where n is too small for a finite CI.',
+    ),
+    high: finite.nullable(),
+    confidence: described(finite, 'Two-sided level of [low, high]: 1 − 2 × the Holm level the verdict was reached at (#13).'),
+    p: described(
+      finite,
+      'p-value of the test that decided: "worse by more than the tolerance" for a regression or an inconclusive ' +
+        'metric, "better by more than the tolerance" for an improvement, "within the tolerance" for unchanged.',
+    ),
+    alpha: described(finite, 'Holm-adjusted threshold that test was held to.'),
+    tolerance: described(finite, 'δ: relative for QPS and latency, absolute (rate units) for the rates.'),
+    mde: described(
+      finite.nullable(),
+      'Minimum detectable effect, in the tolerance\'s units: the smallest true worsening that would have been called a ' +
+        'regression at this comparison\'s spread and Holm level — the tolerance plus half the CI\'s width (for QPS and ' +
+        'latency in log space: expm1(ln(1 + δ) + half-width)). null where no finite CI exists.',
+    ),
+    verdict: comparisonVerdictSchema,
+    reason: text().optional(),
+  })
+  .meta({
+    id: 'ComparisonEntry',
+    description:
+      'QPS and latency: relative figures (0.05 = 5%), from paired per-round log-ratios. error_rate and failure_rate: ' +
+      'absolute figures in rate units (0.0005 = 0.05 percentage points), from each arm\'s totals over all rounds.',
+  });
+
+export const roundSchema = z
+  .object({
+    index: count,
+    arm: z.enum(['base', 'head']),
+    order: described(z.literal([0, 1]), '0 = this arm ran first in its pair, 1 = second.'),
+    metrics: described(z.record(roundMetricSchema, finite), 'QPS and latency of this round; the rates come from `outcomes`.'),
+    outcomes: outcomesSchema,
+    generatorSaturated: z.boolean(),
+  })
+  .meta({ id: 'Round', description: 'One round of one arm of an interleaved comparison.' });
+
+export const scenarioResultSchema = z
+  .object({
+    name: text(1000),
+    verdict: verdictSchema,
+    connections: described(count, 'The concurrency every figure (QPS above all) was measured at.'),
+    rate: finite.optional(),
+    sweepOf: described(text(1000), 'One level of a concurrency sweep: the swept scenario\'s name (reports draw the levels as one curve).').optional(),
+    metrics: described(z.record(metricSchema, finite), 'Keyed by metric name: latency in ms, rates as fractions 0..1, qps in req/s.'),
+    measurement: loadMeasurementSchema,
+    server: serverCostSchema.optional(),
+    budgets: z.array(budgetResultSchema).max(1000),
+    comparison: z.partialRecord(compareMetricSchema, comparisonEntrySchema).optional(),
+    rounds: z.array(roundSchema).max(10_000).optional(),
+    warnings: z.array(text()).max(1000),
+    error: described(text(), 'Set when the scenario could not be measured (target died, …).').optional(),
+    /** Where the scenario is written; absent from results written before perfgate recorded it. */
+    at: sourceLocationSchema.optional(),
+  })
+  .meta({ id: 'ScenarioResult', description: 'One scenario as measured and judged.' });
+
+const refSchema = z.object({ ref: text(1000), sha: text(100) });
+
+export const runResultSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    verdict: verdictSchema,
+    startedAt: text(100),
+    finishedAt: text(100),
+    tool: z.object({ name: z.literal('perfgate'), version: text(100), node: text(100) }),
+    config: described(z.array(text(4096)).max(1000), 'The perf/*.yaml files read.'),
+    target: described(text(4096), 'The origin load was sent to.'),
+    scenarios: z.array(scenarioResultSchema).max(10_000),
+    base: described(refSchema, 'Comparison (#4): the base version.').optional(),
+    head: described(refSchema, 'Comparison (#4): the head version.').optional(),
+    pairs: count.optional(),
+    seed: text(200).optional(),
+    comparisonSkipped: described(text(), 'Why a requested comparison did not happen (base could not be built, …).').optional(),
+    startup: described(z.record(text(200), finite), 'Stack start-up phases in ms (#3).').optional(),
+    environment: z.object({ platform: text(100), cpus: count, cpuModel: text(500), runner: text(500).optional() }),
+    github: described(
+      z.object({
+        repository: text(200),
+        pullRequest: z.number(),
+        headSha: text(100),
+        runId: text(100).optional(),
+        runUrl: text(2000).optional(),
+        commentKey: described(text(500), 'The sticky-comment key the run job used, so the report sub-action updates the same comment.').optional(),
+      }),
+      'Pull request context, for the fork-safe report sub-action (#5).',
+    ).optional(),
+    warnings: z.array(text()).max(1000),
+  })
+  .meta({
+    title: 'perfgate results',
+    description: 'What `perfgate run --json` writes (schemaVersion 1); read back by perfgate compare, run --baseline-file and perfgate/report.',
+  });
