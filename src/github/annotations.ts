@@ -1,7 +1,8 @@
 // Annotations that point each failing budget, regression and config error at its own line of perf/*.yaml.
-// Pure: it plans the annotations; the action entry emits them.
+// Pure: it plans the annotations from the result alone (budgets and scenarios carry their `at`); the action
+// entry emits them.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { PerfConfig, SourceLocation } from '../config/types.ts';
+import type { SourceLocation } from '../config/types.ts';
 import type { ConfigError } from '../errors.ts';
 import type { RunResult } from '../result.ts';
 import { comparisonEntries } from '../report/findings.ts';
@@ -41,17 +42,32 @@ function at(location: SourceLocation | undefined, paths: PathContext, title: str
   return { title, file: annotationFile(location.file, paths), startLine: location.line, startColumn: location.col };
 }
 
-/** Annotations for a finished run: failing/undecided budgets at their line, regressions at their scenario. */
-export function resultAnnotations(result: RunResult, config: PerfConfig | undefined, paths: PathContext): Annotation[] {
+/** Scenario positions from the config, for results written before scenarios carried their own `at`. */
+interface ScenarioPositions {
+  scenarios: ReadonlyArray<{ name: string; at: SourceLocation }>;
+}
+
+/**
+ * Annotations for a finished run: failing/undecided budgets at their line, regressions and unmeasured scenarios
+ * at their scenario's line (without a file when the result does not say where the scenario is written).
+ */
+export function resultAnnotations(result: RunResult, paths: PathContext): Annotation[];
+/**
+ * @deprecated Transitional, until the callers pass the result alone: scenarios without an `at` of their own take
+ * it from `config`. Remove once the pipeline writes ScenarioResult.at and publish() calls resultAnnotations(result, paths).
+ */
+export function resultAnnotations(result: RunResult, config: ScenarioPositions | undefined, paths: PathContext): Annotation[];
+export function resultAnnotations(result: RunResult, ...rest: [PathContext] | [ScenarioPositions | undefined, PathContext]): Annotation[] {
+  const [config, paths] = rest.length === 1 ? [undefined, rest[0]] : rest;
   const annotations: Annotation[] = [];
-  const scenarioAt = (name: string) => config?.scenarios.find((s) => s.name === name)?.at;
   for (const scenario of result.scenarios) {
     const quoted = `"${scenario.name}"`;
+    const scenarioAt = scenario.at ?? config?.scenarios.find((s) => s.name === scenario.name)?.at;
     if (scenario.error) {
       annotations.push({
         level: 'error',
         message: `${quoted} could not be measured: ${scenario.error}`,
-        properties: at(scenarioAt(scenario.name), paths, `perfgate: ${scenario.name}`),
+        properties: at(scenarioAt, paths, `perfgate: ${scenario.name}`),
       });
     }
     for (const budget of scenario.budgets) {
@@ -77,7 +93,7 @@ export function resultAnnotations(result: RunResult, config: PerfConfig | undefi
       annotations.push({
         level: entry.verdict === 'regression' ? 'error' : 'warning',
         message: entry.reason ? `${message}: ${entry.reason}` : message,
-        properties: at(scenarioAt(scenario.name), paths, `perfgate: ${metricLabel(metric)} ${entry.verdict === 'regression' ? 'regressed' : 'inconclusive'}`),
+        properties: at(scenarioAt, paths, `perfgate: ${metricLabel(metric)} ${entry.verdict === 'regression' ? 'regressed' : 'inconclusive'}`),
       });
     }
   }

@@ -42,8 +42,16 @@ test('annotation paths are relative to the repository root, whatever the working
   assert.equal(annotationFile('/etc/perf.yaml', PATHS), '/etc/perf.yaml');
 });
 
+/** The fixture run, its scenarios written at lines 9 and 20 as in config(). */
+function placedRun() {
+  const result = runResult();
+  result.scenarios[0]!.at = { file: 'perf/api.yaml', line: 9, col: 5 };
+  result.scenarios[1]!.at = { file: 'perf/api.yaml', line: 20, col: 5 };
+  return result;
+}
+
 test('each failing budget is an error at its own line; regressions at their scenario; undecided ones warn', () => {
-  const annotations = resultAnnotations(runResult(), config(), PATHS);
+  const annotations = resultAnnotations(placedRun(), PATHS);
   const p99 = annotations.find((a) => a.properties.title === 'perfgate: p99 budget failed')!;
   assert.equal(p99.level, 'error');
   assert.deepEqual(p99.properties, { title: 'perfgate: p99 budget failed', file: 'services/api/perf/api.yaml', startLine: 12, startColumn: 7 });
@@ -62,6 +70,25 @@ test('each failing budget is an error at its own line; regressions at their scen
     ],
   );
   assert.equal(annotations.filter((a) => a.level === 'error').length, 3, 'passing budgets are not annotated');
+});
+
+test('a scenario that could not be measured is an error at its own line, from the result alone', () => {
+  const result = placedRun();
+  result.scenarios[1]!.error = 'the app container exited';
+  const [unmeasured] = resultAnnotations(result, PATHS).filter((a) => a.message.includes('could not be measured'));
+  assert.deepEqual(unmeasured, {
+    level: 'error',
+    message: '"health" could not be measured: the app container exited',
+    properties: { title: 'perfgate: health', file: 'services/api/perf/api.yaml', startLine: 20, startColumn: 5 },
+  });
+});
+
+test('results written before scenarios carried their position: regressions are annotated without a file', () => {
+  const regression = resultAnnotations(runResult(), PATHS).find((a) => a.message.startsWith('QPS regressed'))!;
+  assert.deepEqual(regression.properties, { title: 'perfgate: QPS regressed' });
+  // The transitional form still places them from the config until publish() passes the result alone.
+  const placed = resultAnnotations(runResult(), config(), PATHS).find((a) => a.message.startsWith('QPS regressed'))!;
+  assert.equal(placed.properties.startLine, 9);
 });
 
 async function setup(t: TestContext) {
