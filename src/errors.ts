@@ -55,6 +55,11 @@ export class InfrastructureError extends Error {
 
 export type PerfgateError = ConfigError | UsageError | InfrastructureError;
 
+/** The first line of an error's message (or of any value's text), for one-line summaries. */
+export function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
+
 export function isPerfgateError(error: unknown): error is PerfgateError {
   return error instanceof ConfigError || error instanceof UsageError || error instanceof InfrastructureError;
 }

@@ -9,7 +9,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_TOLERANCE, loadConfig, SCENARIO_DEFAULTS } from './config/load.ts';
 import { pairsProblem } from './config/pairs.ts';
 import type { PerfConfig, Scenario } from './config/types.ts';
-import { InfrastructureError, UsageError } from './errors.ts';
+import { firstLine, InfrastructureError, UsageError } from './errors.ts';
 import type { Log } from './log.ts';
 import type { LoadOptions, LoadProgress } from './load/run-load.ts';
 import { runLoad } from './load/run-load.ts';
@@ -23,6 +23,7 @@ import { metricsOf } from './metrics.ts';
 import type { LoadMeasurement, Round, RunResult, ScenarioResult, ServerCost } from './result.ts';
 import { writeOutputs } from './report/write-outputs.ts';
 import { defaultBaseRef, headInfo, resolveBase } from './baseline/git-refs.ts';
+import { gitTopLevel } from './baseline/git.ts';
 import { roundOf, runInterleaved } from './baseline/interleave.ts';
 import type { StartedStack } from './services/stack.ts';
 
@@ -646,15 +647,4 @@ async function cleanUp(stacks: StartedStack[], removeWorktree: (() => Promise<vo
   for (const r of results) {
     if (r.status === 'rejected') log.warn(`cleanup: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
   }
-}
-
-async function gitTopLevel(cwd: string): Promise<string | undefined> {
-  const { execFile } = await import('node:child_process');
-  return new Promise((resolve) => {
-    execFile('git', ['rev-parse', '--show-toplevel'], { cwd }, (error, stdout) => resolve(error ? undefined : stdout.trim()));
-  });
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text;
 }

@@ -1,4 +1,4 @@
-// A tiny git runner: argument arrays (never a shell), trimmed stdout, stderr in the error.
+// The one git runner: argument arrays (never a shell), trimmed stdout, stderr in the error.
 import { execFile } from 'node:child_process';
 
 export function git(args: string[], cwd: string): Promise<string> {
@@ -8,4 +8,9 @@ export function git(args: string[], cwd: string): Promise<string> {
       else resolve(stdout.trim());
     });
   });
+}
+
+/** The top-level directory of the checkout `cwd` is in; undefined outside a git checkout. */
+export function gitTopLevel(cwd: string): Promise<string | undefined> {
+  return git(['rev-parse', '--show-toplevel'], cwd).catch(() => undefined);
 }

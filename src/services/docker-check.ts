@@ -1,6 +1,6 @@
 // One clear message when Docker is out of reach, instead of a library's stack trace.
 import { getContainerRuntimeClient, type ContainerRuntimeClient } from 'testcontainers';
-import { InfrastructureError } from '../errors.ts';
+import { firstLine, InfrastructureError } from '../errors.ts';
 
 export async function dockerClient(env: NodeJS.ProcessEnv = process.env): Promise<ContainerRuntimeClient> {
   try {
@@ -18,8 +18,4 @@ export async function dockerClient(env: NodeJS.ProcessEnv = process.env): Promis
 
 export async function assertDockerReachable(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   await dockerClient(env);
-}
-
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }
