@@ -3,15 +3,13 @@
 // decisions are pure (compare/, stats/). Partial results are written whatever happens.
 import os from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_TOLERANCE, loadConfig, SCENARIO_DEFAULTS } from './config/load.ts';
-import { pairsProblem } from './config/pairs.ts';
 import type { PerfConfig, Scenario } from './config/types.ts';
 import { firstLine, InfrastructureError, UsageError } from './errors.ts';
 import type { Log } from './log.ts';
-import type { LoadOptions, LoadProgress } from './load/run-load.ts';
+import type { LoadOptions } from './load/run-load.ts';
 import { runLoad } from './load/run-load.ts';
 import { probeTarget } from './load/probe.ts';
 import { evaluateBudgets } from './compare/budgets.ts';
@@ -21,48 +19,14 @@ import { runVerdict, scenarioVerdict } from './compare/verdict.ts';
 import { metricsOf } from './metrics.ts';
 import type { Round, RunResult, ScenarioResult, ServerCost } from './result.ts';
 import { writeOutputs } from './report/write-outputs.ts';
-import { defaultBaseRef, headInfo, resolveBase } from './baseline/git-refs.ts';
 import { gitTopLevel } from './baseline/git.ts';
 import { roundOf, runInterleaved } from './baseline/interleave.ts';
 import type { StartedStack } from './services/stack.ts';
+import { EXIT_INTERRUPTED, type RunOptions, type RunOutcome, type RunPlan } from './pipeline/options.ts';
+import { describeLoad, planRun, selectScenarios } from './pipeline/plan.ts';
 
-export interface RunOptions {
-  /** Files or directories of perf/*.yaml; default ['perf']. */
-  paths: string[];
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  /** Overrides the YAML's target/services: load goes to this running service. */
-  target?: string;
-  /** Only these scenarios (by name). */
-  scenarios?: string[];
-  /** Compare against the merge-base of HEAD and this ref; 'none' disables the comparison. */
-  base?: string;
-  /** Compare against a saved results JSON (unpaired, weak evidence). */
-  baselineFile?: string;
-  pairs?: number;
-  failOnInconclusive?: boolean;
-  /** Leave containers running (`perfgate cleanup` removes them later). */
-  keep?: boolean;
-  /** Output paths; written even when the run fails part-way. */
-  json?: string;
-  markdown?: string;
-  csv?: string;
-  signal?: AbortSignal;
-  onProgress?: (scenario: string, arm: 'head' | 'base', progress: LoadProgress) => void;
-  /** Pull request context to embed in the results (the action sets it). */
-  github?: RunResult['github'];
-  /** Labels everything this run creates in Docker (default: generated); the action's post step cleans by it. */
-  runId?: string;
-}
-
-export interface RunOutcome {
-  result: RunResult;
-  config: PerfConfig;
-  exitCode: number;
-}
-
-/** Exit codes beyond 0–3: interrupted by SIGINT/SIGTERM, as shells report it. */
-export const EXIT_INTERRUPTED = 130;
+export { EXIT_INTERRUPTED, type RunOptions, type RunOutcome } from './pipeline/options.ts';
+export { newRunId } from './pipeline/plan.ts';
 
 /**
  * Runs perfgate. Throws ConfigError/UsageError/InfrastructureError for exits 2 and 3 before anything was
@@ -174,106 +138,6 @@ export function exitCodeFor(result: RunResult, failOnInconclusive = false): numb
   if (result.verdict === 'fail') return 1;
   if (result.verdict === 'inconclusive' && failOnInconclusive) return 1;
   return 0;
-}
-
-interface RunPlan {
-  runId: string;
-  /** A running service to load, when perfgate starts none. */
-  target?: string;
-  targetLabel: string;
-  head?: { ref: string; sha: string };
-  base?: { ref: string; sha: string };
-  seed: string;
-  pairs: number;
-}
-
-async function planRun(config: PerfConfig, options: RunOptions): Promise<RunPlan> {
-  const target = options.target ?? (config.services ? undefined : config.target);
-  if (!target && !config.services) {
-    throw new UsageError(
-      `No service to measure: ${config.files.join(', ')} has neither target: nor services:.\n` +
-        'Add target: http://127.0.0.1:PORT (a running service) or services: (perfgate starts it), or pass --target URL.',
-    );
-  }
-  if (target) assertAllowedTarget(target, options.env);
-  if (options.base && options.base !== 'none' && options.baselineFile) {
-    throw new UsageError('Use either --base (measure the base branch now) or --baseline-file (a saved run), not both.');
-  }
-  const pairs = options.pairs ?? config.compare.pairs;
-  const baseRef =
-    options.base === 'none' || options.baselineFile ? undefined : (options.base ?? config.compare.base ?? defaultBaseRef(options.env));
-  let head: RunPlan['head'];
-  let base: RunPlan['base'];
-  if (baseRef) {
-    if (target) {
-      throw new UsageError(
-        `Comparing with ${baseRef} needs services: so perfgate can build and start the base branch; ` +
-          'a running target can only be compared with a saved run (--baseline-file), or use --base none.',
-      );
-    }
-    head = await headInfo(options.cwd);
-    base = await resolveBase(baseRef, options.cwd);
-  } else {
-    head = await headInfo(options.cwd).catch(() => undefined);
-  }
-  if ((base || options.baselineFile) && options.pairs !== undefined) {
-    const problem = pairsProblem(pairs, config.compare.metrics.length, config.scenarios.length, config.compare.alpha);
-    if (problem) throw new UsageError(`--pairs ${pairs}: ${problem}.`);
-  }
-  return {
-    runId: options.runId ?? newRunId(),
-    target,
-    targetLabel: target ?? 'services',
-    head,
-    base,
-    seed: head?.sha ?? 'perfgate',
-    pairs,
-  };
-}
-
-/** A short id, unique enough per machine, safe in Docker names and image tags. */
-export function newRunId(): string {
-  return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-}
-
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
-
-/** Load goes only to loopback or to containers perfgate started; remote targets need an explicit opt-in. */
-function assertAllowedTarget(target: string, env: NodeJS.ProcessEnv): void {
-  let url: URL;
-  try {
-    url = new URL(target);
-  } catch {
-    throw new UsageError(`The target "${target}" is not a URL; expected e.g. http://127.0.0.1:8080.`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`The target ${target} must be http:// or https://.`);
-  }
-  if (!LOOPBACK.test(url.hostname) && env.PERFGATE_ALLOW_REMOTE_TARGET !== '1') {
-    throw new UsageError(
-      `The target ${target} is not on this machine. perfgate only loads loopback or the containers it starts, ` +
-        'because a network between the generator and the service adds noise a gate cannot tell from a regression. ' +
-        'Set PERFGATE_ALLOW_REMOTE_TARGET=1 to load it anyway.',
-    );
-  }
-}
-
-function selectScenarios(all: Scenario[], names: string[] | undefined): Scenario[] {
-  if (!names || names.length === 0) return all;
-  const unknown = names.filter((name) => !all.some((s) => s.name === name || s.sweepOf === name));
-  if (unknown.length > 0) {
-    throw new UsageError(
-      `Unknown scenario ${unknown.map((n) => `"${n}"`).join(', ')}; the scenarios are: ${all.map((s) => `"${s.name}"`).join(', ')}.`,
-    );
-  }
-  return all.filter((s) => names.includes(s.name) || (s.sweepOf !== undefined && names.includes(s.sweepOf)));
-}
-
-function describeLoad(scenario: Scenario): string {
-  const window = scenario.amount ? `${scenario.amount} requests` : `${scenario.durationMs / 1000}s`;
-  return scenario.rate
-    ? `${scenario.rate} req/s open model, up to ${scenario.connections} connections, ${window}`
-    : `${scenario.connections} connections, ${window}`;
 }
 
 async function measureScenario(

@@ -1,0 +1,65 @@
+// The pipeline's shared words: what a run is asked to do (RunOptions), what it decided before starting anything
+// (RunPlan), what it returns (RunOutcome) and its exit codes. Types and constants only: every step imports this
+// file and it imports no step, so the steps form no import cycle.
+import type { Commit } from '../baseline/git-refs.ts';
+import type { PerfConfig } from '../config/types.ts';
+import type { LoadProgress } from '../load/run-load.ts';
+import type { RunResult } from '../result.ts';
+
+export type Arm = 'head' | 'base';
+
+/** Live progress of one scenario's load on one arm (the CLI's progress line, the action's log). */
+export type OnProgress = (scenario: string, arm: Arm, progress: LoadProgress) => void;
+
+export interface RunOptions {
+  /** Files or directories of perf/*.yaml; default ['perf']. */
+  paths: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Overrides the YAML's target/services: load goes to this running service. */
+  target?: string;
+  /** Only these scenarios (by name). */
+  scenarios?: string[];
+  /** Compare against the merge-base of HEAD and this ref; 'none' disables the comparison. */
+  base?: string;
+  /** Compare against a saved results JSON (unpaired, weak evidence). */
+  baselineFile?: string;
+  pairs?: number;
+  failOnInconclusive?: boolean;
+  /** Leave containers running (`perfgate cleanup` removes them later). */
+  keep?: boolean;
+  /** Output paths; written even when the run fails part-way. */
+  json?: string;
+  markdown?: string;
+  csv?: string;
+  signal?: AbortSignal;
+  onProgress?: OnProgress;
+  /** Pull request context to embed in the results (the action sets it). */
+  github?: RunResult['github'];
+  /** Labels everything this run creates in Docker (default: generated); the action's post step cleans by it. */
+  runId?: string;
+}
+
+/** What every step that sends load reads from the options: how to stop, and where progress goes. */
+export type LoadControl = Pick<RunOptions, 'signal' | 'onProgress'>;
+
+export interface RunOutcome {
+  result: RunResult;
+  config: PerfConfig;
+  exitCode: number;
+}
+
+/** Exit codes beyond 0–3: interrupted by SIGINT/SIGTERM, as shells report it. */
+export const EXIT_INTERRUPTED = 130;
+
+/** Everything decided before anything starts: where load goes, which commits are compared, with what seed. */
+export interface RunPlan {
+  runId: string;
+  /** A running service to load, when perfgate starts none. */
+  target?: string;
+  targetLabel: string;
+  head?: Commit;
+  base?: Commit;
+  seed: string;
+  pairs: number;
+}

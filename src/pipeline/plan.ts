@@ -1,0 +1,106 @@
+// Step 1, plan: which scenarios, where the load goes, which commits are compared. Reads the config and the
+// options, asks git for the commits, and throws a UsageError (exit 2) for anything wrong before a container starts.
+import { randomBytes } from 'node:crypto';
+import { defaultBaseRef, headInfo, resolveBase } from '../baseline/git-refs.ts';
+import { pairsProblem } from '../config/pairs.ts';
+import type { PerfConfig, Scenario } from '../config/types.ts';
+import { UsageError } from '../errors.ts';
+import type { RunOptions, RunPlan } from './options.ts';
+
+/** The options a plan reads. */
+export type PlanRequest = Pick<RunOptions, 'cwd' | 'env' | 'target' | 'base' | 'baselineFile' | 'pairs' | 'runId'>;
+
+/**
+ * Decides, before anything starts, where load goes and which commits are compared; every usage error that
+ * needs no Docker and no measurement is thrown here (exit 2).
+ */
+export async function planRun(config: PerfConfig, options: PlanRequest): Promise<RunPlan> {
+  const target = options.target ?? (config.services ? undefined : config.target);
+  if (!target && !config.services) {
+    throw new UsageError(
+      `No service to measure: ${config.files.join(', ')} has neither target: nor services:.\n` +
+        'Add target: http://127.0.0.1:PORT (a running service) or services: (perfgate starts it), or pass --target URL.',
+    );
+  }
+  if (target) assertAllowedTarget(target, options.env);
+  if (options.base && options.base !== 'none' && options.baselineFile) {
+    throw new UsageError('Use either --base (measure the base branch now) or --baseline-file (a saved run), not both.');
+  }
+  const pairs = options.pairs ?? config.compare.pairs;
+  const baseRef =
+    options.base === 'none' || options.baselineFile ? undefined : (options.base ?? config.compare.base ?? defaultBaseRef(options.env));
+  let head: RunPlan['head'];
+  let base: RunPlan['base'];
+  if (baseRef) {
+    if (target) {
+      throw new UsageError(
+        `Comparing with ${baseRef} needs services: so perfgate can build and start the base branch; ` +
+          'a running target can only be compared with a saved run (--baseline-file), or use --base none.',
+      );
+    }
+    head = await headInfo(options.cwd);
+    base = await resolveBase(baseRef, options.cwd);
+  } else {
+    head = await headInfo(options.cwd).catch(() => undefined);
+  }
+  if ((base || options.baselineFile) && options.pairs !== undefined) {
+    const problem = pairsProblem(pairs, config.compare.metrics.length, config.scenarios.length, config.compare.alpha);
+    if (problem) throw new UsageError(`--pairs ${pairs}: ${problem}.`);
+  }
+  return {
+    runId: options.runId ?? newRunId(),
+    target,
+    targetLabel: target ?? 'services',
+    head,
+    base,
+    seed: head?.sha ?? 'perfgate',
+    pairs,
+  };
+}
+
+/** A short id, unique enough per machine, safe in Docker names and image tags. */
+export function newRunId(): string {
+  return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
+
+/** Load goes only to loopback or to containers perfgate started; remote targets need an explicit opt-in. */
+export function assertAllowedTarget(target: string, env: NodeJS.ProcessEnv): void {
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new UsageError(`The target "${target}" is not a URL; expected e.g. http://127.0.0.1:8080.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`The target ${target} must be http:// or https://.`);
+  }
+  if (!LOOPBACK.test(url.hostname) && env.PERFGATE_ALLOW_REMOTE_TARGET !== '1') {
+    throw new UsageError(
+      `The target ${target} is not on this machine. perfgate only loads loopback or the containers it starts, ` +
+        'because a network between the generator and the service adds noise a gate cannot tell from a regression. ' +
+        'Set PERFGATE_ALLOW_REMOTE_TARGET=1 to load it anyway.',
+    );
+  }
+}
+
+/** The scenarios named (a sweep by its own name selects every level), or all of them. */
+export function selectScenarios(all: Scenario[], names: string[] | undefined): Scenario[] {
+  if (!names || names.length === 0) return all;
+  const unknown = names.filter((name) => !all.some((s) => s.name === name || s.sweepOf === name));
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `Unknown scenario ${unknown.map((n) => `"${n}"`).join(', ')}; the scenarios are: ${all.map((s) => `"${s.name}"`).join(', ')}.`,
+    );
+  }
+  return all.filter((s) => names.includes(s.name) || (s.sweepOf !== undefined && names.includes(s.sweepOf)));
+}
+
+/** The load in a few words, for the scenario's heading: "20 connections, 10s". */
+export function describeLoad(scenario: Scenario): string {
+  const window = scenario.amount ? `${scenario.amount} requests` : `${scenario.durationMs / 1000}s`;
+  return scenario.rate
+    ? `${scenario.rate} req/s open model, up to ${scenario.connections} connections, ${window}`
+    : `${scenario.connections} connections, ${window}`;
+}
