@@ -7,23 +7,19 @@ import { readFile } from 'node:fs/promises';
 import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_TOLERANCE, loadConfig, SCENARIO_DEFAULTS } from './config/load.ts';
 import type { PerfConfig, Scenario } from './config/types.ts';
-import { firstLine, InfrastructureError, UsageError } from './errors.ts';
+import { InfrastructureError, UsageError } from './errors.ts';
 import type { Log } from './log.ts';
 import type { LoadOptions } from './load/run-load.ts';
 import { runLoad } from './load/run-load.ts';
-import { probeTarget } from './load/probe.ts';
-import { evaluateBudgets } from './compare/budgets.ts';
-import { measurementWarnings } from './report/warnings.ts';
 import { compareScenarios } from './compare/decide.ts';
 import { runVerdict, scenarioVerdict } from './compare/verdict.ts';
-import { metricsOf } from './metrics.ts';
-import type { Round, RunResult, ScenarioResult, ServerCost } from './result.ts';
+import type { Round, RunResult, ScenarioResult } from './result.ts';
 import { writeOutputs } from './report/write-outputs.ts';
-import { gitTopLevel } from './baseline/git.ts';
 import { roundOf, runInterleaved } from './baseline/interleave.ts';
-import type { StartedStack } from './services/stack.ts';
 import { EXIT_INTERRUPTED, type RunOptions, type RunOutcome, type RunPlan } from './pipeline/options.ts';
-import { describeLoad, planRun, selectScenarios } from './pipeline/plan.ts';
+import { planRun, selectScenarios } from './pipeline/plan.ts';
+import { measureScenarios } from './pipeline/measure.ts';
+import { cleanUp, startBase, startHead, type Started } from './pipeline/start.ts';
 
 export { EXIT_INTERRUPTED, type RunOptions, type RunOutcome } from './pipeline/options.ts';
 export { newRunId } from './pipeline/plan.ts';
@@ -44,62 +40,35 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
   const outputs = { json: options.json, markdown: options.markdown, csv: options.csv };
   const save = () => writeOutputs(finalize(result, options), outputs);
 
-  const stacks: StartedStack[] = [];
-  let worktreeRemove: (() => Promise<void>) | undefined;
+  const started: Started = { stacks: [] };
+  const control = { signal: options.signal, onProgress: options.onProgress };
   let infrastructureFailure: InfrastructureError | undefined;
   try {
-    let headOrigin = plan.target;
-    if (!headOrigin) {
-      const { startStack } = await import('./services/stack.ts');
-      const head = await log.group('Starting the services (head)', () =>
-        startStack({ services: config.services!, runId: plan.runId, arm: 'head', log, signal: options.signal, keep: options.keep }),
-      );
-      stacks.push(head);
-      result.startup = head.timings;
-      headOrigin = head.origin;
-    } else {
-      const probe = await probeTarget(headOrigin, { deadlineMs: 5000, signal: options.signal });
-      // Interrupted: nothing is known about the target; the run ends below as interrupted (exit 130).
-      if (probe.outcome === 'unreachable') {
-        throw new InfrastructureError(
-          `The target ${headOrigin} is not reachable: ${probe.reason}.\n` +
-            'Start the service first, or declare it under services: so perfgate starts it.',
-        );
-      }
+    const start = { runId: plan.runId, signal: options.signal, keep: options.keep };
+    const head = await startHead({ target: plan.target, services: config.services }, start, log);
+    if (head.stack) {
+      started.stacks.push(head.stack);
+      result.startup = head.stack.timings;
     }
+    const headOrigin = head.origin;
     result.target = headOrigin;
 
     let baseOrigin: string | undefined;
     if (plan.base && !options.signal?.aborted) {
-      const started = await startBaseStack(config, plan, options, log);
-      worktreeRemove = started.removeWorktree;
-      if (started.stack) {
-        stacks.push(started.stack);
-        baseOrigin = started.stack.origin;
+      const base = await startBase({ base: plan.base, services: config.services!, cwd: options.cwd }, start, log);
+      started.removeWorktree = base.removeWorktree;
+      if (base.stack) {
+        started.stacks.push(base.stack);
+        baseOrigin = base.stack.origin;
       } else {
-        result.comparisonSkipped = started.skipped;
-        log.warn(`comparison skipped: ${started.skipped}; the budgets still apply`);
+        result.comparisonSkipped = base.skipped;
       }
     }
 
-    const headStack = stacks[0] as StartedStack | undefined;
-    for (const scenario of scenarios) {
-      if (options.signal?.aborted) break;
-      const scenarioResult = await log.group(`Scenario: ${scenario.name} (${describeLoad(scenario)})`, () =>
-        measureScenario(scenario, headOrigin!, headStack, options, log),
-      );
-      result.scenarios.push(scenarioResult);
+    infrastructureFailure = await measureScenarios(scenarios, { head, baseOrigin }, control, log, async (measured) => {
+      result.scenarios.push(measured);
       await save();
-      if (baseOrigin && !scenarioResult.error && !options.signal?.aborted) {
-        // The base arm gets the same load history as the head (unrecorded), so neither arm enters the
-        // comparison warmer than the other.
-        await runLoad({ origin: baseOrigin, scenario, signal: options.signal });
-      }
-      if (scenarioResult.error) {
-        infrastructureFailure = new InfrastructureError(scenarioResult.error);
-        break;
-      }
-    }
+    });
 
     if (baseOrigin && !infrastructureFailure && !options.signal?.aborted) {
       await log.group('Comparing with the base (interleaved rounds)', () =>
@@ -112,7 +81,7 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     }
   } catch (error) {
     if (result.scenarios.length === 0 && !options.signal?.aborted) {
-      await cleanUp(stacks, worktreeRemove, log);
+      await cleanUp(started, log);
       throw error;
     }
     // Something broke after measuring started: keep what was measured and say what happened.
@@ -123,7 +92,7 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
   } finally {
     if (options.signal?.aborted) result.warnings.push(`interrupted (${String(options.signal.reason ?? 'signal')}); results are partial`);
   }
-  await cleanUp(stacks, worktreeRemove, log);
+  await cleanUp(started, log);
   await save();
 
   const exitCode = options.signal?.aborted
@@ -138,102 +107,6 @@ export function exitCodeFor(result: RunResult, failOnInconclusive = false): numb
   if (result.verdict === 'fail') return 1;
   if (result.verdict === 'inconclusive' && failOnInconclusive) return 1;
   return 0;
-}
-
-async function measureScenario(
-  scenario: Scenario,
-  origin: string,
-  stack: StartedStack | undefined,
-  options: RunOptions,
-  log: Log,
-): Promise<ScenarioResult> {
-  const sampler = stack?.sampleServerCost();
-  // Stop loading a dead app at once rather than counting refused connections to the end of the window.
-  const window = new AbortController();
-  const forward = () => window.abort(options.signal?.reason);
-  options.signal?.addEventListener('abort', forward, { once: true });
-  const watch = stack
-    ? setInterval(() => {
-        void stack.isAppRunning().then((running) => {
-          if (!running && !window.signal.aborted) window.abort('the app container exited');
-        });
-      }, 1000)
-    : undefined;
-  const measurement = await runLoad({
-    origin,
-    scenario,
-    signal: window.signal,
-    onProgress: (p) => options.onProgress?.(scenario.name, 'head', p),
-  }).finally(() => {
-    if (watch) clearInterval(watch);
-    options.signal?.removeEventListener('abort', forward);
-  });
-  let server: ServerCost | undefined;
-  if (sampler) server = await sampler.stop(measurement.outcomes.total).catch(() => undefined);
-  const warnings = measurementWarnings(measurement, scenario);
-  let error: string | undefined;
-  if (stack && !(await stack.isAppRunning())) {
-    const tail = await stack.logTail('app', 50).catch(() => '');
-    error = `The app container exited during "${scenario.name}"; the figures cover only what was measured before.` +
-      (tail ? `\nLast lines of its log:\n${tail}` : '');
-  } else if (!stack && measurement.outcomes.failures > 0) {
-    const probe = await probeTarget(origin, { deadlineMs: 2000, signal: options.signal });
-    if (probe.outcome === 'unreachable') error = `The target ${origin} stopped responding during "${scenario.name}" (${probe.reason}).`;
-  }
-  if (error) measurement.aborted ??= 'the service under test went away';
-  const budgets = evaluateBudgets(scenario, measurement);
-  const scenarioResult: ScenarioResult = {
-    name: scenario.name,
-    verdict: 'pass',
-    connections: scenario.connections,
-    ...(scenario.rate ? { rate: scenario.rate } : {}),
-    ...(scenario.sweepOf !== undefined ? { sweepOf: scenario.sweepOf } : {}),
-    metrics: metricsOf(measurement),
-    measurement,
-    ...(server ? { server } : {}),
-    budgets,
-    warnings,
-    ...(error ? { error } : {}),
-  };
-  scenarioResult.verdict = scenarioVerdict(scenarioResult);
-  for (const warning of warnings) log.warn(`${scenario.name}: ${warning}`);
-  return scenarioResult;
-}
-
-async function startBaseStack(
-  config: PerfConfig,
-  plan: RunPlan,
-  options: RunOptions,
-  log: Log,
-): Promise<{ stack?: StartedStack; skipped?: string; removeWorktree?: () => Promise<void> }> {
-  const { checkoutWorktree, rebaseBuildContext, baseBuildProblem } = await import('./baseline/worktree.ts');
-  const { startStack } = await import('./services/stack.ts');
-  const services = config.services!;
-  const repoRoot = (await gitTopLevel(options.cwd)) ?? options.cwd;
-  const worktree = await checkoutWorktree(plan.base!.sha, options.cwd, log);
-  const app = services.app;
-  let buildContext: string | undefined;
-  if (app.build) {
-    buildContext = rebaseBuildContext(app.build.context, repoRoot, worktree.path);
-    const problem = baseBuildProblem(buildContext, app.build.dockerfile);
-    if (problem) return { skipped: `the base (${plan.base!.ref}) cannot be built: ${problem}`, removeWorktree: worktree.remove };
-  }
-  try {
-    const stack = await log.group(`Starting the services (base ${plan.base!.ref} @ ${plan.base!.sha.slice(0, 8)})`, () =>
-      startStack({ services, runId: plan.runId, arm: 'base', buildContext, log, signal: options.signal, keep: options.keep }),
-    );
-    return { stack, removeWorktree: worktree.remove };
-  } catch (error) {
-    if (!(error instanceof InfrastructureError) || options.signal?.aborted) {
-      await worktree.remove();
-      throw error;
-    }
-    const tail = Object.entries(error.logs)
-      .map(([name, text]) => `--- ${name} ---\n${text}`)
-      .join('\n');
-    if (tail) log.info(tail);
-    return { skipped: `the base (${plan.base!.ref}) could not be started: ${firstLine(error.message)}`, removeWorktree: worktree.remove };
-  }
 }
 
 async function comparePaired(
@@ -451,11 +324,4 @@ function finalize(result: RunResult, options: Pick<RunOptions, 'failOnInconclusi
   result.verdict = runVerdict(result.scenarios);
   result.finishedAt = new Date().toISOString();
   return result;
-}
-
-async function cleanUp(stacks: StartedStack[], removeWorktree: (() => Promise<void>) | undefined, log: Log): Promise<void> {
-  const results = await Promise.allSettled([...stacks.map((s) => s.stop()), ...(removeWorktree ? [removeWorktree()] : [])]);
-  for (const r of results) {
-    if (r.status === 'rejected') log.warn(`cleanup: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
-  }
 }

@@ -1,0 +1,100 @@
+// Step 3, measure: each scenario's load window on the head, its budgets checked and its warnings put in words,
+// while the app (or the target) is watched so a service that goes away ends the run as an infrastructure
+// failure. The base, when there is one, gets the same load unrecorded.
+import { evaluateBudgets } from '../compare/budgets.ts';
+import { scenarioVerdict } from '../compare/verdict.ts';
+import type { Scenario } from '../config/types.ts';
+import { InfrastructureError } from '../errors.ts';
+import { probeTarget } from '../load/probe.ts';
+import { runLoad } from '../load/run-load.ts';
+import type { Log } from '../log.ts';
+import { metricsOf } from '../metrics.ts';
+import { measurementWarnings } from '../report/warnings.ts';
+import type { ScenarioResult, ServerCost } from '../result.ts';
+import type { LoadControl } from './options.ts';
+import { describeLoad } from './plan.ts';
+import type { HeadArm } from './start.ts';
+
+/**
+ * Measures the scenarios in order, handing each result to `onMeasured` as soon as it exists (the run saves its
+ * partial outputs there). Stops when interrupted, or at the first scenario whose service went away: that
+ * failure is returned.
+ */
+export async function measureScenarios(
+  scenarios: Scenario[],
+  arms: { head: HeadArm; baseOrigin?: string },
+  control: LoadControl,
+  log: Log,
+  onMeasured: (measured: ScenarioResult) => Promise<void>,
+): Promise<InfrastructureError | undefined> {
+  for (const scenario of scenarios) {
+    if (control.signal?.aborted) break;
+    const measured = await log.group(`Scenario: ${scenario.name} (${describeLoad(scenario)})`, () =>
+      measureScenario(scenario, arms.head, control, log),
+    );
+    await onMeasured(measured);
+    if (arms.baseOrigin && !measured.error && !control.signal?.aborted) {
+      // The base arm gets the same load history as the head (unrecorded), so neither arm enters the
+      // comparison warmer than the other.
+      await runLoad({ origin: arms.baseOrigin, scenario, signal: control.signal });
+    }
+    if (measured.error) return new InfrastructureError(measured.error);
+  }
+  return undefined;
+}
+
+/** One scenario on the head: the window, the server's cost, the budgets, the warnings, and whether the service survived. */
+export async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadControl, log: Log): Promise<ScenarioResult> {
+  const { origin, stack } = head;
+  const sampler = stack?.sampleServerCost();
+  // Stop loading a dead app at once rather than counting refused connections to the end of the window.
+  const window = new AbortController();
+  const forward = () => window.abort(control.signal?.reason);
+  control.signal?.addEventListener('abort', forward, { once: true });
+  const watch = stack
+    ? setInterval(() => {
+        void stack.isAppRunning().then((running) => {
+          if (!running && !window.signal.aborted) window.abort('the app container exited');
+        });
+      }, 1000)
+    : undefined;
+  const measurement = await runLoad({
+    origin,
+    scenario,
+    signal: window.signal,
+    onProgress: (p) => control.onProgress?.(scenario.name, 'head', p),
+  }).finally(() => {
+    if (watch) clearInterval(watch);
+    control.signal?.removeEventListener('abort', forward);
+  });
+  let server: ServerCost | undefined;
+  if (sampler) server = await sampler.stop(measurement.outcomes.total).catch(() => undefined);
+  const warnings = measurementWarnings(measurement, scenario);
+  let error: string | undefined;
+  if (stack && !(await stack.isAppRunning())) {
+    const tail = await stack.logTail('app', 50).catch(() => '');
+    error = `The app container exited during "${scenario.name}"; the figures cover only what was measured before.` +
+      (tail ? `\nLast lines of its log:\n${tail}` : '');
+  } else if (!stack && measurement.outcomes.failures > 0) {
+    const probe = await probeTarget(origin, { deadlineMs: 2000, signal: control.signal });
+    if (probe.outcome === 'unreachable') error = `The target ${origin} stopped responding during "${scenario.name}" (${probe.reason}).`;
+  }
+  if (error) measurement.aborted ??= 'the service under test went away';
+  const budgets = evaluateBudgets(scenario, measurement);
+  const scenarioResult: ScenarioResult = {
+    name: scenario.name,
+    verdict: 'pass',
+    connections: scenario.connections,
+    ...(scenario.rate ? { rate: scenario.rate } : {}),
+    ...(scenario.sweepOf !== undefined ? { sweepOf: scenario.sweepOf } : {}),
+    metrics: metricsOf(measurement),
+    measurement,
+    ...(server ? { server } : {}),
+    budgets,
+    warnings,
+    ...(error ? { error } : {}),
+  };
+  scenarioResult.verdict = scenarioVerdict(scenarioResult);
+  for (const warning of warnings) log.warn(`${scenario.name}: ${warning}`);
+  return scenarioResult;
+}
