@@ -1,33 +1,79 @@
-// The budget metrics of one measured window, in the units of the results contract.
-import type { MetricName } from './config/types.ts';
-import type { LoadMeasurement } from './result.ts';
+// What a budget metric is, in one place: its label, its kind and unit, which way is better, an example budget, how it
+// is read from a measured window, and whether and how base and head are compared. Budget parsing, the config schema,
+// budget and comparison reasons and every report read this table. As with k6's metric types, the kind decides the
+// rest: the unit, how a limit is parsed (config/budget.ts) and how a value is shown (report/format.ts formatValue).
+import type { CompareMetric, MetricName, RateMetric } from './config/types.ts';
+import type { LatencySummary, LoadMeasurement, Outcomes } from './result.ts';
 
+/** latency: a time from the histogram (ms); throughput: successful responses per second; share: a fraction of all requests. */
+export type MetricKind = 'latency' | 'throughput' | 'share';
+
+/** The unit of each kind, canonical past config loading: ms, req/s, a fraction 0..1 shown as a percentage. */
+export const UNIT = { latency: 'ms', throughput: 'req/s', share: '%' } as const satisfies Record<MetricKind, string>;
+
+/**
+ * How base and head are compared: the change relative to the base with a relative tolerance δ (QPS, latency), or
+ * head − base in percentage points with an absolute δ (the rates).
+ */
+export type Comparison = 'relative' | 'absolute';
+
+interface MetricSpecOf<K extends MetricKind> {
+  /** What every report, reason and headline calls it. */
+  label: string;
+  kind: K;
+  unit: (typeof UNIT)[K];
+  better: 'higher' | 'lower';
+  /** A budget as written in YAML, for examples in errors and the schema. */
+  example: string;
+  /** Its value in a measured window, in the unit above (shares as fractions). */
+  read(m: LoadMeasurement): number;
+}
+
+export type MetricSpec =
+  | MetricSpecOf<'latency'>
+  | MetricSpecOf<'throughput'>
+  | (MetricSpecOf<'share'> & {
+      /** The requests the share counts, out of `outcomes.total`. */
+      count(outcomes: Outcomes): number;
+    });
+
+/** The table's entry for one metric: whether it is compared, and how, agrees with config/types.ts's lists. */
+type Entry<M extends MetricName> = MetricSpec & { compare: M extends RateMetric ? 'absolute' : M extends CompareMetric ? 'relative' : undefined };
+
+const latency = (label: string, key: keyof LatencySummary): MetricSpecOf<'latency'> => ({
+  label,
+  kind: 'latency',
+  unit: UNIT.latency,
+  better: 'lower',
+  example: '<= 500ms',
+  read: (m) => m.latency[key],
+});
+
+const share = (label: string, better: 'higher' | 'lower', example: string, count: (o: Outcomes) => number): MetricSpec => ({
+  label,
+  kind: 'share',
+  unit: UNIT.share,
+  better,
+  example,
+  read: (m) => (m.outcomes.total === 0 ? 0 : count(m.outcomes) / m.outcomes.total),
+  count,
+});
+
+export const METRIC: { readonly [M in MetricName]: Entry<M> } = {
+  qps: { label: 'QPS', kind: 'throughput', unit: UNIT.throughput, better: 'higher', example: '>= 1000', read: (m) => m.qps, compare: 'relative' },
+  p50: { ...latency('p50', 'p50'), compare: 'relative' },
+  p90: { ...latency('p90', 'p90'), compare: undefined },
+  p95: { ...latency('p95', 'p95'), compare: 'relative' },
+  p99: { ...latency('p99', 'p99'), compare: 'relative' },
+  p999: { ...latency('p99.9', 'p999'), compare: undefined },
+  max: { ...latency('max latency', 'max'), compare: undefined },
+  mean: { ...latency('mean latency', 'mean'), compare: undefined },
+  success: { ...share('success rate', 'higher', '>= 99.95%', (o) => o.success), compare: undefined },
+  error_rate: { ...share('HTTP error rate', 'lower', '<= 0.1%', (o) => o.httpErrors), compare: 'absolute' },
+  failure_rate: { ...share('client failure rate', 'lower', '<= 0.1%', (o) => o.failures), compare: 'absolute' },
+};
+
+/** The budget metrics of one measured window, in the units of the results contract. */
 export function metricsOf(m: LoadMeasurement): Record<MetricName, number> {
-  const { total, success, httpErrors, failures } = m.outcomes;
-  const share = (count: number) => (total === 0 ? 0 : count / total);
-  return {
-    qps: m.qps,
-    p50: m.latency.p50,
-    p90: m.latency.p90,
-    p95: m.latency.p95,
-    p99: m.latency.p99,
-    p999: m.latency.p999,
-    max: m.latency.max,
-    mean: m.latency.mean,
-    success: share(success),
-    error_rate: share(httpErrors),
-    failure_rate: share(failures),
-  };
-}
-
-/** Unit of a metric, for display. */
-export function unitOf(metric: MetricName): 'ms' | 'req/s' | '%' {
-  if (metric === 'qps') return 'req/s';
-  if (metric === 'success' || metric === 'error_rate' || metric === 'failure_rate') return '%';
-  return 'ms';
-}
-
-/** Whether a larger value is better (qps, success) or worse (latency, error rates). */
-export function higherIsBetter(metric: MetricName): boolean {
-  return metric === 'qps' || metric === 'success';
+  return Object.fromEntries(Object.entries(METRIC).map(([name, spec]) => [name, spec.read(m)])) as Record<MetricName, number>;
 }

@@ -1,8 +1,9 @@
 // Budgets → results. A failure is a result, not an exception; and a budget the data cannot settle is
 // inconclusive, with the reason, never a silent pass.
-import type { Budget, MetricName, Op, Scenario } from '../config/types.ts';
+import type { Budget, Op, Scenario } from '../config/types.ts';
 import { formatBandwidth } from '../config/units.ts';
-import { higherIsBetter, metricsOf, unitOf } from '../metrics.ts';
+import { METRIC, metricsOf } from '../metrics.ts';
+import { formatMetric, formatNumber } from '../report/format.ts';
 import type { BudgetResult, BudgetStatus, LoadMeasurement } from '../result.ts';
 import { requestsNeeded, wilsonLowerBound, wilsonUpperBound } from '../stats/wilson.ts';
 
@@ -21,26 +22,6 @@ export function holds(value: number, op: Op, limit: number): boolean {
   }
 }
 
-export function formatValue(metric: MetricName, value: number): string {
-  if (metric === 'qps') return `${value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1)} req/s`;
-  if (metric === 'success' || metric === 'error_rate' || metric === 'failure_rate') return `${Number((value * 100).toPrecision(4))}%`;
-  return `${value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value >= 1 ? value.toFixed(2) : value.toFixed(3)} ms`;
-}
-
-const LABEL: Record<MetricName, string> = {
-  qps: 'QPS',
-  p50: 'p50',
-  p90: 'p90',
-  p95: 'p95',
-  p99: 'p99',
-  p999: 'p99.9',
-  max: 'max latency',
-  mean: 'mean latency',
-  success: 'success rate',
-  error_rate: 'HTTP error rate',
-  failure_rate: 'client failure rate',
-};
-
 export function evaluateBudgets(scenario: Scenario, measurement: LoadMeasurement): BudgetResult[] {
   const metrics = metricsOf(measurement);
   return scenario.budgets.map((budget) => evaluate(budget, metrics[budget.metric], scenario, measurement));
@@ -49,39 +30,39 @@ export function evaluateBudgets(scenario: Scenario, measurement: LoadMeasurement
 function evaluate(budget: Budget, value: number, scenario: Scenario, m: LoadMeasurement): BudgetResult {
   const base = { metric: budget.metric, op: budget.op, limit: budget.limit, value, text: budget.text, at: budget.at };
   const result = (status: BudgetStatus, reason?: string): BudgetResult => ({ ...base, status, pass: status === 'pass', ...(reason ? { reason } : {}) });
+  const spec = METRIC[budget.metric];
   const { total } = m.outcomes;
   if (total === 0) return result('inconclusive', 'no request was sent in the measured window');
   // Every request failed: there is no response time to judge, and an empty histogram must never pass.
-  if (unitOf(budget.metric) === 'ms' && m.outcomes.success + m.outcomes.httpErrors === 0) {
-    return result('fail', `no request got a complete response (all ${total.toLocaleString('en-US')} failed), so ${LABEL[budget.metric]} cannot be within ${budget.text}`);
+  if (spec.kind === 'latency' && m.outcomes.success + m.outcomes.httpErrors === 0) {
+    return result('fail', `no request got a complete response (all ${formatNumber(total)} failed), so ${spec.label} cannot be within ${budget.text}`);
   }
 
   let status: BudgetStatus;
   let reason: string | undefined;
-  const rateCount = countFor(budget.metric, m);
-  if (rateCount !== undefined) ({ status, reason } = judgeShare(budget, value, rateCount, total, scenario));
+  if (spec.kind === 'share') ({ status, reason } = judgeShare(budget, value, spec.count(m.outcomes), total, scenario));
   else {
     status = holds(value, budget.op, budget.limit) ? 'pass' : 'fail';
     if (status === 'fail') reason = failReason(budget, value, scenario);
   }
 
   const ceiling = linkCeiling(scenario, m);
-  if (budget.metric === 'qps' && status === 'pass' && ceiling !== undefined && (budget.op === '>=' || budget.op === '>') && !holds(ceiling, budget.op, budget.limit)) {
+  if (spec.kind === 'throughput' && status === 'pass' && ceiling !== undefined && (budget.op === '>=' || budget.op === '>') && !holds(ceiling, budget.op, budget.limit)) {
     return {
       ...result(
         'fail',
-        `at ${Math.round(m.bytesPerResponse!).toLocaleString('en-US')} bytes per response, the ${formatBandwidth(scenario.bandwidth!)} link carries at most ` +
-          `${formatValue('qps', ceiling)}, under the ${budget.text} budget (${formatValue('qps', value)} was measured here, where the network is not the limit)`,
+        `at ${formatNumber(m.bytesPerResponse!)} bytes per response, the ${formatBandwidth(scenario.bandwidth!)} link carries at most ` +
+          `${formatMetric(budget.metric, ceiling)}, under the ${budget.text} budget (${formatMetric(budget.metric, value)} was measured here, where the network is not the limit)`,
       ),
       link: { bandwidth: scenario.bandwidth!, ceiling },
     };
   }
   // A saturated client can only lower QPS and add latency (responses wait in its own event loop): a pass still
   // holds, but a failure may be the client's doing.
-  if (status === 'fail' && m.generator.saturated && (budget.metric === 'qps' || unitOf(budget.metric) === 'ms')) {
+  if (status === 'fail' && m.generator.saturated && spec.kind !== 'share') {
     return result('inconclusive', `${reason}; but the load generator was saturated (${(m.generator.cpu * 100).toFixed(0)}% of a core), so this measures the client, not the service`);
   }
-  if (m.aborted && status === 'pass') return result('inconclusive', `the measured window was cut short (${m.aborted}); ${LABEL[budget.metric]} ${formatValue(budget.metric, value)} covers only part of it`);
+  if (m.aborted && status === 'pass') return result('inconclusive', `the measured window was cut short (${m.aborted}); ${spec.label} ${formatMetric(budget.metric, value)} covers only part of it`);
   return result(status, reason);
 }
 
@@ -91,18 +72,9 @@ export function linkCeiling(scenario: Pick<Scenario, 'bandwidth'>, m: Pick<LoadM
   return scenario.bandwidth / m.bytesPerResponse;
 }
 
-/** For share metrics, the count the share is made of; undefined for the others. */
-function countFor(metric: MetricName, m: LoadMeasurement): number | undefined {
-  if (metric === 'success') return m.outcomes.success;
-  if (metric === 'error_rate') return m.outcomes.httpErrors;
-  if (metric === 'failure_rate') return m.outcomes.failures;
-  return undefined;
-}
-
 /** A share is judged by its confidence bound on the side the budget cares about. */
 function judgeShare(budget: Budget, value: number, count: number, total: number, scenario: Scenario): { status: BudgetStatus; reason?: string } {
-  const label = LABEL[budget.metric];
-  const shown = `${label} ${formatValue(budget.metric, value)} of ${total.toLocaleString('en-US')} requests`;
+  const shown = `${METRIC[budget.metric].label} ${formatMetric(budget.metric, value)} of ${formatNumber(total)} requests`;
   const lower = wilsonLowerBound(count, total, CONFIDENCE);
   const upper = wilsonUpperBound(count, total, CONFIDENCE);
   const wantsHigh = budget.op === '>=' || budget.op === '>';
@@ -119,18 +91,18 @@ function judgeShare(budget: Budget, value: number, count: number, total: number,
   if (needed > total) {
     return {
       status: 'inconclusive',
-      reason: `only ${total.toLocaleString('en-US')} requests: establishing ${budget.text} with 95% confidence needs at least ${needed.toLocaleString('en-US')} even with none failing; raise duration or ${scenario.rate === undefined ? 'connections' : 'rate'}`,
+      reason: `only ${formatNumber(total)} requests: establishing ${budget.text} with 95% confidence needs at least ${needed.toLocaleString('en-US')} even with none failing; raise duration or ${scenario.rate === undefined ? 'connections' : 'rate'}`,
     };
   }
   return {
     status: 'inconclusive',
-    reason: `${shown}: too close to ${budget.text} to establish with 95% confidence (bound ${formatValue(budget.metric, wantsHigh ? lower : upper)}); run longer`,
+    reason: `${shown}: too close to ${budget.text} to establish with 95% confidence (bound ${formatMetric(budget.metric, wantsHigh ? lower : upper)}); run longer`,
   };
 }
 
 function failReason(budget: Budget, value: number, scenario: Scenario): string {
-  const label = LABEL[budget.metric];
-  const direction = higherIsBetter(budget.metric) ? 'under' : 'over';
-  const at = budget.metric === 'qps' ? ` at ${scenario.connections} connections` : '';
-  return `${label} was ${formatValue(budget.metric, value)}${at}, ${direction} the ${budget.text} budget`;
+  const spec = METRIC[budget.metric];
+  const direction = spec.better === 'higher' ? 'under' : 'over';
+  const at = spec.kind === 'throughput' ? ` at ${scenario.connections} connections` : '';
+  return `${spec.label} was ${formatMetric(budget.metric, value)}${at}, ${direction} the ${budget.text} budget`;
 }

@@ -1,6 +1,7 @@
 // The perf/*.yaml schema: the single source of truth. `scripts/gen-schema.ts` turns it into the draft-07
 // JSON Schema in dist/perf.schema.json for editors; config/load.ts validates with it and then normalises.
 import { z } from 'zod';
+import { METRIC } from '../metrics.ts';
 import { parseBudget } from './budget.ts';
 import { DURATION_RANGES, describeRange, inRange, MAX_CONNECTIONS, MAX_RATE, MAX_REQUESTS, type DurationRange } from './limits.ts';
 import { COMPARE_METRICS, METRICS, type MetricName } from './types.ts';
@@ -65,7 +66,7 @@ function budgetValue(metric: MetricName) {
       const parsed = parseBudget(metric, value);
       if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
     })
-    .meta({ description: `Budget for ${metric}, e.g. "${metric === 'qps' ? '>= 1000' : metric === 'success' ? '>= 99.95%' : metric.endsWith('rate') ? '<= 0.1%' : '<= 500ms'}".` });
+    .meta({ description: `Budget for ${metric}, e.g. "${METRIC[metric].example}".` });
 }
 
 export const budgetsSchema = z
@@ -77,7 +78,7 @@ export const toleranceSchema = z
     Object.fromEntries(
       COMPARE_METRICS.map((m) => [
         m,
-        rate(m.endsWith('_rate') ? `tolerance for ${m}, absolute: 0.05% = 0.05 percentage points (default 0.05%)` : `tolerance for ${m}, relative`).optional(),
+        rate(METRIC[m].compare === 'absolute' ? `tolerance for ${m}, absolute: 0.05% = 0.05 percentage points (default 0.05%)` : `tolerance for ${m}, relative`).optional(),
       ]),
     ) as Record<(typeof COMPARE_METRICS)[number], z.ZodOptional<ReturnType<typeof rate>>>,
   )

@@ -1,8 +1,8 @@
 // Number formatting shared by every report: fixed locale (en-US) so output is the same on every machine.
-import { isRateMetric, type CompareMetric, type MetricName } from '../config/types.ts';
-import type { BudgetStatus, ComparisonEntry, ComparisonVerdict, FailureKind, LoadMeasurement, Outcomes } from '../result.ts';
+import type { CompareMetric, MetricName } from '../config/types.ts';
+import type { BudgetStatus, ComparisonEntry, FailureKind, LoadMeasurement, Outcomes } from '../result.ts';
 import { formatBandwidth } from '../config/units.ts';
-import { higherIsBetter, unitOf } from '../metrics.ts';
+import { METRIC, UNIT, type MetricKind } from '../metrics.ts';
 
 const grouped = (decimals: number) =>
   new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
@@ -80,34 +80,26 @@ export function formatTransfer(m: Pick<LoadMeasurement, 'bytesPerSec' | 'bytesPe
   return `${formatBytes(m.bytesPerSec)}/s (${formatBandwidth(m.bytesPerSec)}${perResponse})`;
 }
 
-/** A metric value in its own unit: "12.3 ms", "1,234 req/s", "99.95%". */
-export function formatMetric(metric: MetricName, value: number): string {
-  switch (unitOf(metric)) {
-    case 'ms':
+/** A value of a metric of this kind, in its unit: "12.3 ms", "1,234 req/s", "99.95%". The one place values are shown. */
+export function formatValue(kind: MetricKind, value: number): string {
+  switch (kind) {
+    case 'latency':
       return formatMs(value);
-    case 'req/s':
-      return `${formatQpsValue(value)} req/s`;
-    case '%':
+    case 'throughput':
+      return `${formatQpsValue(value)} ${UNIT.throughput}`;
+    case 'share':
       return formatPercent(value);
   }
 }
 
-/** Display names for metrics. */
+/** A metric's value in its own unit, by its kind: "12.3 ms", "1,234 req/s", "99.95%". */
+export function formatMetric(metric: MetricName, value: number): string {
+  return formatValue(METRIC[metric].kind, value);
+}
+
+/** What reports call a metric: "QPS", "p99.9", "HTTP error rate". */
 export function metricLabel(metric: MetricName): string {
-  switch (metric) {
-    case 'qps':
-      return 'QPS';
-    case 'p999':
-      return 'p99.9';
-    case 'error_rate':
-      return 'HTTP error rate';
-    case 'failure_rate':
-      return 'failure rate';
-    case 'success':
-      return 'success rate';
-    default:
-      return metric;
-  }
+  return METRIC[metric].label;
 }
 
 /** Signed relative change with a real minus sign: "+18.2%", "−4.0%". */
@@ -126,7 +118,7 @@ export function formatInterval(low: number | null, high: number | null): string 
 }
 
 /** A difference of two rates in percentage points: "+0.12 pp", "−0.035 pp", "±0 pp". */
-export function formatPoints(difference: number): string {
+function formatPoints(difference: number): string {
   if (!Number.isFinite(difference)) return String(difference);
   const text = formatPointsSize(difference);
   if (Number(text) === 0) return '±0 pp';
@@ -141,18 +133,23 @@ function formatPointsSize(difference: number): string {
 
 /** A comparison's change in its metric's terms: relative for QPS and latency, percentage points for the rates. */
 export function formatMetricChange(metric: CompareMetric, change: number): string {
-  return isRateMetric(metric) ? formatPoints(change) : formatChange(change);
+  return isAbsolute(metric) ? formatPoints(change) : formatChange(change);
 }
 
 export function formatMetricInterval(metric: CompareMetric, low: number | null, high: number | null): string {
-  if (!isRateMetric(metric)) return formatInterval(low, high);
+  if (!isAbsolute(metric)) return formatInterval(low, high);
   if (low === null || high === null) return 'n/a';
   return `${formatPoints(low)} … ${formatPoints(high)}`;
 }
 
 /** A tolerance or a minimum detectable effect, unsigned: "5%", "0.05 pp". */
 export function formatMetricSize(metric: CompareMetric, size: number): string {
-  return isRateMetric(metric) ? `${formatPointsSize(size)} pp` : formatPercentTolerance(size);
+  return isAbsolute(metric) ? `${formatPointsSize(size)} pp` : formatPercentTolerance(size);
+}
+
+/** Compared in percentage points (the rates), not relative to the base. */
+function isAbsolute(metric: CompareMetric): boolean {
+  return METRIC[metric].compare === 'absolute';
 }
 
 /** The level of a comparison's CI: 0.9666… → "96.7%". */
@@ -186,16 +183,12 @@ export function comparisonWords(metric: CompareMetric, entry: ComparisonEntry): 
 }
 
 function directionWord(metric: CompareMetric, change: number): string {
-  if (higherIsBetter(metric) || isRateMetric(metric)) return change < 0 ? 'lower' : 'higher';
+  if (METRIC[metric].kind !== 'latency') return change < 0 ? 'lower' : 'higher';
   return change > 0 ? 'slower' : 'faster';
 }
 
 function formatPercentTolerance(tolerance: number): string {
   return `${trimZeros((tolerance * 100).toFixed(1))}%`;
-}
-
-export function comparisonVerdictWord(verdict: ComparisonVerdict): string {
-  return verdict === 'unchanged' ? 'no change' : verdict;
 }
 
 const FAILURE_WORDS: Record<FailureKind, string> = {

@@ -1,6 +1,7 @@
 // The Markdown report: a PR comment and the job summary. Safe with hostile names, bounded in length.
 import { createHash } from 'node:crypto';
 import { METRICS, type CompareMetric, type MetricName } from '../config/types.ts';
+import { METRIC } from '../metrics.ts';
 import type {
   BudgetResult,
   BudgetStatus,
@@ -176,7 +177,7 @@ const COMPARISON_ICON: Record<ComparisonVerdict, string> = {
 
 function qpsLabel(scenario: ScenarioResult): string {
   const at = scenario.rate === undefined ? '' : `, ${formatNumber(scenario.rate)} req/s offered`;
-  return `QPS @ ${scenario.connections} conn${at}`;
+  return `${METRIC.qps.label} @ ${scenario.connections} conn${at}`;
 }
 
 function rowLabel(scenario: ScenarioResult, metric: MetricName): string {
@@ -320,10 +321,9 @@ function fittingScenarioLines(result: RunResult, budget: number): string[] {
 
 function charts(result: RunResult): string[] {
   const out: string[] = [];
-  for (const [metric, title, unit] of [
-    ['qps', 'QPS', 'req/s'],
-    ['p99', 'p99 latency', 'ms'],
-  ] as const) {
+  for (const metric of ['qps', 'p99'] as const) {
+    const { label, kind, unit } = METRIC[metric];
+    const title = kind === 'latency' ? `${label} latency` : label;
     const scenarios = result.scenarios.filter((s) => s.comparison?.[metric]).slice(0, MAX_CHART_SCENARIOS);
     if (scenarios.length === 0) continue;
     const labels: string[] = [];
@@ -417,7 +417,7 @@ function methodDetails(result: RunResult, detail: Detail): string[] {
       `- Base ${codeName(clip(result.base.ref, 80))} (${shortSha(result.base.sha)}) vs head${result.head ? ` ${codeName(clip(result.head.ref, 80))} (${shortSha(result.head.sha)})` : ''}: ${result.pairs ?? '?'} interleaved pairs, alternating which arm runs first${result.seed ? `, seed ${codeName(result.seed)}` : ''}`,
     );
     lines.push(
-      `- QPS and latency are compared on per-pair log-ratios (change = Hodges–Lehmann estimate, exact CI); the HTTP error and failure rates on each arm's totals (change in percentage points, Newcombe's CI). Each verdict is a test against the tolerance — worse by more than it, better by more than it, or within it — Holm-adjusted across scenarios and metrics, and each CI is at the level its verdict was reached at (1 − 2α), so a regression's CI lies wholly beyond the tolerance. An undecided metric shows the smallest change it could have detected.`,
+      `- QPS and latency are compared on per-pair log-ratios (change = Hodges–Lehmann estimate, exact CI); the HTTP error and client failure rates on each arm's totals (change in percentage points, Newcombe's CI). Each verdict is a test against the tolerance — worse by more than it, better by more than it, or within it — Holm-adjusted across scenarios and metrics, and each CI is at the level its verdict was reached at (1 − 2α), so a regression's CI lies wholly beyond the tolerance. An undecided metric shows the smallest change it could have detected.`,
     );
   }
   if (result.startup && Object.keys(result.startup).length > 0) {

@@ -53,6 +53,16 @@ test('latency and QPS budgets pass and fail with reasons in plain words; QPS sta
   assert.deepEqual(results[0]!.at, at);
 });
 
+test('reasons show values as the reports do: grouped milliseconds, a near miss never rounded to 100%, one label per metric', () => {
+  const slow = evaluateBudgets(scenario([budget('p99', '<=', 1000, '<= 1s'), budget('max', '<=', 5, '<= 5ms')]), measurement({ p99: 1234.5 }));
+  assert.equal(slow[0]!.reason, 'p99 was 1,235 ms, over the <= 1s budget');
+  assert.equal(slow[1]!.reason, 'max latency was 6.00 ms, over the <= 5ms budget');
+  const [success] = evaluateBudgets(scenario([budget('success', '>=', 0.99999, '>= 99.999%')]), measurement({ success: 10_000_000 - 500, failures: 500 }));
+  assert.equal(success!.reason, 'success rate 99.995% of 10,000,000 requests, under the >= 99.999% budget');
+  const [failures] = evaluateBudgets(scenario([budget('failure_rate', '<=', 0.001, '<= 0.1%')]), measurement({ success: 9_000, failures: 1_000 }));
+  assert.equal(failures!.reason, 'client failure rate 10% of 10,000 requests, over the <= 0.1% budget');
+});
+
 test('success >= 99.95% is judged with a Wilson bound: too few requests is inconclusive with the number needed', () => {
   const target = budget('success', '>=', 0.9995, '>= 99.95%');
   const few = evaluateBudgets(scenario([target]), measurement({ success: 1204 }))[0]!;

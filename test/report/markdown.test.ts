@@ -50,11 +50,11 @@ test('comparison table: metric | budget | base | head | change | verdict, concur
   assert.match(md, /\| success rate \| ⚠️ &gt;= 99\.9% \(was 99\.68%\) \| — \| 99\.68% \| — \| not compared \|/);
   // The rates in percent, their change in percentage points; an undecided metric says what it could have detected.
   assert.match(md, /\| HTTP error rate \| — \| 0\.2% \| 0\.2% \| ±0 pp \(−0\.03 pp … \+0\.03 pp\) \| ✅ no change beyond ±0\.05 pp \|/);
-  assert.match(md, /\| failure rate \| — \| 0% \| 0% \| ±0 pp \(−0\.11 pp … \+0\.11 pp\) \| ⚠️ inconclusive \(could detect ≥ 0\.16 pp\) \|/);
-  assert.match(md, /\*\*failure rate\*\* change undecided: .*changes of 0\.16 pp or more could be detected/);
+  assert.match(md, /\| client failure rate \| — \| 0% \| 0% \| ±0 pp \(−0\.11 pp … \+0\.11 pp\) \| ⚠️ inconclusive \(could detect ≥ 0\.16 pp\) \|/);
+  assert.match(md, /\*\*client failure rate\*\* change undecided: .*changes of 0\.16 pp or more could be detected/);
   // Each CI's level is in the method notes.
   assert.match(md, /p99 p=0\.002 \(α=0\.017, tolerance ±10%, CI 96\.7%\)/);
-  assert.match(md, /failure rate p=1\.00 \(α=0\.01, tolerance ±0\.05 pp, CI 98%\)/);
+  assert.match(md, /client failure rate p=1\.00 \(α=0\.01, tolerance ±0\.05 pp, CI 98%\)/);
 });
 
 test('a rate regression reads in percentage points, and notes show on any verdict', () => {
@@ -66,8 +66,8 @@ test('a rate regression reads in percentage points, and notes show on any verdic
   };
   delete s.comparison.failure_rate!.reason;
   const md = renderMarkdown(runResult({ scenarios: [s] }));
-  assert.match(md, /^### ❌ perfgate: failure rate regressed 2 pp in <code>list posts<\/code>$/m);
-  assert.match(md, /\| failure rate \| — \| 0% \| 2% \| \+2 pp \(\+1\.8 pp … \+2\.2 pp\) \| ❌ regressed: 2 pp higher \|/);
+  assert.match(md, /^### ❌ perfgate: client failure rate regressed 2 pp in <code>list posts<\/code>$/m);
+  assert.match(md, /\| client failure rate \| — \| 0% \| 2% \| \+2 pp \(\+1\.8 pp … \+2\.2 pp\) \| ❌ regressed: 2 pp higher \|/);
   assert.match(md, /- ✅ \*\*p50\*\* change unchanged: head had 1,000 client failures \\\(base 0\\\)/);
 });
 

@@ -29,7 +29,7 @@ test('comparison rows show base, head, change, CI with its level, p and the verd
   assert.match(text, /p50 .* no change beyond ±5%/);
   // The rates: percentages per arm, the change in percentage points, and what an undecided one could detect.
   assert.match(text, /HTTP error rate +0\.2% +0\.2% +±0 pp +−0\.03 pp … \+0\.03 pp \(98%\) +<0\.001 +no change beyond ±0\.05 pp/);
-  assert.match(text, /failure rate +0% +0% +±0 pp .* inconclusive \(.*changes of 0\.16 pp or more could be detected \(tolerance 0\.05 pp\)\)/);
+  assert.match(text, /client failure rate +0% +0% +±0 pp .* inconclusive \(.*changes of 0\.16 pp or more could be detected \(tolerance 0\.05 pp\)\)/);
 });
 
 test('ends with a one-line overall verdict', () => {
