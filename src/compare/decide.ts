@@ -11,6 +11,8 @@
 // generator (its rounds measured the client, not the service) and fewer than two pairs.
 import { median } from 'simple-statistics';
 import { DEFAULT_TOLERANCE, isRateMetric, type CompareMetric, type CompareSettings, type RateMetric, type RoundMetric, type Scenario } from '../config/types.ts';
+import { METRIC } from '../metrics.ts';
+import { formatConfidence, formatMetricChange, formatMetricSize } from '../report/format.ts';
 import type { ComparisonEntry, ComparisonVerdict, Round } from '../result.ts';
 import { hodgesLehmannAt, hodgesLehmannShiftAt } from '../stats/hodges-lehmann.ts';
 import { holm, type HolmDecision } from '../stats/holm.ts';
@@ -24,15 +26,6 @@ export interface CompareInput {
 }
 
 export type CompareMode = 'paired' | 'unpaired';
-
-const NAMES: Record<CompareMetric, string> = {
-  qps: 'QPS',
-  p50: 'p50',
-  p95: 'p95',
-  p99: 'p99',
-  error_rate: 'HTTP error rate',
-  failure_rate: 'failure rate',
-};
 
 /** An interval in the decision's own space, where positive = worse: oriented log values, or a rate difference. */
 interface Interval {
@@ -287,48 +280,24 @@ function decide(test: Test, regression: HolmDecision, improvement: HolmDecision,
     return inconclusive(`too few ${unit} to ever reach significance at the corrected α ${regression.threshold.toPrecision(2)}; add pairs`);
   }
   const weak = mode === 'unpaired' ? ' (saved runs: weak evidence)' : '';
-  const name = NAMES[test.metric];
+  const name = METRIC[test.metric].label;
   const change = Number.isFinite(iv.estimate) ? reported(iv.estimate) : 0;
-  const shown = (x: number) => (rate ? signedPoints(x) : signedPercent(x));
-  const tolerance = rate ? points(test.delta) : percent(test.delta);
+  const shown = (x: number) => formatMetricChange(test.metric, x);
+  const size = (x: number) => formatMetricSize(test.metric, x);
+  const tolerance = size(test.delta);
   if (iv.low === null || iv.high === null) {
-    return inconclusive(`too few ${unit} for a ${trim(((1 - 2 * level) * 100).toFixed(1))}% confidence interval; the change was ${shown(change)}${weak}`);
+    return inconclusive(`too few ${unit} for a ${formatConfidence(1 - 2 * level)} confidence interval; the change was ${shown(change)}${weak}`);
   }
   const [low, high] = [reported(iv.low), reported(iv.high)].sort((a, b) => a - b);
   const ci = `, CI ${shown(low!)} to ${shown(high!)}`;
   const mde = rate ? test.bound + (iv.high - iv.low) / 2 : Math.expm1(test.bound + (iv.high - iv.low) / 2);
   const detectable = rate
-    ? `with ${test.sample}, changes of ${points(mde)} or more could be detected (tolerance ${tolerance})`
-    : `with this runner's noise, ${test.sample} could detect changes of ${percent(mde)} or more (tolerance ${tolerance})`;
+    ? `with ${test.sample}, changes of ${size(mde)} or more could be detected (tolerance ${tolerance})`
+    : `with this runner's noise, ${test.sample} could detect changes of ${size(mde)} or more (tolerance ${tolerance})`;
   if (iv.estimate >= d) {
     return inconclusive(
       `${name} looks worse (${shown(change)}${ci}), but ${rate ? 'there were too few requests' : `the ${unit} disagree too much`} to be sure (p = ${test.p.regression.toPrecision(2)}, needed below ${regression.threshold.toPrecision(2)}); ${detectable}${weak}`,
     );
   }
   return inconclusive(`the change (${shown(change)}${ci}) could still exceed the ${tolerance} tolerance; ${detectable}${weak}`);
-}
-
-function trim(text: string): string {
-  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
-}
-
-/** 0.14 → "14%", 0.063 → "6.3%". */
-function percent(x: number): string {
-  const pct = Math.abs(x * 100);
-  return `${trim(pct.toFixed(pct < 10 ? 1 : 0))}%`;
-}
-
-function signedPercent(x: number): string {
-  return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}%`;
-}
-
-/** Rate units as percentage points: 0.0005 → "0.05 pp". */
-function points(x: number): string {
-  const pp = Math.abs(x * 100);
-  return `${trim(pp < 1 ? pp.toPrecision(2) : pp.toFixed(2))} pp`;
-}
-
-function signedPoints(x: number): string {
-  const text = points(x);
-  return `${Number(text.split(' ')[0]) === 0 ? '±' : x > 0 ? '+' : '−'}${text}`;
 }
