@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import type { CompareSettings, Scenario } from '../../src/config/types.ts';
 import { compareScenarios, type CompareInput } from '../../src/compare/decide.ts';
 import type { ComparisonEntry, Round } from '../../src/result.ts';
+import { formatMetricChange, formatMetricInterval, formatMetricSize } from '../../src/report/format.ts';
 import { mulberry32 } from '../../src/stats/rng.ts';
 
 const settings: CompareSettings = { pairs: 10, alpha: 0.05, roundMs: 5000, armWarmupMs: 0, extendOnce: false, metrics: ['qps', 'p50', 'p99'] };
@@ -207,6 +208,10 @@ test('an inconclusive metric states the smallest change it could have detected',
   assert.equal(qps.verdict, 'inconclusive');
   assert.ok(qps.mde! > 0.05 && qps.mde! < 0.2, `mde ${qps.mde}`);
   assert.match(qps.reason!, /with this runner's noise, 10 pairs could detect changes of \d+(\.\d)?% or more \(tolerance 5%\)/);
+  // The reason shows the change, its CI and the MDE as the report's cells do.
+  const ci = formatMetricInterval('qps', qps.low, qps.high).split(' … ').join(' to ');
+  assert.ok(qps.reason!.includes(`(${formatMetricChange('qps', qps.change)}, CI ${ci})`), qps.reason);
+  assert.ok(qps.reason!.includes(`changes of ${formatMetricSize('qps', qps.mde!)} or more`), qps.reason);
   // The interval is at the smallest of the three Holm levels, so it neither lies past +δ nor within ±δ.
   assert.ok(qps.confidence >= 1 - 2 * qps.alpha);
   assert.ok(qps.low! <= -0.05 / 1.05 || qps.high! >= 0.05);
