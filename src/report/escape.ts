@@ -34,11 +34,6 @@ export function codeName(text: string): string {
   return `<code>${escapeMarkdown(text)}</code>`;
 }
 
-/** Text safe inside an HTML comment (no "--" sequences, no ">"). */
-export function escapeHtmlComment(text: string): string {
-  return text.replace(/[^A-Za-z0-9._/:=+ -]/g, '_').replace(/-{2,}/g, '-');
-}
-
 /** A label safe inside a Mermaid code block: plain characters only, short. */
 export function mermaidLabel(text: string, max = 24): string {
   const plain = text.replace(/[^A-Za-z0-9 _./:-]/g, ' ').replace(/\s+/g, ' ').trim();

@@ -81,7 +81,3 @@ export function headlineText(result: RunResult, style: HeadlineStyle): string {
 export function verdictEmoji(verdict: RunResult['verdict']): string {
   return verdict === 'pass' ? '✅' : verdict === 'fail' ? '❌' : '⚠️';
 }
-
-export function verdictWord(verdict: RunResult['verdict']): string {
-  return verdict === 'pass' ? 'PASS' : verdict === 'fail' ? 'FAIL' : 'INCONCLUSIVE';
-}

@@ -5,7 +5,7 @@ import type { ScenarioResult } from '../result.ts';
 import { formatChange, formatMetric } from './format.ts';
 
 /** Past the knee, one more step of concurrency raises QPS by less than this. */
-export const KNEE_GAIN = 0.05;
+const KNEE_GAIN = 0.05;
 
 export interface SweepLevel {
   connections: number;

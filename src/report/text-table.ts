@@ -4,7 +4,7 @@ export type Align = 'left' | 'right';
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 
-export function visibleWidth(text: string): number {
+function visibleWidth(text: string): number {
   return [...text.replace(ANSI, '')].length;
 }
 
