@@ -11,12 +11,6 @@ export type MetricKind = 'latency' | 'throughput' | 'share';
 /** The unit of each kind, canonical past config loading: ms, req/s, a fraction 0..1 shown as a percentage. */
 export const UNIT = { latency: 'ms', throughput: 'req/s', share: '%' } as const satisfies Record<MetricKind, string>;
 
-/**
- * How base and head are compared: the change relative to the base with a relative tolerance δ (QPS, latency), or
- * head − base in percentage points with an absolute δ (the rates).
- */
-export type Comparison = 'relative' | 'absolute';
-
 interface MetricSpecOf<K extends MetricKind> {
   /** What every report, reason and headline calls it. */
   label: string;
@@ -37,8 +31,14 @@ export type MetricSpec =
       count(outcomes: Outcomes): number;
     });
 
-/** The table's entry for one metric: whether it is compared, and how, agrees with config/types.ts's lists. */
-type Entry<M extends MetricName> = MetricSpec & { compare: M extends RateMetric ? 'absolute' : M extends CompareMetric ? 'relative' : undefined };
+/** The table's entry for one metric. Whether it is compared, and how, is checked against config/types.ts's lists. */
+type Entry<M extends MetricName> = MetricSpec & {
+  /**
+   * How base and head are compared: 'relative', the change as a ratio to the base with a relative tolerance δ (QPS,
+   * latency); 'absolute', head − base in percentage points with an absolute δ (the rates); undefined, not compared.
+   */
+  compare: M extends RateMetric ? 'absolute' : M extends CompareMetric ? 'relative' : undefined;
+};
 
 const latency = (label: string, key: keyof LatencySummary): MetricSpecOf<'latency'> => ({
   label,
