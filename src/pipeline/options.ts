@@ -1,10 +1,10 @@
 // The pipeline's shared words: what a run is asked to do (RunOptions), what it decided before starting anything
-// (RunPlan), what it returns (RunOutcome) and its exit codes. Types and constants only: every step imports this
-// file and it imports no step, so the steps form no import cycle.
+// (RunPlan), what a comparison adds (Comparison), what it returns (RunOutcome) and its exit codes. Types and
+// constants only: every step imports this file and it imports no step, so the steps form no import cycle.
 import type { Commit } from '../baseline/git-refs.ts';
 import type { PerfConfig } from '../config/types.ts';
 import type { LoadProgress } from '../load/run-load.ts';
-import type { RunResult } from '../result.ts';
+import type { Round, RunResult, ScenarioResult } from '../result.ts';
 
 export type Arm = 'head' | 'base';
 
@@ -62,4 +62,22 @@ export interface RunPlan {
   base?: Commit;
   seed: string;
   pairs: number;
+}
+
+/** One scenario's comparison: an entry per compared metric, and the rounds it was decided on in the order run. */
+export interface ComparedScenario {
+  comparison: ScenarioResult['comparison'];
+  rounds: Round[];
+}
+
+/** What a comparison adds to a run's result (finalize.ts puts it in). */
+export interface Comparison {
+  base?: RunResult['base'];
+  head?: RunResult['head'];
+  pairs: number;
+  seed: string;
+  /** By scenario name; scenarios not compared are not here. */
+  scenarios: Map<string, ComparedScenario>;
+  /** For the result's warnings: scenarios left out, and how weak the evidence is. */
+  warnings: string[];
 }

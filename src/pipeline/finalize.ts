@@ -1,0 +1,94 @@
+// Step 5, finalize: the one place a results file is put together. newResult stamps what is known at the start
+// (tool, machine, config files, pull request); assemble adds what the run found — the same way for every partial
+// save and for the end; finalize gives each scenario and the run their verdicts. And the exit code.
+import os from 'node:os';
+import packageJson from '../../package.json' with { type: 'json' };
+import { runVerdict, scenarioVerdict } from '../compare/verdict.ts';
+import type { InfrastructureError } from '../errors.ts';
+import type { RunResult, ScenarioResult } from '../result.ts';
+import { EXIT_INTERRUPTED, type ComparedScenario, type Comparison, type RunOptions } from './options.ts';
+
+/** What a run has found so far; assemble() turns it into the results. */
+export interface RunState {
+  /** Where the head's load went (the plan's label until that is known). */
+  target: string;
+  /** The head stack's start-up phases. */
+  startup?: RunResult['startup'];
+  /** Why a requested comparison did not happen. */
+  comparisonSkipped?: string;
+  /** As measured, in order. */
+  scenarios: ScenarioResult[];
+  comparison?: Comparison;
+  /** The run's own (stopped early, interrupted); a comparison's warnings come before them. */
+  warnings: string[];
+}
+
+/** The results as known before anything runs; `target` is the plan's label. */
+export function newResult(files: string[], target: string, { env, github }: Pick<RunOptions, 'env' | 'github'>): RunResult {
+  const cpus = os.cpus();
+  return {
+    schemaVersion: 1,
+    verdict: 'pass',
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    tool: { name: 'perfgate', version: packageJson.version, node: process.version },
+    config: files,
+    target,
+    scenarios: [],
+    environment: {
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: cpus.length,
+      cpuModel: cpus[0]?.model ?? 'unknown',
+      ...(env.RUNNER_NAME ? { runner: `${env.RUNNER_NAME} (${env.RUNNER_OS ?? ''})`.trim() } : {}),
+    },
+    ...(github ? { github } : {}),
+    warnings: [],
+  };
+}
+
+/** The results of a run so far, finalized: `header` from newResult, with what the run found. */
+export function assemble(header: RunResult, state: RunState): RunResult {
+  const { comparison } = state;
+  return finalize({
+    ...header,
+    target: state.target,
+    scenarios: comparison ? withComparisons(state.scenarios, comparison.scenarios) : state.scenarios,
+    warnings: [...(comparison?.warnings ?? []), ...state.warnings],
+    ...(state.startup ? { startup: state.startup } : {}),
+    ...(state.comparisonSkipped !== undefined ? { comparisonSkipped: state.comparisonSkipped } : {}),
+    ...(comparison ? { base: comparison.base, head: comparison.head, pairs: comparison.pairs, seed: comparison.seed } : {}),
+  });
+}
+
+/** Each compared scenario (the first of its name) with its comparison and rounds; the others as they were. */
+export function withComparisons(scenarios: ScenarioResult[], compared: Map<string, ComparedScenario>): ScenarioResult[] {
+  const out = [...scenarios];
+  for (const [name, { comparison, rounds }] of compared) {
+    const index = out.findIndex((s) => s.name === name);
+    if (index >= 0) out[index] = { ...out[index]!, comparison, rounds };
+  }
+  return out;
+}
+
+/** Every scenario's verdict from its budgets and comparison, the run's from theirs, and the time it ended. */
+export function finalize(result: RunResult): RunResult {
+  const scenarios = result.scenarios.map((scenario) => ({ ...scenario, verdict: scenarioVerdict(scenario) }));
+  return { ...result, verdict: runVerdict(scenarios), finishedAt: new Date().toISOString(), scenarios };
+}
+
+/** 1 for a failed verdict, or an inconclusive one when asked to fail on it; else 0. */
+export function exitCodeFor(result: RunResult, failOnInconclusive = false): number {
+  if (result.verdict === 'fail') return 1;
+  if (result.verdict === 'inconclusive' && failOnInconclusive) return 1;
+  return 0;
+}
+
+/** How a run ends: interrupted (130), an infrastructure failure (3), or its verdict. */
+export function runExitCode(
+  result: RunResult,
+  end: { interrupted?: boolean; failure?: InfrastructureError; failOnInconclusive?: boolean },
+): number {
+  if (end.interrupted) return EXIT_INTERRUPTED;
+  if (end.failure) return end.failure.exitCode;
+  return exitCodeFor(result, end.failOnInconclusive);
+}
