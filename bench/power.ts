@@ -7,26 +7,30 @@
 //   tail       TAIL_SLOW_PCT/TAIL_SLOW_MS on the head: a tail-only delay that raises p99
 // Each full gate = per-arm warm-up + `pairs` interleaved pairs, decided by compareScenarios. Recorded pairs are
 // then resampled (seeded) into many more synthetic gates, to estimate rates beyond what the time box allows.
-// Options: --minutes M (default 12), --pairs N (10), --round S (2), --warmup S (3), --cpu-burn US (3), --tail "PCT,MS" ("1.5,2"),
-// --only a/a,cpu,tail (which conditions to run; default all three, in turn).
+// Options: --minutes M (default 12), --pairs N (the product's), --round S (the product's), --warmup S (the
+// product's), --cpu-burn US (3), --tail "PCT,MS" ("1.5,2"), --only a/a,cpu,tail (which conditions to run; default
+// all three, in turn), --noise quiet,noisy (each condition quiet and/or beside a noisy neighbour: another process
+// burning one core in seeded bursts, busy 1–4 s, idle 1–4 s, as another job on a shared runner).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pairOrder, runInterleaved } from '../src/baseline/interleave.ts';
 import { compareScenarios } from '../src/compare/decide.ts';
 import { loadConfig } from '../src/config/load.ts';
-import type { CompareSettings, Services } from '../src/config/types.ts';
+import { DEFAULT_TOLERANCE, type CompareSettings, type Services } from '../src/config/types.ts';
 import { runLoad } from '../src/load/run-load.ts';
 import { memoryLog } from '../src/log.ts';
 import type { Round } from '../src/result.ts';
 import { startStack, type StartedStack } from '../src/services/stack.ts';
 import { mulberry32 } from '../src/stats/rng.ts';
+import { startNoisyNeighbour, type NoisyNeighbour } from '../test/helpers/noisy-neighbour.ts';
 
 const { values } = parseArgs({
   options: {
     minutes: { type: 'string', default: '12' },
-    pairs: { type: 'string', default: '10' },
-    round: { type: 'string', default: '2' },
-    warmup: { type: 'string', default: '3' },
+    pairs: { type: 'string' },
+    round: { type: 'string' },
+    warmup: { type: 'string' },
+    noise: { type: 'string', default: 'quiet' },
     'cpu-burn': { type: 'string', default: '3' },
     tail: { type: 'string', default: '1.5,2' },
     only: { type: 'string', default: 'a/a,cpu,tail' },
@@ -35,12 +39,12 @@ const { values } = parseArgs({
 const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
 const config = await loadConfig([path.join(root, 'perf')], { cwd: root });
 const scenario = { ...config.scenarios[0]!, warmupMs: 0 };
+// The product's comparison settings (pairs, rounds, warm-up, metrics, tolerances, α) unless overridden.
 const settings: CompareSettings = {
   ...config.compare,
-  pairs: Number(values.pairs),
-  roundMs: Number(values.round) * 1000,
-  armWarmupMs: Number(values.warmup) * 1000,
-  metrics: ['qps', 'p50', 'p99'],
+  ...(values.pairs !== undefined ? { pairs: Number(values.pairs) } : {}),
+  ...(values.round !== undefined ? { roundMs: Number(values.round) * 1000 } : {}),
+  ...(values.warmup !== undefined ? { armWarmupMs: Number(values.warmup) * 1000 } : {}),
 };
 const [tailPct, tailMs] = values.tail.split(',');
 const only = new Set(values.only.toLowerCase().split(',').map((c) => c.trim()));
@@ -49,7 +53,14 @@ const allConditions: Array<{ name: string; env: Record<string, string> }> = [
   { name: `cpu +${values['cpu-burn']} µs/request`, env: { CPU_BURN_US: values['cpu-burn'] } },
   { name: `tail ${tailPct}% +${tailMs} ms`, env: { TAIL_SLOW_PCT: tailPct!, TAIL_SLOW_MS: tailMs! } },
 ];
-const conditions = allConditions.filter((c) => only.has(c.name.split(' ')[0]!.toLowerCase()));
+const noises = values.noise.toLowerCase().split(',').map((n) => n.trim());
+if (noises.some((n) => n !== 'quiet' && n !== 'noisy')) {
+  console.error(`--noise takes quiet, noisy or quiet,noisy; got "${values.noise}"`);
+  process.exit(2);
+}
+const conditions = allConditions
+  .filter((c) => only.has(c.name.split(' ')[0]!.toLowerCase()))
+  .flatMap((c) => noises.map((noise) => ({ ...c, name: `${c.name}, ${noise}`, noisy: noise === 'noisy' })));
 if (conditions.length === 0) {
   console.error(`--only takes a comma-separated list of a/a, cpu, tail; got "${values.only}"`);
   process.exit(2);
@@ -60,7 +71,7 @@ const deadline = Date.now() + Number(values.minutes) * 60_000;
 const runId = `power-${Date.now().toString(36)}`;
 const log = memoryLog();
 
-interface Gate { verdicts: Record<string, string>; seconds: number }
+interface Gate { verdicts: Record<string, string>; mde: Record<string, number | null>; seconds: number }
 const gates = new Map<string, Gate[]>(conditions.map((c) => [c.name, []]));
 const pools = new Map<string, Array<{ base: Round; head: Round }>>(conditions.map((c) => [c.name, []]));
 
@@ -68,10 +79,11 @@ const pools = new Map<string, Array<{ base: Round; head: Round }>>(conditions.ma
 // showed an arm bias of several percent here).
 // Ctrl-C or a kill stops the stacks that are up: the bench must not leave containers behind either.
 const live = new Set<StartedStack>();
+let neighbour: NoisyNeighbour | undefined;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     console.error(`${signal}: stopping ${live.size} stacks…`);
-    void Promise.allSettled([...live].map((stack) => stack.stop())).then(() => process.exit(130));
+    void Promise.allSettled([...[...live].map((stack) => stack.stop()), neighbour?.stop()]).then(() => process.exit(130));
   });
 }
 
@@ -87,17 +99,24 @@ while (Date.now() < deadline) {
     live.add(base);
     try {
       const started = performance.now();
+      // The neighbour is busy only while the arms are measured (seeded per gate), bounded by the gate's own time.
+      neighbour = condition.noisy ? await startNoisyNeighbour({ seed: gate, maxMs: 20 * 60_000 }) : undefined;
       const rounds = (await runInterleaved({ scenarios: [scenario], base: { name: 'base', origin: base.origin }, head: { name: 'head', origin: head.origin }, settings, seed: `${runId}-${gate}`, runLoad, log })).get(scenario.name)!;
+      await neighbour?.stop();
+      neighbour = undefined;
       const [comparison] = compareScenarios([{ scenario, rounds }], settings, 'paired');
       const verdicts = Object.fromEntries(Object.entries(comparison!).map(([metric, entry]) => [metric, entry!.verdict]));
+      const mde = Object.fromEntries(Object.entries(comparison!).map(([metric, entry]) => [metric, entry!.mde]));
       const seconds = (performance.now() - started) / 1000;
-      gates.get(condition.name)!.push({ verdicts, seconds });
+      gates.get(condition.name)!.push({ verdicts, mde, seconds });
       rounds.base.forEach((b, i) => pools.get(condition.name)!.push({ base: b, head: rounds.head[i]! }));
       const changes = Object.entries(comparison!)
         .map(([m, e]) => `${m} ${(e!.change * 100).toFixed(1)}% ${e!.verdict}${e!.verdict === 'inconclusive' && !/more pairs/.test(e!.reason ?? '') ? ` (${e!.reason})` : ''}`)
         .join(', ');
       console.log(`gate ${gate} ${condition.name.padEnd(22)} ${seconds.toFixed(0)} s: ${changes}`);
     } finally {
+      await neighbour?.stop();
+      neighbour = undefined;
       await base.stop();
       live.delete(base);
     }
@@ -110,13 +129,15 @@ while (Date.now() < deadline) {
 // Resample recorded pairs into synthetic gates of the same size (seeded), for tighter rate estimates.
 const random = mulberry32(20261124);
 const SYNTHETIC = 2000;
-console.log(`\n${settings.pairs} pairs × ${values.round} s rounds, ${values.warmup} s warm-up per arm; δ qps 5%, p50 5%, p99 10%; Holm α 0.05 over 3 metrics`);
+const tolerances = settings.metrics.map((m) => `${m} ${(scenario.tolerance[m] ?? DEFAULT_TOLERANCE[m]) * 100}%`).join(', ');
+console.log(`\n${settings.pairs} pairs × ${settings.roundMs / 1000} s rounds, ${settings.armWarmupMs / 1000} s warm-up per arm; δ ${tolerances}; Holm α ${settings.alpha} over ${settings.metrics.length} metrics`);
 for (const condition of conditions) {
   const real = gates.get(condition.name)!;
   const pool = pools.get(condition.name)!;
   if (real.length === 0) continue;
   const failed = (g: { verdicts: Record<string, string> }, metric?: string) => (metric ? g.verdicts[metric] === 'regression' : Object.values(g.verdicts).includes('regression'));
   let synthetic = { any: 0, qps: 0, p99: 0, inconclusive: 0 };
+  const unchanged = Object.fromEntries(settings.metrics.map((m) => [m, 0]));
   // Synthetic gates keep the product's balanced order: half their pairs from base-first pairs, half from
   // head-first ones (drawing pairs at random would bring back coin-like imbalance).
   const baseFirst = pool.filter((p) => p.base.order === 0);
@@ -130,6 +151,7 @@ for (const condition of conditions) {
     });
     const [c] = compareScenarios([{ scenario, rounds: { base: picked.map((p) => p.base), head: picked.map((p) => p.head) } }], settings, 'paired');
     const verdicts = Object.fromEntries(Object.entries(c!).map(([m, e]) => [m, e!.verdict]));
+    for (const m of settings.metrics) if (verdicts[m] === 'unchanged') unchanged[m]!++;
     synthetic = {
       any: synthetic.any + (failed({ verdicts }) ? 1 : 0),
       qps: synthetic.qps + (verdicts.qps === 'regression' ? 1 : 0),
@@ -148,10 +170,19 @@ for (const condition of conditions) {
     return r[Math.floor(r.length / 2)]!;
   };
   const fails = real.filter((g) => failed(g)).length;
+  // What each real gate could resolve: the minimum detectable effect per metric (median and worst over gates).
+  const mdes = settings.metrics
+    .map((m) => {
+      const values = real.map((g) => g.mde[m]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+      if (values.length === 0) return `${m} –`;
+      return `${m} ${(values[Math.floor(values.length / 2)]! * 100).toFixed(1)}% (max ${(values[values.length - 1]! * 100).toFixed(1)}%)`;
+    })
+    .join(', ');
+  const unchangedShares = settings.metrics.map((m) => `${m} ${((unchanged[m]! / SYNTHETIC) * 100).toFixed(0)}%`).join(', ');
   const mean = real.reduce((s, g) => s + g.seconds, 0) / real.length;
   console.log(
     `${condition.name.padEnd(22)} measured effect: QPS ×${ratio('qps').toFixed(3)}, p99 ×${ratio('p99').toFixed(3)} | second run of a pair vs first: QPS ×${orderRatio('qps').toFixed(3)}, p99 ×${orderRatio('p99').toFixed(3)} | real gates: ${fails}/${real.length} fail (upper 95% bound ${(clopperPearsonUpper(fails, real.length) * 100).toFixed(0)}%), ${mean.toFixed(0)} s each | ` +
-      `resampled ${SYNTHETIC}: any regression ${((synthetic.any / SYNTHETIC) * 100).toFixed(1)}%, QPS ${((synthetic.qps / SYNTHETIC) * 100).toFixed(1)}%, p99 ${((synthetic.p99 / SYNTHETIC) * 100).toFixed(1)}%, inconclusive ${((synthetic.inconclusive / SYNTHETIC) * 100).toFixed(1)}%`,
+      `resampled ${SYNTHETIC}: any regression ${((synthetic.any / SYNTHETIC) * 100).toFixed(1)}%, QPS ${((synthetic.qps / SYNTHETIC) * 100).toFixed(1)}%, p99 ${((synthetic.p99 / SYNTHETIC) * 100).toFixed(1)}%, inconclusive ${((synthetic.inconclusive / SYNTHETIC) * 100).toFixed(1)}%; unchanged: ${unchangedShares} | MDE median (max): ${mdes}`,
   );
 }
 

@@ -11,6 +11,7 @@ const CPU_BURN_US = Number(env.CPU_BURN_US ?? 0); // extra CPU work on every req
 const TAIL_SLOW_PCT = Number(env.TAIL_SLOW_PCT ?? 0); // this share of requests (0..100) gets TAIL_SLOW_MS more
 const TAIL_SLOW_MS = Number(env.TAIL_SLOW_MS ?? 0);
 const FAIL_RATE = Number(env.FAIL_RATE ?? 0); // this share (0..1) of requests answers 500
+const RESET_RATE = Number(env.RESET_RATE ?? 0); // this share (0..1) of requests gets its connection reset, no answer
 const CACHE_KEY = 'posts:list';
 
 if (env.CRASH_ON_START === '1') {
@@ -66,6 +67,7 @@ async function handle(req, res) {
   if (TAIL_SLOW_PCT > 0 && every(TAIL_SLOW_PCT / 100)) await sleep(TAIL_SLOW_MS);
   if (CPU_BURN_US > 0) burn(CPU_BURN_US);
   if (FAIL_RATE > 0 && every(FAIL_RATE)) return send(res, 500, { error: 'injected failure (FAIL_RATE)' });
+  if (RESET_RATE > 0 && every(RESET_RATE)) return req.socket.resetAndDestroy();
 
   if (url.pathname === '/api/v1/posts' && req.method === 'GET') return send(res, 200, await listPosts());
   if (url.pathname === '/api/v1/posts' && req.method === 'POST') {

@@ -9,6 +9,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import type { RunResult } from '../../src/result.ts';
 import { LABEL_MANAGED } from '../../src/services/labels.ts';
 import { dockerOrSkip } from '../helpers/docker.ts';
+import { startNoisyNeighbour, type NoisyNeighbour } from '../helpers/noisy-neighbour.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 const { docker, skip } = await dockerOrSkip('baseline comparison');
@@ -77,10 +78,7 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
   }
 
   test('a head whose code burns CPU on every request fails with a QPS regression and readable evidence', async () => {
-    git(repo, 'checkout', '-qb', 'slower');
-    const dockerfile = path.join(repo, 'app', 'Dockerfile');
-    await writeFile(dockerfile, (await readFile(dockerfile, 'utf8')).replace('ENV NODE_ENV=production', 'ENV NODE_ENV=production CPU_BURN_US=150'));
-    git(repo, 'commit', '-qam', 'burn CPU');
+    await headWithKnobs('slower', 'CPU_BURN_US=150');
     const { code, stdout, stderr } = await perfgate(['run', '--base', 'main', '--json', 'results.json', '--markdown', 'report.md']);
     const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
     assert.equal(code, 1, `${explain(result)}\n${stderr}`);
@@ -100,6 +98,62 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     assert.match(stdout, /regressed/);
     assert.match(await readFile(path.join(repo, 'report.md'), 'utf8'), /xychart-beta/);
     assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
+  });
+
+  /** A head branch whose app image gets these environment knobs (examples/app/server.js). */
+  async function headWithKnobs(branch: string, knobs: string) {
+    git(repo, 'checkout', '-qb', branch);
+    const dockerfile = path.join(repo, 'app', 'Dockerfile');
+    await writeFile(dockerfile, (await readFile(dockerfile, 'utf8')).replace('ENV NODE_ENV=production', `ENV NODE_ENV=production ${knobs}`));
+    git(repo, 'commit', '-qam', knobs);
+  }
+
+  /** Runs with a noisy neighbour burning one core in seeded bursts throughout, as another job on the runner. */
+  async function underNoise<T>(seed: number, run: () => Promise<T>): Promise<T> {
+    const neighbour: NoisyNeighbour = await startNoisyNeighbour({ seed, maxMs: 10 * 60_000 });
+    try {
+      return await run();
+    } finally {
+      await neighbour.stop();
+    }
+  }
+
+  test('a head that resets requests the base answers is a failure_rate regression; QPS and latency are still decided', async () => {
+    await headWithKnobs('resets', 'RESET_RATE=0.02');
+    const { code, stderr } = await perfgate(['run', '--base', 'main', '--json', 'results.json']);
+    const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
+    const comparison = result.scenarios[0]!.comparison!;
+    assert.equal(code, 1, `${explain(result)}\n${stderr}`);
+    assert.equal(comparison.failure_rate!.verdict, 'regression', explain(result));
+    assert.ok(comparison.failure_rate!.head > 0.015 && comparison.failure_rate!.base === 0, explain(result));
+    for (const metric of ['qps', 'p50', 'p99'] as const) {
+      const entry = comparison[metric]!;
+      // Decided on the pairs' own spread: never withheld because the head had failures.
+      assert.ok(entry.verdict !== 'inconclusive' || /could detect/.test(entry.reason ?? ''), `${metric}: ${entry.verdict} (${entry.reason})`);
+      assert.equal(typeof entry.mde, 'number');
+    }
+    assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
+  });
+
+  test('under a noisy neighbour, a clearly slower head is still found: a regression, not inconclusive', async () => {
+    await headWithKnobs('slower-noisy', 'CPU_BURN_US=150');
+    const { code, stderr } = await underNoise(11, () => perfgate(['run', '--base', 'main', '--json', 'results.json']));
+    const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
+    assert.equal(code, 1, `${explain(result)}\n${stderr}`);
+    assert.equal(result.scenarios[0]!.comparison!.qps!.verdict, 'regression', explain(result));
+    assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
+  });
+
+  test('under a noisy neighbour, a docs-only head is never a regression', async () => {
+    git(repo, 'checkout', '-qb', 'docs-noisy');
+    await writeFile(path.join(repo, 'README.md'), '# docs only, on a noisy runner\n');
+    git(repo, 'add', 'README.md');
+    git(repo, 'commit', '-qm', 'docs');
+    const { code, stderr } = await underNoise(12, () => perfgate(['run', '--base', 'main', '--json', 'results.json']));
+    const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
+    const verdicts = Object.values(result.scenarios[0]!.comparison!).map((c) => c!.verdict);
+    assert.ok(!verdicts.includes('regression'), `A/A verdicts under noise: ${explain(result)}`);
+    assert.equal(code, 0, stderr);
   });
 
   test('a docs-only head is never a regression', async () => {
