@@ -3,17 +3,17 @@
 import { readFileSync, statSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type { z } from 'zod';
 import { ConfigError, UsageError, type ConfigIssue } from '../errors.ts';
 import { parseBudget } from './budget.ts';
+import { describeIssue, type AddIssue } from './issues.ts';
 import { pairsProblem } from './pairs.ts';
+import { parseYaml } from './parse.ts';
+import { keyPath, type Positions } from './positions.ts';
 import { perfFileSchema, type PerfFile, type ScenarioInput, type ServiceInput } from './schema.ts';
 import { suggest } from './suggest.ts';
 import { findMalformed, findReferences, substitute } from './template.ts';
 import { parseTokens } from './tokens.ts';
 import {
-  COMPARE_METRICS,
   METRICS,
   type AppService,
   type Budget,
@@ -98,222 +98,30 @@ interface FileConfig {
   scenarios: Scenario[];
 }
 
-class Positions {
-  readonly file: string;
-  readonly doc: Document;
-  readonly lines: LineCounter;
-  readonly source: string;
-  constructor(file: string, doc: Document, lines: LineCounter, source: string) {
-    this.file = file;
-    this.doc = doc;
-    this.lines = lines;
-    this.source = source;
-  }
-
-  at(offset: number): SourceLocation {
-    const { line, col } = this.lines.linePos(offset);
-    return { file: this.file, line, col };
-  }
-
-  /** The node at a path, or the deepest existing ancestor (`exact` false). `key` = the key instead of the value. */
-  find(segments: ReadonlyArray<PropertyKey>, key = false): { node?: Node; offset: number; exact: boolean } {
-    let current: unknown = this.doc.contents;
-    let offset = (this.doc.contents as Node | null)?.range?.[0] ?? 0;
-    for (let i = 0; i < segments.length; i++) {
-      const segment = segments[i];
-      if (isMap(current)) {
-        const pair = current.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-        if (!pair) return { node: current, offset, exact: false };
-        const last = i === segments.length - 1;
-        const keyNode = pair.key as Node;
-        if (last && key) return { node: keyNode, offset: keyNode.range?.[0] ?? offset, exact: true };
-        const valueNode = pair.value as Node | null;
-        offset = valueNode?.range?.[0] ?? keyNode.range?.[0] ?? offset;
-        current = valueNode ?? keyNode;
-      } else if (isSeq(current) && typeof segment === 'number') {
-        const item = current.items[segment] as Node | undefined;
-        if (!item) return { node: current, offset, exact: false };
-        offset = item.range?.[0] ?? offset;
-        current = item;
-      } else return { node: current as Node, offset, exact: false };
-    }
-    return { node: current as Node, offset, exact: true };
-  }
-
-  of(segments: ReadonlyArray<PropertyKey>, key = false): SourceLocation {
-    return this.at(this.find(segments, key).offset);
-  }
-
-  /** Position of `${…}` at `index` inside the string value at `segments` (quoted or plain, single line). */
-  ofReference(segments: ReadonlyArray<PropertyKey>, value: string, index: number): SourceLocation {
-    const { node, offset } = this.find(segments);
-    if (node && isScalar(node) && node.range) {
-      const raw = this.source.slice(node.range[0], node.range[1]);
-      const start = raw.indexOf(value.slice(index, index + 2) === '${' ? value.slice(index, value.indexOf('}', index) + 1) : value);
-      if (start >= 0) return this.at(node.range[0] + start);
-    }
-    return this.at(offset);
-  }
-}
-
 function parseFile(
   file: string,
   source: string,
   cwd: string,
   options: LoadOptions,
 ): { issues: ConfigIssue[]; config?: FileConfig } {
-  const lines = new LineCounter();
-  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const pos = new Positions(file, doc, lines, source);
+  const parsed = parseYaml(file, source);
+  if (!parsed.ok) return { issues: parsed.issues };
+  const { data, pos } = parsed;
   const issues: ConfigIssue[] = [];
   const add = (at: SourceLocation, keyPath: string, message: string) => issues.push({ at, path: keyPath, message });
-
-  if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      const message = error.code === 'DUPLICATE_KEY' ? 'this key appears twice in the same mapping' : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      add(pos.at(error.pos[0]), '', `YAML ${error.code === 'DUPLICATE_KEY' ? 'duplicate key' : 'syntax error'}: ${message}`);
-    }
-    return { issues };
-  }
-  const data = doc.toJS() as unknown;
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    add(pos.at(0), '', 'expected a mapping with version: 1 and scenarios: (see docs/config.md)');
-    return { issues };
-  }
   const result = perfFileSchema.safeParse(data);
   if (!result.success) {
-    for (const issue of result.error.issues) issues.push(...describeIssue(issue, pos, data));
+    for (const issue of result.error.issues) for (const described of describeIssue(issue, pos, data)) issues.push(described);
     return { issues };
   }
   const config = normalise(result.data, pos, path.dirname(path.resolve(cwd, file)), options, add);
   return { issues, config };
 }
 
-function keyPath(segments: ReadonlyArray<PropertyKey>): string {
-  return segments.reduce<string>((acc, s) => (typeof s === 'number' ? `${acc}[${s}]` : acc ? `${acc}.${String(s)}` : String(s)), '');
-}
-
-function valueAt(data: unknown, segments: ReadonlyArray<PropertyKey>): unknown {
-  let current = data;
-  for (const s of segments) current = current && typeof current === 'object' ? (current as Record<PropertyKey, unknown>)[s] : undefined;
-  return current;
-}
-
-/** Valid keys of the mapping at a path, for "did you mean". */
-function knownKeys(segments: ReadonlyArray<PropertyKey>): string[] {
-  const tail = segments.filter((s) => typeof s !== 'number').map(String);
-  const last = tail[tail.length - 1];
-  const shape = (schema: { shape: Record<string, unknown> }) => Object.keys(schema.shape);
-  const root = perfFileSchema;
-  if (tail.length === 0) return shape(root);
-  switch (last) {
-    case 'scenarios':
-      return shape(root.shape.scenarios.element);
-    case 'budgets':
-      return [...METRICS];
-    case 'tolerance':
-      return [...COMPARE_METRICS];
-    case 'request':
-      return ['method', 'path', 'headers', 'body', 'json'];
-    case 'mix':
-      return ['weight', 'request'];
-    case 'tokens':
-      return ['file', 'header', 'prefix', 'column'];
-    case 'sweep':
-      return ['connections'];
-    case 'defaults':
-      return shape(root.shape.defaults.unwrap());
-    case 'compare':
-      return shape(root.shape.compare.unwrap());
-    case 'resources':
-      return ['cpus', 'memory'];
-    case 'ready':
-      return ['http', 'port', 'log'];
-    default:
-      return tail[tail.length - 2] === 'services' ? Object.keys(root.shape.services.unwrap().valueType.shape) : [];
-  }
-}
-
-function describeIssue(issue: z.core.$ZodIssue, pos: Positions, data: unknown): ConfigIssue[] {
-  const segments = issue.path;
-  if (issue.code === 'unrecognized_keys') {
-    const valid = knownKeys(segments);
-    return issue.keys.map((key) => {
-      const hint = suggest(key, valid);
-      const what = segments[segments.length - 1] === 'budgets' ? `unknown metric "${key}"` : `unknown key "${key}"`;
-      const rest = hint ? `; did you mean "${hint}"?` : valid.length ? `; expected one of: ${valid.join(', ')}` : '';
-      return { at: pos.of([...segments, key], true), path: keyPath([...segments, key]), message: `${what}${rest}` };
-    });
-  }
-  const found = pos.find(segments);
-  const value = valueAt(data, segments);
-  const at = pos.at(found.offset);
-  const where = keyPath(segments);
-  if (value === undefined && !found.exact) {
-    const name = String(segments[segments.length - 1]);
-    return [{ at, path: keyPath(segments.slice(0, -1)), message: `missing required key "${name}"${requiredHint(name)}` }];
-  }
-  if (issue.code === 'custom') return [{ at, path: where, message: issue.message }];
-  if (issue.code === 'invalid_type' && typeof value === 'number' && !Number.isFinite(value)) {
-    return [{ at, path: where, message: `expected a finite number, got ${describeValue(value)}` }];
-  }
-  if (issue.code === 'invalid_union' || issue.code === 'invalid_type') {
-    return [{ at, path: where, message: `${expectationFor(segments, issue)}, got ${describeValue(value)}` }];
-  }
-  if (issue.code === 'invalid_value') {
-    const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
-    return [{ at, path: where, message: `expected ${issue.values.length === 1 ? allowed : `one of ${allowed}`}, got ${describeValue(value)}` }];
-  }
-  if (issue.code === 'too_small' || issue.code === 'too_big') {
-    // zod marks exclusive bounds (positive(), gt(), lt()) with inclusive: false.
-    const bound =
-      issue.code === 'too_small'
-        ? `${issue.inclusive === false ? 'more than' : 'at least'} ${issue.minimum}`
-        : `${issue.inclusive === false ? 'less than' : 'at most'} ${issue.maximum}`;
-    const what = issue.origin === 'array' ? `${bound} item${Number(issue.code === 'too_small' ? issue.minimum : issue.maximum) === 1 ? '' : 's'}` : bound;
-    return [{ at, path: where, message: issue.message.startsWith('expected') ? issue.message : `expected ${what}, got ${describeValue(value)}` }];
-  }
-  if (issue.code === 'invalid_format') return [{ at, path: where, message: `${issue.message}, got ${describeValue(value)}` }];
-  return [{ at, path: where, message: issue.message }];
-}
-
-function requiredHint(name: string): string {
-  if (name === 'version') return ' (add version: 1 at the top)';
-  if (name === 'path') return ' (e.g. path: /api/v1/posts)';
-  if (name === 'scenarios') return ' (a list of scenarios, see docs/config.md)';
-  return '';
-}
-
-function expectationFor(segments: ReadonlyArray<PropertyKey>, issue: z.core.$ZodIssue): string {
-  const last = String(segments[segments.length - 1]);
-  if (['duration', 'warmup', 'timeout', 'round', 'ready_timeout'].includes(last)) return 'expected a duration like 500ms, 10s or 2m';
-  if (last === 'ready') return 'expected a path like /health, { port: true } or { log: "listening" }';
-  if (['max_error_rate', 'max_base_cv'].includes(last) || segments.includes('tolerance')) return 'expected a percentage like 5%';
-  if (segments.includes('budgets')) return `expected a budget like "<= 500ms"`;
-  if (last === 'memory') return 'expected a size like 512m';
-  if (issue.code === 'invalid_type') return `expected ${article(issue.expected)}`;
-  return 'unexpected value';
-}
-
-function article(type: string): string {
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false' };
-  return names[type] ?? type;
-}
-
-function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (value === null) return 'an empty value';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  // YAML's .inf and .nan (and 1e999) arrive as numbers JSON cannot show.
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  return JSON.stringify(value);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Normalisation: validated input → canonical units, resolved paths, expanded sweeps.
 
-type Add = (at: SourceLocation, keyPath: string, message: string) => void;
+type Add = AddIssue;
 
 function ms(value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
