@@ -2,11 +2,13 @@
 // in src/pipeline/. Side effects happen in the steps and the modules they call at the edges (services/, load/,
 // baseline/); the decisions are pure (compare/, stats/). Partial results are written whatever happens.
 import { loadConfig } from './config/load.ts';
+import type { CompareSettings } from './config/types.ts';
 import { InfrastructureError } from './errors.ts';
 import type { Log } from './log.ts';
 import { writeOutputs } from './report/write-outputs.ts';
-import { comparePaired, compareWithStored } from './pipeline/compare.ts';
-import { assemble, newResult, runExitCode, type RunState } from './pipeline/finalize.ts';
+import type { RunResult } from './result.ts';
+import { comparePaired, compareSaved, compareWithStored, readResults } from './pipeline/compare.ts';
+import { assemble, assembleSaved, newResult, runExitCode, type RunState } from './pipeline/finalize.ts';
 import { measureScenarios } from './pipeline/measure.ts';
 import type { RunOptions, RunOutcome } from './pipeline/options.ts';
 import { planRun, selectScenarios } from './pipeline/plan.ts';
@@ -14,7 +16,6 @@ import { cleanUp, startBase, startHead, type Started } from './pipeline/start.ts
 
 export { EXIT_INTERRUPTED, type RunOptions, type RunOutcome } from './pipeline/options.ts';
 export { newRunId } from './pipeline/plan.ts';
-export { compareSavedRuns } from './pipeline/compare.ts';
 export { exitCodeFor } from './pipeline/finalize.ts';
 
 /**
@@ -45,7 +46,8 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     state.startup = head.stack?.timings;
     state.target = head.origin;
 
-    const base = plan.base && !signal?.aborted ? await startBase({ base: plan.base, services: config.services!, cwd }, start, log) : undefined;
+    const base =
+      plan.base && !signal?.aborted ? await startBase({ base: plan.base, services: config.services!, cwd }, start, log) : undefined;
     if (base?.stack) started.stacks.push(base.stack);
     started.removeWorktree = base?.removeWorktree;
     state.comparisonSkipped = base?.skipped;
@@ -83,4 +85,15 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
   const result = await save();
   const exitCode = runExitCode(result, { interrupted: signal?.aborted, failure, failOnInconclusive: options.failOnInconclusive });
   return { result, config, exitCode };
+}
+
+/** `perfgate compare base.json head.json`: two saved runs, unpaired; the head's results with the comparison. */
+export async function compareSavedRuns(
+  baseFile: string,
+  headFile: string,
+  cwd: string,
+  settings: CompareSettings,
+): Promise<RunResult> {
+  const [base, head] = await Promise.all([readResults(baseFile, cwd), readResults(headFile, cwd)]);
+  return assembleSaved(head, compareSaved(base, head, { base: baseFile, head: headFile }, settings));
 }

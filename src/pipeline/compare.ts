@@ -1,7 +1,7 @@
 // Step 4, compare: the head against the base, three ways, one decision (compare/decide.ts). Paired: both arms
 // measured here in interleaved rounds, the strong evidence. Stored: the head measured again in rounds against a
-// saved run's (unpaired). Saved runs: two results files, nothing measured (`perfgate compare`). The first two
-// return what they add to the run's result; finalize.ts puts it in.
+// saved run's (unpaired). Saved runs: two results files, nothing measured (`perfgate compare`). Each returns
+// what it adds to the results; finalize.ts puts it in. And reading a results file back.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { roundOf, runInterleaved, type ArmRounds } from '../baseline/interleave.ts';
@@ -12,8 +12,7 @@ import { UsageError } from '../errors.ts';
 import { runLoad, type LoadOptions } from '../load/run-load.ts';
 import type { Log } from '../log.ts';
 import type { Round, RunResult, ScenarioResult } from '../result.ts';
-import { finalize, withComparisons } from './finalize.ts';
-import type { ComparedScenario, Comparison, LoadControl, RunPlan } from './options.ts';
+import type { ComparedScenario, Comparison, LoadControl, RunPlan, SavedComparison } from './options.ts';
 
 export interface PairedRequest {
   /** The scenarios run; those measured without an error are compared. */
@@ -50,7 +49,9 @@ export async function comparePaired(request: PairedRequest, control: LoadControl
   const rounds = await interleave(0);
   let compared = compareRounds(measurable, rounds, settings, 'paired');
   let pairs = settings.pairs;
-  const undecided = [...compared.values()].some((c) => Object.values(c.comparison ?? {}).some((entry) => entry?.verdict === 'inconclusive'));
+  const undecided = [...compared.values()].some((c) =>
+    Object.values(c.comparison ?? {}).some((entry) => entry?.verdict === 'inconclusive'),
+  );
   if (looks === 2 && undecided && !control.signal?.aborted) {
     log.info(`some metrics are inconclusive: buying ${settings.pairs} more pairs once (extend_once)`);
     const more = await interleave(settings.pairs);
@@ -117,31 +118,35 @@ export async function compareWithStored(request: StoredRequest, control: LoadCon
   };
 }
 
-/** `perfgate compare base.json head.json`: two saved runs, unpaired; the head's results with the comparison. */
-export async function compareSavedRuns(baseFile: string, headFile: string, cwd: string, config: CompareSettings): Promise<RunResult> {
-  const [base, head] = await Promise.all([readResults(baseFile, cwd), readResults(headFile, cwd)]);
+/**
+ * `perfgate compare base.json head.json`: two saved runs, unpaired, nothing measured. `files` name them as the
+ * user did, for the warnings.
+ */
+export function compareSaved(
+  base: RunResult,
+  head: RunResult,
+  files: { base: string; head: string },
+  settings: CompareSettings,
+): SavedComparison {
   const rounds = new Map<string, ArmRounds>();
   const scenarios: Scenario[] = [];
-  const missing: string[] = [];
+  const warnings: string[] = [];
   for (const scenario of head.scenarios) {
     const saved = base.scenarios.find((s) => s.name === scenario.name);
     if (!saved) {
-      missing.push(`"${scenario.name}" is not in ${baseFile}; not compared`);
+      warnings.push(`"${scenario.name}" is not in ${files.base}; not compared`);
       continue;
     }
     const headRounds = storedRounds(scenario).map((r) => ({ ...r, arm: 'head' as const }));
     rounds.set(scenario.name, { base: storedRounds(saved), head: headRounds });
     scenarios.push(scenarioFromResult(scenario));
   }
-  return finalize({
-    ...head,
-    scenarios: withComparisons(head.scenarios, compareRounds(scenarios, rounds, config, 'unpaired')),
-    base: base.head ?? { ref: baseFile, sha: '' },
-    warnings: [
-      ...[...head.warnings, ...missing].filter((w) => !w.startsWith('compared with')),
-      `compared ${headFile} with ${baseFile} (unpaired): runs from different machines or times are weak evidence`,
-    ],
-  });
+  warnings.push(`compared ${files.head} with ${files.base} (unpaired): runs from different machines or times are weak evidence`);
+  return {
+    base: base.head ?? { ref: files.base, sha: '' },
+    scenarios: compareRounds(scenarios, rounds, settings, 'unpaired'),
+    warnings,
+  };
 }
 
 /** The decision for every scenario that has rounds, by name, with its rounds in the order they ran. */
@@ -173,7 +178,7 @@ function storedRounds(saved: ScenarioResult): Round[] {
 }
 
 /** A results file written by `perfgate run --json`, or a UsageError (exit 2) saying what is wrong with it. */
-async function readResults(file: string, cwd: string): Promise<RunResult> {
+export async function readResults(file: string, cwd: string): Promise<RunResult> {
   const full = path.resolve(cwd, file);
   let text: string;
   try {

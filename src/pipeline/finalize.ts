@@ -6,7 +6,7 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { runVerdict, scenarioVerdict } from '../compare/verdict.ts';
 import type { InfrastructureError } from '../errors.ts';
 import type { RunResult, ScenarioResult } from '../result.ts';
-import { EXIT_INTERRUPTED, type ComparedScenario, type Comparison, type RunOptions } from './options.ts';
+import { EXIT_INTERRUPTED, type ComparedScenario, type Comparison, type RunOptions, type SavedComparison } from './options.ts';
 
 /** What a run has found so far; assemble() turns it into the results. */
 export interface RunState {
@@ -57,6 +57,16 @@ export function assemble(header: RunResult, state: RunState): RunResult {
     ...(state.startup ? { startup: state.startup } : {}),
     ...(state.comparisonSkipped !== undefined ? { comparisonSkipped: state.comparisonSkipped } : {}),
     ...(comparison ? { base: comparison.base, head: comparison.head, pairs: comparison.pairs, seed: comparison.seed } : {}),
+  });
+}
+
+/** A saved head's results with a comparison against another saved run; its own "compared with …" warning goes. */
+export function assembleSaved(head: RunResult, comparison: SavedComparison): RunResult {
+  return finalize({
+    ...head,
+    scenarios: withComparisons(head.scenarios, comparison.scenarios),
+    base: comparison.base,
+    warnings: [...head.warnings.filter((w) => !w.startsWith('compared with')), ...comparison.warnings],
   });
 }
 

@@ -11,9 +11,7 @@ import type { Log } from '../log.ts';
 import { metricsOf } from '../metrics.ts';
 import { measurementWarnings } from '../report/warnings.ts';
 import type { ScenarioResult, ServerCost } from '../result.ts';
-import type { LoadControl } from './options.ts';
-import { describeLoad } from './plan.ts';
-import type { HeadArm } from './start.ts';
+import type { HeadArm, LoadControl } from './options.ts';
 
 /**
  * Measures the scenarios in order, handing each result to `onMeasured` as soon as it exists (the run saves its
@@ -43,8 +41,13 @@ export async function measureScenarios(
   return undefined;
 }
 
-/** One scenario on the head: the window, the server's cost, the budgets, the warnings, and whether the service survived. */
-export async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadControl, log: Log): Promise<ScenarioResult> {
+/** One scenario on the head: its window, the server's cost, budgets and warnings, and whether the service survived. */
+export async function measureScenario(
+  scenario: Scenario,
+  head: HeadArm,
+  control: LoadControl,
+  log: Log,
+): Promise<ScenarioResult> {
   const { origin, stack } = head;
   const sampler = stack?.sampleServerCost();
   // Stop loading a dead app at once rather than counting refused connections to the end of the window.
@@ -97,4 +100,12 @@ export async function measureScenario(scenario: Scenario, head: HeadArm, control
   scenarioResult.verdict = scenarioVerdict(scenarioResult);
   for (const warning of warnings) log.warn(`${scenario.name}: ${warning}`);
   return scenarioResult;
+}
+
+/** The load in a few words, for the scenario's heading: "20 connections, 10s". */
+function describeLoad(scenario: Scenario): string {
+  const window = scenario.amount ? `${scenario.amount} requests` : `${scenario.durationMs / 1000}s`;
+  return scenario.rate
+    ? `${scenario.rate} req/s open model, up to ${scenario.connections} connections, ${window}`
+    : `${scenario.connections} connections, ${window}`;
 }

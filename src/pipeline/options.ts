@@ -5,6 +5,7 @@ import type { Commit } from '../baseline/git-refs.ts';
 import type { PerfConfig } from '../config/types.ts';
 import type { LoadProgress } from '../load/run-load.ts';
 import type { Round, RunResult, ScenarioResult } from '../result.ts';
+import type { StartedStack } from '../services/stack.ts';
 
 export type Arm = 'head' | 'base';
 
@@ -38,6 +39,13 @@ export interface RunOptions {
   github?: RunResult['github'];
   /** Labels everything this run creates in Docker (default: generated); the action's post step cleans by it. */
   runId?: string;
+}
+
+/** What load goes to on the head. */
+export interface HeadArm {
+  origin: string;
+  /** The stack perfgate started; none for a running target. */
+  stack?: StartedStack;
 }
 
 /** What every step that sends load reads from the options: how to stop, and where progress goes. */
@@ -81,3 +89,6 @@ export interface Comparison {
   /** For the result's warnings: scenarios left out, and how weak the evidence is. */
   warnings: string[];
 }
+
+/** What comparing two saved runs adds to the head's results. */
+export type SavedComparison = Pick<Comparison, 'base' | 'scenarios' | 'warnings'>;

@@ -96,11 +96,3 @@ export function selectScenarios(all: Scenario[], names: string[] | undefined): S
   }
   return all.filter((s) => names.includes(s.name) || (s.sweepOf !== undefined && names.includes(s.sweepOf)));
 }
-
-/** The load in a few words, for the scenario's heading: "20 connections, 10s". */
-export function describeLoad(scenario: Scenario): string {
-  const window = scenario.amount ? `${scenario.amount} requests` : `${scenario.durationMs / 1000}s`;
-  return scenario.rate
-    ? `${scenario.rate} req/s open model, up to ${scenario.connections} connections, ${window}`
-    : `${scenario.connections} connections, ${window}`;
-}

@@ -9,17 +9,10 @@ import { firstLine, InfrastructureError } from '../errors.ts';
 import { probeTarget } from '../load/probe.ts';
 import type { Log } from '../log.ts';
 import type { StartedStack } from '../services/stack.ts';
-import type { RunOptions } from './options.ts';
+import type { HeadArm, RunOptions } from './options.ts';
 
 /** How stacks start: labelled with the run's id, stopped early by the signal, left running with keep. */
 export type StartControl = Pick<RunOptions, 'signal' | 'keep'> & { runId: string };
-
-/** What load goes to on the head. */
-export interface HeadArm {
-  origin: string;
-  /** The stack perfgate started; none for a running target. */
-  stack?: StartedStack;
-}
 
 /** The base's stack, or why the comparison is skipped; its worktree to remove either way. */
 export interface BaseArm {
