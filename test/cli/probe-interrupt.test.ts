@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { startCli } from '../helpers/run-cli.ts';
 
-/** The start-up probe's deadline for a target (src/run.ts). */
+/** The start-up probe's deadline for a target (src/pipeline/start.ts, startHead). */
 const PROBE_DEADLINE_MS = 5000;
 
 test('SIGINT while the start-up probe waits on a silent target: exit 130 well before the probe deadline', { timeout: 20_000 }, async () => {
