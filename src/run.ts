@@ -7,7 +7,8 @@ import { InfrastructureError } from './errors.ts';
 import type { Log } from './log.ts';
 import { writeOutputs } from './report/write-outputs.ts';
 import type { RunResult } from './result.ts';
-import { comparePaired, compareSaved, compareWithStored, readResults } from './pipeline/compare.ts';
+import { comparePaired, compareSaved, compareWithStored } from './pipeline/compare.ts';
+import { readRunResult } from './results/read.ts';
 import { assemble, assembleSaved, newResult, runExitCode, type RunState } from './pipeline/finalize.ts';
 import { measureScenarios } from './pipeline/measure.ts';
 import type { RunOptions, RunOutcome } from './pipeline/options.ts';
@@ -94,6 +95,6 @@ export async function compareSavedRuns(
   cwd: string,
   settings: CompareSettings,
 ): Promise<RunResult> {
-  const [base, head] = await Promise.all([readResults(baseFile, cwd), readResults(headFile, cwd)]);
+  const [base, head] = await Promise.all([readRunResult(baseFile, cwd), readRunResult(headFile, cwd)]);
   return assembleSaved(head, compareSaved(base, head, { base: baseFile, head: headFile }, settings));
 }

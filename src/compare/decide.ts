@@ -19,8 +19,11 @@ import { holm, type HolmDecision } from '../stats/holm.ts';
 import { newcombeIntervalAt, newcombePValue, type Proportion } from '../stats/newcombe.ts';
 import { mannWhitneyToleranceTests, signedRankToleranceTests, type ToleranceTests } from '../stats/tolerance.ts';
 
+/** What a comparison reads of a scenario: a saved result supplies these too, so no Scenario is rebuilt from it. */
+export type ComparedScenarioSpec = Pick<Scenario, 'name' | 'tolerance' | 'durationMs'>;
+
 export interface CompareInput {
-  scenario: Scenario;
+  scenario: ComparedScenarioSpec;
   /** Paired by Round.index in paired mode. */
   rounds: { base: Round[]; head: Round[] };
 }
@@ -86,7 +89,7 @@ export function compareScenarios(
   return out;
 }
 
-function toleranceOf(scenario: Scenario, metric: CompareMetric): number {
+function toleranceOf(scenario: ComparedScenarioSpec, metric: CompareMetric): number {
   return (scenario.tolerance as Partial<Record<CompareMetric, number>>)[metric] ?? DEFAULT_TOLERANCE[metric];
 }
 

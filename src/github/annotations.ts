@@ -42,27 +42,15 @@ function at(location: SourceLocation | undefined, paths: PathContext, title: str
   return { title, file: annotationFile(location.file, paths), startLine: location.line, startColumn: location.col };
 }
 
-/** Scenario positions from the config, for results written before scenarios carried their own `at`. */
-interface ScenarioPositions {
-  scenarios: ReadonlyArray<{ name: string; at: SourceLocation }>;
-}
-
 /**
  * Annotations for a finished run: failing/undecided budgets at their line, regressions and unmeasured scenarios
  * at their scenario's line (without a file when the result does not say where the scenario is written).
  */
-export function resultAnnotations(result: RunResult, paths: PathContext): Annotation[];
-/**
- * @deprecated Transitional, until the callers pass the result alone: scenarios without an `at` of their own take
- * it from `config`. Remove once the pipeline writes ScenarioResult.at and publish() calls resultAnnotations(result, paths).
- */
-export function resultAnnotations(result: RunResult, config: ScenarioPositions | undefined, paths: PathContext): Annotation[];
-export function resultAnnotations(result: RunResult, ...rest: [PathContext] | [ScenarioPositions | undefined, PathContext]): Annotation[] {
-  const [config, paths] = rest.length === 1 ? [undefined, rest[0]] : rest;
+export function resultAnnotations(result: RunResult, paths: PathContext): Annotation[] {
   const annotations: Annotation[] = [];
   for (const scenario of result.scenarios) {
     const quoted = `"${scenario.name}"`;
-    const scenarioAt = scenario.at ?? config?.scenarios.find((s) => s.name === scenario.name)?.at;
+    const scenarioAt = scenario.at;
     if (scenario.error) {
       annotations.push({
         level: 'error',

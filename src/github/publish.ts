@@ -2,7 +2,6 @@
 // Reporting never changes the verdict: any GitHub problem here becomes a warning and the summary keeps the report.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { PerfConfig } from '../config/types.ts';
 import type { RunResult } from '../result.ts';
 import { commentMarker, JOB_SUMMARY_MAX_LENGTH, renderMarkdown } from '../report/markdown.ts';
 import type { ActionsIo } from './actions-io.ts';
@@ -22,8 +21,6 @@ export interface CommentDestination {
 export interface PublishOptions {
   io: ActionsIo;
   result: RunResult;
-  /** For annotation line numbers (regressions point at their scenario). */
-  config?: PerfConfig;
   /** Emit annotations (the run job does; the report sub-action does not: it has no checkout). */
   annotate?: PathContext;
   commentKey: string;
@@ -64,7 +61,7 @@ export async function publish(options: PublishOptions): Promise<PublishOutcome> 
 
   if (options.annotate) {
     const counts = { error: 0, warning: 0, notice: 0 };
-    for (const a of resultAnnotations(result, options.config, options.annotate)) {
+    for (const a of resultAnnotations(result, options.annotate)) {
       if (++counts[a.level] > MAX_ANNOTATIONS_PER_LEVEL) {
         io.info(`${a.level}: ${a.message}`);
         continue;

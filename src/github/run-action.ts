@@ -86,7 +86,7 @@ export async function main({ env, cwd, io }: ActionEnvironment, runId: string = 
     process.off('SIGTERM', onSignal);
   }
 
-  const { result, config } = outcome;
+  const { result } = outcome;
   io.info(renderTerminal(result, { color: true }));
 
   const pr = context.pullRequest;
@@ -94,7 +94,6 @@ export async function main({ env, cwd, io }: ActionEnvironment, runId: string = 
     publish({
       io,
       result,
-      config,
       annotate: paths,
       commentKey,
       comment: inputs.comment,

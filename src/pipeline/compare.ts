@@ -2,16 +2,14 @@
 // measured here in interleaved rounds, the strong evidence. Stored: the head measured again in rounds against a
 // saved run's (unpaired). Saved runs: two results files, nothing measured (`perfgate compare`). Each returns
 // what it adds to the results; finalize.ts puts it in. And reading a results file back.
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { roundOf, runInterleaved, type ArmRounds } from '../baseline/interleave.ts';
-import { compareScenarios, type CompareMode } from '../compare/decide.ts';
-import { DEFAULT_TOLERANCE, SCENARIO_DEFAULTS } from '../config/load.ts';
+import { compareScenarios, type ComparedScenarioSpec, type CompareMode } from '../compare/decide.ts';
+import { DEFAULT_TOLERANCE } from '../config/load.ts';
 import type { CompareSettings, Scenario } from '../config/types.ts';
-import { UsageError } from '../errors.ts';
 import { runLoad, type LoadOptions } from '../load/run-load.ts';
 import type { Log } from '../log.ts';
 import type { Round, RunResult, ScenarioResult } from '../result.ts';
+import { readRunResult } from '../results/read.ts';
 import type { ComparedScenario, Comparison, LoadControl, RunPlan, SavedComparison } from './options.ts';
 
 export interface PairedRequest {
@@ -77,7 +75,7 @@ export interface StoredRequest {
 /** The head measured again, in rounds, against a saved run's: unpaired, and said to be weak evidence. */
 export async function compareWithStored(request: StoredRequest, control: LoadControl, log: Log): Promise<Comparison> {
   const { plan, baseline } = request;
-  const stored = await readResults(baseline.file, baseline.cwd);
+  const stored = await readRunResult(baseline.file, baseline.cwd);
   log.warn(
     'comparing with a saved run: it was measured on another machine or at another time, so this is weak evidence. ' +
       'Prefer --base, which measures both versions here, interleaved.',
@@ -129,7 +127,7 @@ export function compareSaved(
   settings: CompareSettings,
 ): SavedComparison {
   const rounds = new Map<string, ArmRounds>();
-  const scenarios: Scenario[] = [];
+  const scenarios: ComparedScenarioSpec[] = [];
   const warnings: string[] = [];
   for (const scenario of head.scenarios) {
     const saved = base.scenarios.find((s) => s.name === scenario.name);
@@ -139,7 +137,8 @@ export function compareSaved(
     }
     const headRounds = storedRounds(scenario).map((r) => ({ ...r, arm: 'head' as const }));
     rounds.set(scenario.name, { base: storedRounds(saved), head: headRounds });
-    scenarios.push(scenarioFromResult(scenario));
+    // Saved runs carry no tolerances: the defaults apply.
+    scenarios.push({ name: scenario.name, durationMs: scenario.measurement.durationMs, tolerance: { ...DEFAULT_TOLERANCE } });
   }
   warnings.push(`compared ${files.head} with ${files.base} (unpaired): runs from different machines or times are weak evidence`);
   return {
@@ -151,7 +150,7 @@ export function compareSaved(
 
 /** The decision for every scenario that has rounds, by name, with its rounds in the order they ran. */
 function compareRounds(
-  scenarios: Scenario[],
+  scenarios: ComparedScenarioSpec[],
   rounds: Map<string, ArmRounds>,
   settings: CompareSettings,
   mode: CompareMode,
@@ -175,41 +174,4 @@ function compareRounds(
 function storedRounds(saved: ScenarioResult): Round[] {
   const head = (saved.rounds ?? []).filter((r) => r.arm === 'head').map((r) => ({ ...r, arm: 'base' as const }));
   return head.length > 0 ? head : [roundOf(0, 'base', 0, saved.measurement)];
-}
-
-/** A results file written by `perfgate run --json`, or a UsageError (exit 2) saying what is wrong with it. */
-export async function readResults(file: string, cwd: string): Promise<RunResult> {
-  const full = path.resolve(cwd, file);
-  let text: string;
-  try {
-    text = await readFile(full, 'utf8');
-  } catch {
-    throw new UsageError(`Cannot read the results file ${file}; write one with: perfgate run --json ${file}`);
-  }
-  let parsed: RunResult;
-  try {
-    parsed = JSON.parse(text) as RunResult;
-  } catch (error) {
-    throw new UsageError(`${file} is not valid JSON (${(error as Error).message}); expected a file written by perfgate run --json.`);
-  }
-  if (parsed?.schemaVersion !== 1 || !Array.isArray(parsed.scenarios)) {
-    throw new UsageError(`${file} is not a perfgate results file (schemaVersion 1); write one with: perfgate run --json ${file}`);
-  }
-  return parsed;
-}
-
-/** The parts of a Scenario the decision needs, rebuilt from a saved result. */
-function scenarioFromResult(s: ScenarioResult): Scenario {
-  return {
-    name: s.name,
-    requests: [],
-    connections: s.connections,
-    warmupMs: 0,
-    durationMs: s.measurement.durationMs,
-    timeoutMs: SCENARIO_DEFAULTS.timeoutMs,
-    maxErrorRate: SCENARIO_DEFAULTS.maxErrorRate,
-    budgets: [],
-    tolerance: { ...DEFAULT_TOLERANCE },
-    at: s.budgets[0]?.at ?? { file: '', line: 1, col: 1 },
-  };
 }

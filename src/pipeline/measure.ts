@@ -96,6 +96,7 @@ export async function measureScenario(
     budgets,
     warnings,
     ...(error ? { error } : {}),
+    at: scenario.at,
   };
   scenarioResult.verdict = scenarioVerdict(scenarioResult);
   for (const warning of warnings) log.warn(`${scenario.name}: ${warning}`);

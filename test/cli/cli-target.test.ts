@@ -132,7 +132,7 @@ scenarios:
     assert.equal(strict.code, 1);
     const missing = await perfgate(['compare', 'a.json', 'nope.json'], { cwd: dir });
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /Cannot read the results file nope\.json; write one with: perfgate run --json nope\.json/);
+    assert.match(missing.stderr, /nope\.json: cannot read the results file \(no such file\); write one with: perfgate run --json nope\.json/);
   });
 
   test('--help is complete and usage errors exit 2', async () => {

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PerfConfig } from '../../src/config/types.ts';
 import { annotationFile, resultAnnotations } from '../../src/github/annotations.ts';
 import { publish, type PublishOptions } from '../../src/github/publish.ts';
 import { budgetsOnly, runResult } from '../report/fixture.ts';
@@ -13,36 +12,13 @@ import { recordingIo } from './recording-io.ts';
 const WORKSPACE = '/home/runner/work/shop/shop';
 const PATHS = { cwd: `${WORKSPACE}/services/api`, workspace: WORKSPACE };
 
-function config(): PerfConfig {
-  const at = (line: number) => ({ file: 'perf/api.yaml', line, col: 5 });
-  const scenario = (name: string, line: number) => ({
-    name,
-    requests: [{ weight: 1, request: { method: 'GET', path: '/', headers: {} } }],
-    connections: 50,
-    warmupMs: 1000,
-    durationMs: 10_000,
-    timeoutMs: 10_000,
-    maxErrorRate: 0.01,
-    budgets: [],
-    tolerance: { qps: 0.05, p50: 0.05, p95: 0.05, p99: 0.1 },
-    at: at(line),
-  });
-  return {
-    files: ['perf/api.yaml'],
-    baseDir: PATHS.cwd,
-    target: 'http://127.0.0.1:3000',
-    scenarios: [scenario('list posts', 9), scenario('health', 20)],
-    compare: { pairs: 3, alpha: 0.05, roundMs: 5000, armWarmupMs: 1000, extendOnce: false, metrics: ['qps', 'p99'] },
-  };
-}
-
 test('annotation paths are relative to the repository root, whatever the working directory', () => {
   assert.equal(annotationFile('perf/api.yaml', PATHS), 'services/api/perf/api.yaml');
   assert.equal(annotationFile(`${WORKSPACE}/perf/x.yaml`, PATHS), 'perf/x.yaml');
   assert.equal(annotationFile('/etc/perf.yaml', PATHS), '/etc/perf.yaml');
 });
 
-/** The fixture run, its scenarios written at lines 9 and 20 as in config(). */
+/** The fixture run, its scenarios written at lines 9 and 20 of perf/api.yaml. */
 function placedRun() {
   const result = runResult();
   result.scenarios[0]!.at = { file: 'perf/api.yaml', line: 9, col: 5 };
@@ -86,9 +62,6 @@ test('a scenario that could not be measured is an error at its own line, from th
 test('results written before scenarios carried their position: regressions are annotated without a file', () => {
   const regression = resultAnnotations(runResult(), PATHS).find((a) => a.message.startsWith('QPS regressed'))!;
   assert.deepEqual(regression.properties, { title: 'perfgate: QPS regressed' });
-  // The transitional form still places them from the config until publish() passes the result alone.
-  const placed = resultAnnotations(runResult(), config(), PATHS).find((a) => a.message.startsWith('QPS regressed'))!;
-  assert.equal(placed.properties.startLine, 9);
 });
 
 async function setup(t: TestContext) {
@@ -104,7 +77,6 @@ async function setup(t: TestContext) {
   const base = (extra: Partial<PublishOptions> = {}): PublishOptions => ({
     io,
     result: runResult(),
-    config: config(),
     annotate: PATHS,
     commentKey: 'ci/perf/perf',
     comment: 'always',
