@@ -8,7 +8,7 @@ import { RedisContainer } from '@testcontainers/redis';
 import type Dockerode from 'dockerode';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer, type WaitStrategy } from 'testcontainers';
 import type { AppService, GenericService, PostgresService, ReadyCheck, RedisService, Resources, Services } from '../config/types.ts';
-import { InfrastructureError } from '../errors.ts';
+import { InfrastructureError, firstLine } from '../errors.ts';
 import type { Log } from '../log.ts';
 import { dockerClient } from './docker-check.ts';
 import { removeLeftovers } from './cleanup.ts';
@@ -318,6 +318,3 @@ function watchForExit(docker: Dockerode, name: string): { exited: Promise<never>
   };
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
-}
