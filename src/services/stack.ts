@@ -91,32 +91,7 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
 
     const dependencyPhase = (async () => {
       const t = performance.now();
-      if (services.dependencies.length > 0) log.info(`starting ${services.dependencies.map((d) => d.name).join(', ')}…`);
-      const results = await Promise.allSettled(
-        services.dependencies.map(async (dependency) => {
-          const tail = new LogTail();
-          tails.set(dependency.name, tail);
-          const container = await configureDependency(dependency)
-            .withNetwork(network!)
-            .withNetworkAliases(dependency.name)
-            .withName(containerName(runId, arm, dependency.name))
-            .withLabels(labelsFor(runId, arm, dependency.name))
-            .withLogConsumer(tail.consume)
-            .start();
-          started.push({ name: dependency.name, container });
-          return container;
-        }),
-      );
-      const failed = results
-        .map((r, i) => [r, services.dependencies[i]!] as const)
-        .filter(([r]) => r.status === 'rejected') as Array<readonly [PromiseRejectedResult, (typeof services.dependencies)[number]]>;
-      if (failed.length > 0) {
-        const logs = Object.fromEntries(failed.map(([, d]) => [d.name, tails.get(d.name)?.tail(LOG_LINES) ?? '']));
-        throw new InfrastructureError(
-          failed.map(([r, d]) => `The ${d.name} container (${d.image}) failed to start: ${firstLine(r.reason)}`).join('\n'),
-          logs,
-        );
-      }
+      await startDependencies(services, { runId, arm, network: network!, started, tails, log });
       timings.dependencies = performance.now() - t;
     })();
 
@@ -128,37 +103,7 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
     checkAbort();
 
     const t = performance.now();
-    const appTail = new LogTail();
-    tails.set(app.name, appTail);
-    log.info(`starting ${app.name}, waiting for ${describeReady(app.ready)} (up to ${app.readyTimeoutMs / 1000}s)…`);
-    let appContainer: StartedTestContainer;
-    const exitWatch = watchForExit(docker, containerName(runId, arm, app.name));
-    try {
-      const starting = configureApp(appImage, app, services, options.env)
-        .withNetwork(network)
-        .withNetworkAliases(app.name)
-        .withName(containerName(runId, arm, app.name))
-        .withLabels(labelsFor(runId, arm, app.name))
-        .withLogConsumer(appTail.consume)
-        .start();
-      // If the container exits first, the wait keeps retrying in the background until its timeout: ignore it.
-      starting.catch(() => undefined);
-      appContainer = await Promise.race([starting, exitWatch.exited]);
-    } catch (error) {
-      const reason = firstLine(error);
-      const timedOut = !/exited/i.test(reason);
-      const what = timedOut
-        ? `did not become ready within ${app.readyTimeoutMs / 1000}s (${describeReady(app.ready)}; raise ready_timeout if it is just slow)`
-        : `exited or failed before it was ready: ${reason}`;
-      const logs: Record<string, string> = { [app.name]: appTail.tail(LOG_LINES) };
-      for (const { name, container } of started) {
-        const running = await docker.getContainer(container.getId()).inspect().then((i) => i.State.Running).catch(() => false);
-        if (!running) logs[name] = tails.get(name)?.tail(LOG_LINES) ?? '';
-      }
-      throw new InfrastructureError(`The ${app.name} container ${what}.`, logs);
-    } finally {
-      exitWatch.stop();
-    }
+    const appContainer = await startApp(appImage, services, options.env, docker, { runId, arm, network, started, tails, log });
     started.push({ name: app.name, container: appContainer });
     timings.app = performance.now() - t;
     timings.total = performance.now() - begin;
@@ -190,6 +135,89 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
       ? '\nAn image could not be pulled. If it is Testcontainers\' reaper (ryuk) and no registry is reachable, set TESTCONTAINERS_RYUK_DISABLED=true: perfgate removes what it creates by itself.'
       : '';
     throw new InfrastructureError(`Starting the services failed: ${message}${hint}`, Object.fromEntries([...tails].map(([n, t]) => [n, t.tail(LOG_LINES)])));
+  }
+}
+
+/** What the steps of a stack's start share: where containers go, and what was started so far (for stop()). */
+interface StackStart {
+  runId: string;
+  arm: 'base' | 'head';
+  network: StartedNetwork;
+  started: Array<{ name: string; container: StartedTestContainer }>;
+  tails: Map<string, LogTail>;
+  log: Log;
+}
+
+/** Postgres, Redis…, in parallel; all of them are waited for, and every failure is reported with its log. */
+async function startDependencies(services: Services, start: StackStart): Promise<void> {
+  const { runId, arm, network, started, tails, log } = start;
+  if (services.dependencies.length > 0) log.info(`starting ${services.dependencies.map((d) => d.name).join(', ')}…`);
+  const results = await Promise.allSettled(
+    services.dependencies.map(async (dependency) => {
+      const tail = new LogTail();
+      tails.set(dependency.name, tail);
+      const container = await configureDependency(dependency)
+        .withNetwork(network)
+        .withNetworkAliases(dependency.name)
+        .withName(containerName(runId, arm, dependency.name))
+        .withLabels(labelsFor(runId, arm, dependency.name))
+        .withLogConsumer(tail.consume)
+        .start();
+      started.push({ name: dependency.name, container });
+      return container;
+    }),
+  );
+  const failed = results
+    .map((r, i) => [r, services.dependencies[i]!] as const)
+    .filter(([r]) => r.status === 'rejected') as Array<readonly [PromiseRejectedResult, (typeof services.dependencies)[number]]>;
+  if (failed.length > 0) {
+    const logs = Object.fromEntries(failed.map(([, d]) => [d.name, tails.get(d.name)?.tail(LOG_LINES) ?? '']));
+    throw new InfrastructureError(
+      failed.map(([r, d]) => `The ${d.name} container (${d.image}) failed to start: ${firstLine(r.reason)}`).join('\n'),
+      logs,
+    );
+  }
+}
+
+/** The app, once its dependencies are up: ready by its check, or an error with the logs of what is not running. */
+async function startApp(
+  appImage: GenericContainer,
+  services: Services,
+  env: NodeJS.ProcessEnv | undefined,
+  docker: Dockerode,
+  start: StackStart,
+): Promise<StartedTestContainer> {
+  const { runId, arm, network, started, tails, log } = start;
+  const app = services.app;
+  const appTail = new LogTail();
+  tails.set(app.name, appTail);
+  log.info(`starting ${app.name}, waiting for ${describeReady(app.ready)} (up to ${app.readyTimeoutMs / 1000}s)…`);
+  const exitWatch = watchForExit(docker, containerName(runId, arm, app.name));
+  try {
+    const starting = configureApp(appImage, app, services, env)
+      .withNetwork(network)
+      .withNetworkAliases(app.name)
+      .withName(containerName(runId, arm, app.name))
+      .withLabels(labelsFor(runId, arm, app.name))
+      .withLogConsumer(appTail.consume)
+      .start();
+    // If the container exits first, the wait keeps retrying in the background until its timeout: ignore it.
+    starting.catch(() => undefined);
+    return await Promise.race([starting, exitWatch.exited]);
+  } catch (error) {
+    const reason = firstLine(error);
+    const timedOut = !/exited/i.test(reason);
+    const what = timedOut
+      ? `did not become ready within ${app.readyTimeoutMs / 1000}s (${describeReady(app.ready)}; raise ready_timeout if it is just slow)`
+      : `exited or failed before it was ready: ${reason}`;
+    const logs: Record<string, string> = { [app.name]: appTail.tail(LOG_LINES) };
+    for (const { name, container } of started) {
+      const running = await docker.getContainer(container.getId()).inspect().then((i) => i.State.Running).catch(() => false);
+      if (!running) logs[name] = tails.get(name)?.tail(LOG_LINES) ?? '';
+    }
+    throw new InfrastructureError(`The ${app.name} container ${what}.`, logs);
+  } finally {
+    exitWatch.stop();
   }
 }
 
