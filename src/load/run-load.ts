@@ -47,7 +47,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   const warmupMs = options.warmupMs ?? scenario.warmupMs;
   const durationMs = options.durationMs ?? scenario.durationMs;
   const amount = options.amount ?? scenario.amount;
-  // autocannon's timeout has whole-second resolution with a 1 s minimum (the config enforces it too).
+  // autocannon's timeout has a 1 s minimum (the config enforces it too).
   const timeoutMs = Math.max(1000, scenario.timeoutMs);
 
   const latency = new LatencyRecorder();
@@ -180,26 +180,49 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
     options.signal?.removeEventListener('abort', onAbort);
   }
 
-  const windowMs = Math.max(1, windowEnd - windowStart);
+  return measurementOf({
+    scenario,
+    windowMs: Math.max(1, windowEnd - windowStart),
+    cpuUsed,
+    counter,
+    latency,
+    ...(schedule ? { openModel: { schedule, backlog } } : {}),
+    ...(aborted ? { aborted } : {}),
+  });
+}
+
+/** What one measured window comes to, in the results' units: everything per second of the sending window. */
+function measurementOf(window: {
+  scenario: Scenario;
+  windowMs: number;
+  cpuUsed: NodeJS.CpuUsage;
+  counter: OutcomeCounter;
+  latency: LatencyRecorder;
+  openModel?: { schedule: ConstantRateSchedule; backlog: Backlog | undefined };
+  aborted?: string;
+}): LoadMeasurement {
+  const { scenario, windowMs, counter } = window;
   const seconds = windowMs / 1000;
-  const cores = (cpuUsed.user + cpuUsed.system) / 1000 / windowMs;
+  const cores = (window.cpuUsed.user + window.cpuUsed.system) / 1000 / windowMs;
   const outcomes = counter.outcomes();
+  const responses = outcomes.success + outcomes.httpErrors;
   const measurement: LoadMeasurement = {
     connections: scenario.connections,
     durationMs: windowMs,
     outcomes,
-    latency: latency.summary(),
+    latency: window.latency.summary(),
     qps: outcomes.success / seconds,
     bytesPerSec: counter.bytes / seconds,
-    bytesPerResponse: outcomes.success + outcomes.httpErrors > 0 ? counter.bytes / (outcomes.success + outcomes.httpErrors) : 0,
+    bytesPerResponse: responses > 0 ? counter.bytes / responses : 0,
     generator: { cpu: cores, saturated: cores >= SATURATION_CORES },
   };
-  if (scenario.rate) {
+  if (scenario.rate && window.openModel) {
+    const { schedule, backlog } = window.openModel;
     measurement.rate = scenario.rate;
     measurement.achievedRate = outcomes.total / seconds;
     if (backlog && backlog.unsent > 0) measurement.backlog = backlog;
-    measurement.scheduleLag = schedule!.lag();
+    measurement.scheduleLag = schedule.lag();
   }
-  if (aborted) measurement.aborted = aborted;
+  if (window.aborted) measurement.aborted = window.aborted;
   return measurement;
 }
