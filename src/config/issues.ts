@@ -38,7 +38,9 @@ export function describeIssue(issue: z.core.$ZodIssue, pos: Positions, data: unk
   }
   if (issue.code === 'invalid_value') {
     const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
-    return [{ at, path: where, message: `expected ${issue.values.length === 1 ? allowed : `one of ${allowed}`}, got ${describeValue(value)}` }];
+    return [
+      { at, path: where, message: `expected ${issue.values.length === 1 ? allowed : `one of ${allowed}`}, got ${describeValue(value)}` },
+    ];
   }
   if (issue.code === 'too_small' || issue.code === 'too_big') {
     // zod marks exclusive bounds (positive(), gt(), lt()) with inclusive: false.
@@ -46,8 +48,13 @@ export function describeIssue(issue: z.core.$ZodIssue, pos: Positions, data: unk
       issue.code === 'too_small'
         ? `${issue.inclusive === false ? 'more than' : 'at least'} ${issue.minimum}`
         : `${issue.inclusive === false ? 'less than' : 'at most'} ${issue.maximum}`;
-    const what = issue.origin === 'array' ? `${bound} item${Number(issue.code === 'too_small' ? issue.minimum : issue.maximum) === 1 ? '' : 's'}` : bound;
-    return [{ at, path: where, message: issue.message.startsWith('expected') ? issue.message : `expected ${what}, got ${describeValue(value)}` }];
+    const what =
+      issue.origin === 'array'
+        ? `${bound} item${Number(issue.code === 'too_small' ? issue.minimum : issue.maximum) === 1 ? '' : 's'}`
+        : bound;
+    return [
+      { at, path: where, message: issue.message.startsWith('expected') ? issue.message : `expected ${what}, got ${describeValue(value)}` },
+    ];
   }
   if (issue.code === 'invalid_format') return [{ at, path: where, message: `${issue.message}, got ${describeValue(value)}` }];
   return [{ at, path: where, message: issue.message }];
@@ -113,7 +120,14 @@ function expectationFor(segments: Segments, issue: z.core.$ZodIssue): string {
 }
 
 function article(type: string): string {
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', int: 'an integer', boolean: 'true or false' };
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    int: 'an integer',
+    boolean: 'true or false',
+  };
   return names[type] ?? type;
 }
 

@@ -17,14 +17,19 @@ export function parseYaml(file: string, source: string): Parsed {
       ok: false,
       issues: errors.map((error) => {
         const duplicate = error.code === 'DUPLICATE_KEY';
-        const message = duplicate ? 'this key appears twice in the same mapping' : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+        const message = duplicate
+          ? 'this key appears twice in the same mapping'
+          : error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
         return { at: pos.at(error.offset), path: '', message: `YAML ${duplicate ? 'duplicate key' : 'syntax error'}: ${message}` };
       }),
     };
   }
   const data = doc.toJS() as unknown;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    return { ok: false, issues: [{ at: pos.at(0), path: '', message: 'expected a mapping with version: 1 and scenarios: (see docs/config.md)' }] };
+    return {
+      ok: false,
+      issues: [{ at: pos.at(0), path: '', message: 'expected a mapping with version: 1 and scenarios: (see docs/config.md)' }],
+    };
   }
   return { ok: true, data: data as Record<string, unknown>, pos };
 }
@@ -52,7 +57,6 @@ function yamlErrors(source: string, syntax: ReadonlyArray<YAMLError>, duplicates
 }
 
 interface Duplicate {
-  key: Node;
   /** Where the package reports it: the end of the tokens before the key, else where the previous item ended. */
   offset: number | undefined;
 }
@@ -67,7 +71,7 @@ const tokenEnd = (tokens: ReadonlyArray<{ offset: number; source: string }> | un
  * the order the package composes them: a block mapping checks a key before composing its value, a flow mapping after.
  * Needs a document parsed with keepSourceTokens.
  */
-export function duplicateKeys(root: unknown): Duplicate[] {
+function duplicateKeys(root: unknown): Duplicate[] {
   const found: Duplicate[] = [];
   const visit = (node: unknown): void => {
     if (isMap(node)) {
@@ -82,7 +86,7 @@ export function duplicateKeys(root: unknown): Duplicate[] {
           if (!isScalar(key)) return;
           const value = (key as Scalar).value;
           if (typeof value === 'number' && Number.isNaN(value)) return; // NaN !== NaN: never a duplicate
-          if (seen.has(value)) found.push({ key, offset: keyStart });
+          if (seen.has(value)) found.push({ offset: keyStart });
           else seen.add(value);
         };
         visit(pair.key);

@@ -51,7 +51,11 @@ test('a mapping with 60,000 keys and a duplicate at the end is checked in one pa
   const { user, system } = process.cpuUsage(started);
   const elapsed = (user + system) / 1000;
   assert.equal(parsed.ok, false);
-  if (!parsed.ok) assert.deepEqual(parsed.issues.map((i) => [i.at.line, i.at.col, i.message]), [[60_001, 1, 'YAML duplicate key: this key appears twice in the same mapping']]);
+  if (!parsed.ok)
+    assert.deepEqual(
+      parsed.issues.map((i) => [i.at.line, i.at.col, i.message]),
+      [[60_001, 1, 'YAML duplicate key: this key appears twice in the same mapping']],
+    );
   // The package's own check takes minutes here; one pass, about a second of CPU (most of it the parse itself).
   assert.ok(elapsed < 5000, `${elapsed.toFixed(0)} ms of CPU`);
 });

@@ -43,7 +43,10 @@ test('key paths read as in messages', () => {
 test('a file with 20,000 unknown top-level keys validates in under 2 s', async () => {
   const dir = await mkdtemp(`${os.tmpdir()}/perfgate-positions-`);
   const keys = Array.from({ length: 20_000 }, (_, i) => `unknown_${i}: ${i}`).join('\n');
-  await writeFile(`${dir}/perf.yaml`, `version: 1\ntarget: http://127.0.0.1:1\nscenarios:\n  - name: s\n    request: { path: / }\n${keys}\n`);
+  await writeFile(
+    `${dir}/perf.yaml`,
+    `version: 1\ntarget: http://127.0.0.1:1\nscenarios:\n  - name: s\n    request: { path: / }\n${keys}\n`,
+  );
   const started = process.cpuUsage();
   const error = await loadConfig([`${dir}/perf.yaml`]).catch((e: unknown) => e);
   const { user, system } = process.cpuUsage(started);

@@ -1,0 +1,63 @@
+// One file's validated input → its part of the PerfConfig: target, services, scenarios and compare, in canonical
+// units. Pure: the files it names were read beforehand (fileNeeds → file-facts.ts), and problems go to `add`.
+import { normaliseCompare, type CompareAt } from './compare.ts';
+import type { FileFacts, FileNeeds } from './file-facts.ts';
+import type { AddIssue } from './issues.ts';
+import type { Positions } from './positions.ts';
+import type { PerfFile } from './schema.ts';
+import { normaliseScenarios, tokenFiles } from './scenarios.ts';
+import { normaliseServices, serviceFiles } from './services.ts';
+import type { Scenario, Services, SourceLocation } from './types.ts';
+
+/** One file's share; load.ts merges them, each of target, services and compare set in one file at most. */
+export interface FileConfig {
+  target?: { value: string; at: SourceLocation };
+  services?: { value: Services; at: SourceLocation };
+  compare?: CompareAt;
+  scenarios: Scenario[];
+}
+
+export interface NormaliseContext {
+  pos: Positions;
+  /** The YAML file's directory: the paths in it are relative to it. */
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** Replace ${env.NAME}; false checks the syntax only (`perfgate validate`). */
+  resolveEnv: boolean;
+  facts: FileFacts;
+  add: AddIssue;
+}
+
+/** The files the input names, to read or check before normalising it. */
+export function fileNeeds(file: PerfFile, dir: string): FileNeeds {
+  return { read: tokenFiles(file.scenarios, dir), check: file.services ? serviceFiles(file.services, dir) : [] };
+}
+
+export function normaliseFile(file: PerfFile, ctx: NormaliseContext): FileConfig {
+  const { pos, dir, env, resolveEnv, facts, add } = ctx;
+  const config: FileConfig = { scenarios: [] };
+  if (file.target !== undefined) config.target = normaliseTarget(file.target, pos, add);
+  if (file.target !== undefined && file.services !== undefined) {
+    add(
+      pos.of(['services'], true),
+      'services',
+      'use either target: (a service that is already running) or services: (perfgate starts it), not both',
+    );
+  }
+  if (file.services) {
+    config.services = {
+      value: normaliseServices(file.services, { pos, dir, existing: facts.existing, add }),
+      at: pos.of(['services'], true),
+    };
+  }
+  config.scenarios = normaliseScenarios(file.scenarios, file.defaults ?? {}, { pos, dir, env, resolveEnv, texts: facts.texts, add });
+  if (file.compare) config.compare = normaliseCompare(file.compare, pos);
+  return config;
+}
+
+function normaliseTarget(target: string, pos: Positions, add: AddIssue): { value: string; at: SourceLocation } {
+  const at = pos.of(['target']);
+  if (!/^https?:\/\/[^/]+/.test(target))
+    add(at, 'target', `expected an http(s) URL like http://127.0.0.1:8080, got ${JSON.stringify(target)}`);
+  return { value: target.replace(/\/+$/, ''), at };
+}

@@ -1,0 +1,200 @@
+// scenarios: (with the file's defaults:) → Scenario[]: canonical units, requests with ${env.NAME} resolved, the
+// tokens file parsed, sweeps expanded. Pure: the tokens files arrive as text (file-facts.ts read them).
+import path from 'node:path';
+import { parseBudget } from './budget.ts';
+import type { AddIssue } from './issues.ts';
+import { keyPath, type Positions, type Segments } from './positions.ts';
+import type { PerfFile, ScenarioInput } from './schema.ts';
+import { findMalformed, findReferences, substitute } from './template.ts';
+import { parseTokens } from './tokens.ts';
+import {
+  DEFAULT_TOLERANCE,
+  METRICS,
+  type Budget,
+  type CompareMetric,
+  type MetricName,
+  type RequestTemplate,
+  type Scenario,
+  type SourceLocation,
+} from './types.ts';
+import { parseBandwidth } from './units.ts';
+import { fraction, ms } from './values.ts';
+
+// maxErrorRate is deprecated and ignored (#13); it stays here for callers that still fill Scenario.maxErrorRate.
+export const SCENARIO_DEFAULTS = { connections: 10, durationMs: 10_000, warmupMs: 2000, timeoutMs: 10_000, maxErrorRate: 0.001 };
+
+export type DefaultsInput = NonNullable<PerfFile['defaults']>;
+
+export interface ScenarioContext {
+  pos: Positions;
+  /** The YAML file's directory: tokens files are relative to it. */
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  /** Replace ${env.NAME}; false checks the syntax only (`perfgate validate`). */
+  resolveEnv: boolean;
+  /** Tokens files' text by absolute path; a file that could not be read is absent. */
+  texts: ReadonlyMap<string, string>;
+  add: AddIssue;
+}
+
+/** The tokens files the scenarios name, as absolute paths, to read before normalising. */
+export function tokenFiles(scenarios: readonly ScenarioInput[], dir: string): string[] {
+  return scenarios.flatMap((input) => (input.tokens ? [path.resolve(dir, input.tokens.file)] : []));
+}
+
+export function normaliseScenarios(inputs: readonly ScenarioInput[], defaults: DefaultsInput, ctx: ScenarioContext): Scenario[] {
+  const { pos, add } = ctx;
+  const tolerance = { ...DEFAULT_TOLERANCE, ...rates(defaults.tolerance) };
+  const names = new Map<string, SourceLocation>();
+  const scenarios: Scenario[] = [];
+
+  inputs.forEach((input, index) => {
+    const base = ['scenarios', index] as const;
+    const at = pos.of(base);
+    const previous = names.get(input.name);
+    if (previous)
+      add(
+        pos.of([...base, 'name']),
+        `scenarios[${index}].name`,
+        `duplicate scenario name "${input.name}" (first used at ${previous.file}:${previous.line})`,
+      );
+    names.set(input.name, at);
+
+    if ((input.request === undefined) === (input.mix === undefined)) {
+      add(
+        at,
+        `scenarios[${index}]`,
+        input.request ? 'use either request: or mix:, not both' : 'missing request: (or mix: for weighted endpoints)',
+      );
+      return;
+    }
+    const entries = input.request
+      ? [{ weight: 1, request: input.request, where: [...base, 'request'] }]
+      : input.mix!.map((m, i) => ({ ...m, where: [...base, 'mix', i, 'request'] }));
+    const requests = entries.map((entry) => ({
+      weight: entry.weight,
+      request: normaliseRequest(entry.request, defaults.headers, entry.where, ctx),
+    }));
+
+    const scenario: Scenario = {
+      name: input.name,
+      requests,
+      connections: input.connections ?? defaults.connections ?? SCENARIO_DEFAULTS.connections,
+      warmupMs: ms(input.warmup ?? defaults.warmup, SCENARIO_DEFAULTS.warmupMs),
+      durationMs: ms(input.duration ?? defaults.duration, SCENARIO_DEFAULTS.durationMs),
+      timeoutMs: ms(input.timeout ?? defaults.timeout, SCENARIO_DEFAULTS.timeoutMs),
+      // max_error_rate is accepted but ignored (#13): HTTP errors are compared as error_rate instead.
+      budgets: budgetsOf(input, base, pos),
+      tolerance: { ...tolerance, ...rates(input.tolerance) },
+      at,
+    };
+    const amount = input.requests ?? defaults.requests;
+    if (amount !== undefined) scenario.amount = amount;
+    const rate = input.rate ?? defaults.rate;
+    if (rate !== undefined) scenario.rate = rate;
+    const link = parseBandwidth(input.bandwidth ?? defaults.bandwidth);
+    if (link.ok) scenario.bandwidth = link.value;
+    if (input.tokens) {
+      const tokens = tokensOf(input.tokens, [...base, 'tokens'], ctx);
+      if (tokens) scenario.tokens = tokens;
+    }
+    if (input.sweep) {
+      for (const connections of input.sweep.connections) {
+        scenarios.push({ ...scenario, name: `${input.name} @ c=${connections}`, connections, sweepOf: input.name });
+      }
+    } else scenarios.push(scenario);
+  });
+  return scenarios;
+}
+
+function rates(input: Partial<Record<CompareMetric, string | number | undefined>> | undefined): Partial<Record<CompareMetric, number>> {
+  const out: Partial<Record<CompareMetric, number>> = {};
+  for (const [metric, value] of Object.entries(input ?? {})) {
+    if (value !== undefined) out[metric as CompareMetric] = fraction(value, DEFAULT_TOLERANCE[metric as CompareMetric]);
+  }
+  return out;
+}
+
+function budgetsOf(input: ScenarioInput, base: Segments, pos: Positions): Budget[] {
+  const budgets: Budget[] = [];
+  for (const metric of METRICS) {
+    const raw = input.budgets?.[metric];
+    if (raw === undefined) continue;
+    const parsed = parseBudget(metric as MetricName, raw);
+    if (!parsed.ok) continue;
+    budgets.push({ metric, op: parsed.op, limit: parsed.limit, text: String(raw).trim(), at: pos.of([...base, 'budgets', metric]) });
+  }
+  return budgets;
+}
+
+function normaliseRequest(
+  input: NonNullable<ScenarioInput['request']>,
+  defaultHeaders: Record<string, string | number | boolean> | undefined,
+  where: Segments,
+  ctx: ScenarioContext,
+): RequestTemplate {
+  const { pos, env, resolveEnv, add } = ctx;
+  const expand = (text: string, segments: Segments): string => {
+    for (const bad of findMalformed(text)) {
+      add(
+        pos.ofReference(segments, text, bad.start),
+        keyPath(segments),
+        `malformed reference ${JSON.stringify(bad.text)}; write \${env.NAME}`,
+      );
+    }
+    for (const ref of findReferences(text)) {
+      if (ref.scope !== 'env') {
+        add(
+          pos.ofReference(segments, text, ref.start),
+          keyPath(segments),
+          `unknown reference \${${ref.scope}.${ref.key}} in a request; requests can use \${env.NAME}`,
+        );
+      } else if (resolveEnv && env[ref.key] === undefined) {
+        add(
+          pos.ofReference(segments, text, ref.start),
+          keyPath(segments),
+          `environment variable ${ref.key} is not set; export it, or remove the reference`,
+        );
+      }
+    }
+    return resolveEnv ? substitute(text, (scope, key) => (scope === 'env' ? (env[key] ?? '') : '')) : text;
+  };
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(defaultHeaders ?? {}))
+    headers[name.toLowerCase()] = expand(String(value), ['defaults', 'headers', name]);
+  for (const [name, value] of Object.entries(input.headers ?? {}))
+    headers[name.toLowerCase()] = expand(String(value), [...where, 'headers', name]);
+  let body: string | undefined;
+  if (input.body !== undefined && input.json !== undefined) add(pos.of(where), keyPath(where), 'use either body: or json:, not both');
+  if (input.body !== undefined) body = expand(input.body, [...where, 'body']);
+  if (input.json !== undefined) {
+    body = expand(JSON.stringify(input.json), [...where, 'json']);
+    headers['content-type'] ??= 'application/json';
+  }
+  return {
+    method: (input.method ?? 'GET').toUpperCase(),
+    path: expand(input.path, [...where, 'path']),
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  };
+}
+
+function tokensOf(input: NonNullable<ScenarioInput['tokens']>, where: Segments, ctx: ScenarioContext): Scenario['tokens'] | undefined {
+  const { pos, add } = ctx;
+  const file = path.resolve(ctx.dir, input.file);
+  const text = ctx.texts.get(file);
+  if (text === undefined) {
+    add(
+      pos.of([...where, 'file']),
+      keyPath([...where, 'file']),
+      `cannot read the tokens file ${file}; it is resolved relative to this YAML file`,
+    );
+    return undefined;
+  }
+  const parsed = parseTokens(text, input.column);
+  if (!parsed.ok) {
+    add(pos.of([...where, 'file']), keyPath([...where, 'file']), `${input.file}: ${parsed.error}`);
+    return undefined;
+  }
+  return { file, header: input.header.toLowerCase(), prefix: input.prefix ?? '', tokens: parsed.tokens };
+}
