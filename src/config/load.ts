@@ -21,9 +21,8 @@ export interface LoadOptions {
   resolveEnv?: boolean;
 }
 
-// The defaults, where the CLI and the runner have always imported them from.
+// The defaults, where the CLI and the pipeline import them from.
 export { DEFAULT_COMPARE, DEFAULT_TOLERANCE };
-export { SCENARIO_DEFAULTS } from './scenarios.ts';
 
 export async function loadConfig(paths: string[], options: LoadOptions = {}): Promise<PerfConfig> {
   const cwd = options.cwd ?? process.cwd();

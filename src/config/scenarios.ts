@@ -20,8 +20,7 @@ import {
 import { parseBandwidth } from './units.ts';
 import { fraction, ms } from './values.ts';
 
-// maxErrorRate is deprecated and ignored (#13); it stays here for callers that still fill Scenario.maxErrorRate.
-export const SCENARIO_DEFAULTS = { connections: 10, durationMs: 10_000, warmupMs: 2000, timeoutMs: 10_000, maxErrorRate: 0.001 };
+const SCENARIO_DEFAULTS = { connections: 10, durationMs: 10_000, warmupMs: 2000, timeoutMs: 10_000 };
 
 export type DefaultsInput = NonNullable<PerfFile['defaults']>;
 
