@@ -44,11 +44,13 @@ const url = `http://127.0.0.1:${port}`;
 
 const get = (path: string) =>
   new Promise<string>((resolve, reject) => {
-    http.get(`${url}${path}`, { agent: false }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve(body));
-    }).on('error', reject);
+    http
+      .get(`${url}${path}`, { agent: false }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
   });
 
 /** Requests per 100 ms bucket before the stall (the first partial bucket dropped): how even the pacing is. */
@@ -64,7 +66,15 @@ async function spread(): Promise<{ max: number; min: number }> {
   return { max: Math.max(...whole), min: Math.min(...whole) };
 }
 
-interface Sample { sent: number; max: number; min: number; p50: number; p99: number; p999: number; ownP99?: number }
+interface Sample {
+  sent: number;
+  max: number;
+  min: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  ownP99?: number;
+}
 
 const stallHalfway = () => setTimeout(() => void get('/stall'), (seconds * 1000) / 2);
 
@@ -92,7 +102,9 @@ async function autocannonArm(): Promise<Sample> {
   const recorder = new LatencyRecorder();
   const stall = stallHalfway();
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon({ url, connections, overallRate: rate, duration: seconds }, (error, r) => (error ? reject(error) : resolve(r)));
+    const instance = autocannon({ url, connections, overallRate: rate, duration: seconds }, (error, r) =>
+      error ? reject(error) : resolve(r),
+    );
     instance.on('response', (_client, _status, _bytes, responseTime) => recorder.recordMs(responseTime));
   });
   clearTimeout(stall);
@@ -113,7 +125,9 @@ target.kill();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const row = (name: string, s: Sample[], key: keyof Sample) => median(s.map((x) => x[key] as number));
 const expectedPer100 = rate / 10;
-console.log(`\nopen model at ${rate} req/s, ${connections} connections, ${seconds} s windows, one ${STALL_MS} ms server stall half-way; medians of ${rounds} rounds`);
+console.log(
+  `\nopen model at ${rate} req/s, ${connections} connections, ${seconds} s windows, one ${STALL_MS} ms server stall half-way; medians of ${rounds} rounds`,
+);
 console.log(`| | requests | per 100 ms before the stall (expected ${expectedPer100}) min – max | p50 ms | p99 ms | p99.9 ms |`);
 console.log('|---|---|---|---|---|---|');
 for (const arm of ['perfgate', 'autocannon'] as const) {
@@ -122,4 +136,6 @@ for (const arm of ['perfgate', 'autocannon'] as const) {
     `| ${arm === 'perfgate' ? 'perfgate (constant schedule; wait for a free connection + response)' : 'autocannon overallRate (latency from send)'} | ${row(arm, s, 'sent')} | ${row(arm, s, 'min')} – ${row(arm, s, 'max')} | ${row(arm, s, 'p50').toFixed(2)} | ${row(arm, s, 'p99').toFixed(2)} | ${row(arm, s, 'p999').toFixed(2)} |`,
   );
 }
-console.log(`| autocannon's own histogram (its 1 ms-spacing correction, whole ms) | | | | ${row('autocannon', samples.autocannon, 'ownP99')} | |`);
+console.log(
+  `| autocannon's own histogram (its 1 ms-spacing correction, whole ms) | | | | ${row('autocannon', samples.autocannon, 'ownP99')} | |`,
+);

@@ -47,13 +47,21 @@ const settings: CompareSettings = {
   ...(values.warmup !== undefined ? { armWarmupMs: Number(values.warmup) * 1000 } : {}),
 };
 const [tailPct, tailMs] = values.tail.split(',');
-const only = new Set(values.only.toLowerCase().split(',').map((c) => c.trim()));
+const only = new Set(
+  values.only
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim()),
+);
 const allConditions: Array<{ name: string; env: Record<string, string> }> = [
   { name: 'A/A', env: {} },
   { name: `cpu +${values['cpu-burn']} µs/request`, env: { CPU_BURN_US: values['cpu-burn'] } },
   { name: `tail ${tailPct}% +${tailMs} ms`, env: { TAIL_SLOW_PCT: tailPct!, TAIL_SLOW_MS: tailMs! } },
 ];
-const noises = values.noise.toLowerCase().split(',').map((n) => n.trim());
+const noises = values.noise
+  .toLowerCase()
+  .split(',')
+  .map((n) => n.trim());
 if (noises.some((n) => n !== 'quiet' && n !== 'noisy')) {
   console.error(`--noise takes quiet, noisy or quiet,noisy; got "${values.noise}"`);
   process.exit(2);
@@ -66,12 +74,19 @@ if (conditions.length === 0) {
   process.exit(2);
 }
 
-const withEnv = (services: Services, env: Record<string, string>): Services => ({ ...services, app: { ...services.app, env: { ...services.app.env, ...env } } });
+const withEnv = (services: Services, env: Record<string, string>): Services => ({
+  ...services,
+  app: { ...services.app, env: { ...services.app.env, ...env } },
+});
 const deadline = Date.now() + Number(values.minutes) * 60_000;
 const runId = `power-${Date.now().toString(36)}`;
 const log = memoryLog();
 
-interface Gate { verdicts: Record<string, string>; mde: Record<string, number | null>; seconds: number }
+interface Gate {
+  verdicts: Record<string, string>;
+  mde: Record<string, number | null>;
+  seconds: number;
+}
 const gates = new Map<string, Gate[]>(conditions.map((c) => [c.name, []]));
 const pools = new Map<string, Array<{ base: Round; head: Round }>>(conditions.map((c) => [c.name, []]));
 
@@ -92,7 +107,12 @@ while (Date.now() < deadline) {
   const condition = conditions[gate % conditions.length]!;
   gate++;
   // The product's order: the head stack first (it serves the budget run), then the base.
-  const head: StartedStack = await startStack({ services: withEnv(config.services!, condition.env), runId: `${runId}-${gate}`, arm: 'head', log });
+  const head: StartedStack = await startStack({
+    services: withEnv(config.services!, condition.env),
+    runId: `${runId}-${gate}`,
+    arm: 'head',
+    log,
+  });
   live.add(head);
   try {
     const base: StartedStack = await startStack({ services: config.services!, runId: `${runId}-${gate}`, arm: 'base', log });
@@ -101,7 +121,17 @@ while (Date.now() < deadline) {
       const started = performance.now();
       // The neighbour is busy only while the arms are measured (seeded per gate), bounded by the gate's own time.
       neighbour = condition.noisy ? await startNoisyNeighbour({ seed: gate, maxMs: 20 * 60_000 }) : undefined;
-      const rounds = (await runInterleaved({ scenarios: [scenario], base: { name: 'base', origin: base.origin }, head: { name: 'head', origin: head.origin }, settings, seed: `${runId}-${gate}`, runLoad, log })).get(scenario.name)!;
+      const rounds = (
+        await runInterleaved({
+          scenarios: [scenario],
+          base: { name: 'base', origin: base.origin },
+          head: { name: 'head', origin: head.origin },
+          settings,
+          seed: `${runId}-${gate}`,
+          runLoad,
+          log,
+        })
+      ).get(scenario.name)!;
       await neighbour?.stop();
       neighbour = undefined;
       const [comparison] = compareScenarios([{ scenario, rounds }], settings, 'paired');
@@ -111,7 +141,10 @@ while (Date.now() < deadline) {
       gates.get(condition.name)!.push({ verdicts, mde, seconds });
       rounds.base.forEach((b, i) => pools.get(condition.name)!.push({ base: b, head: rounds.head[i]! }));
       const changes = Object.entries(comparison!)
-        .map(([m, e]) => `${m} ${(e!.change * 100).toFixed(1)}% ${e!.verdict}${e!.verdict === 'inconclusive' && !/more pairs/.test(e!.reason ?? '') ? ` (${e!.reason})` : ''}`)
+        .map(
+          ([m, e]) =>
+            `${m} ${(e!.change * 100).toFixed(1)}% ${e!.verdict}${e!.verdict === 'inconclusive' && !/more pairs/.test(e!.reason ?? '') ? ` (${e!.reason})` : ''}`,
+        )
         .join(', ');
       console.log(`gate ${gate} ${condition.name.padEnd(22)} ${seconds.toFixed(0)} s: ${changes}`);
     } finally {
@@ -130,12 +163,15 @@ while (Date.now() < deadline) {
 const random = mulberry32(20261124);
 const SYNTHETIC = 2000;
 const tolerances = settings.metrics.map((m) => `${m} ${(scenario.tolerance[m] ?? DEFAULT_TOLERANCE[m]) * 100}%`).join(', ');
-console.log(`\n${settings.pairs} pairs × ${settings.roundMs / 1000} s rounds, ${settings.armWarmupMs / 1000} s warm-up per arm; δ ${tolerances}; Holm α ${settings.alpha} over ${settings.metrics.length} metrics`);
+console.log(
+  `\n${settings.pairs} pairs × ${settings.roundMs / 1000} s rounds, ${settings.armWarmupMs / 1000} s warm-up per arm; δ ${tolerances}; Holm α ${settings.alpha} over ${settings.metrics.length} metrics`,
+);
 for (const condition of conditions) {
   const real = gates.get(condition.name)!;
   const pool = pools.get(condition.name)!;
   if (real.length === 0) continue;
-  const failed = (g: { verdicts: Record<string, string> }, metric?: string) => (metric ? g.verdicts[metric] === 'regression' : Object.values(g.verdicts).includes('regression'));
+  const failed = (g: { verdicts: Record<string, string> }, metric?: string) =>
+    metric ? g.verdicts[metric] === 'regression' : Object.values(g.verdicts).includes('regression');
   let synthetic = { any: 0, qps: 0, p99: 0, inconclusive: 0 };
   const unchanged = Object.fromEntries(settings.metrics.map((m) => [m, 0]));
   // Synthetic gates keep the product's balanced order: half their pairs from base-first pairs, half from
@@ -149,7 +185,11 @@ for (const condition of conditions) {
       const pair = from[Math.floor(random() * from.length)]!;
       return { base: { ...pair.base, index }, head: { ...pair.head, index } };
     });
-    const [c] = compareScenarios([{ scenario, rounds: { base: picked.map((p) => p.base), head: picked.map((p) => p.head) } }], settings, 'paired');
+    const [c] = compareScenarios(
+      [{ scenario, rounds: { base: picked.map((p) => p.base), head: picked.map((p) => p.head) } }],
+      settings,
+      'paired',
+    );
     const verdicts = Object.fromEntries(Object.entries(c!).map(([m, e]) => [m, e!.verdict]));
     for (const m of settings.metrics) if (verdicts[m] === 'unchanged') unchanged[m]!++;
     synthetic = {
@@ -166,14 +206,19 @@ for (const condition of conditions) {
   // The order effect: the second run of a pair against the first, whatever the arm (balanced orders keep it out
   // of the arms' comparison; this shows how large it is here).
   const orderRatio = (metric: 'qps' | 'p99') => {
-    const r = pool.map((p) => (p.base.order === 1 ? p.base.metrics[metric] / p.head.metrics[metric] : p.head.metrics[metric] / p.base.metrics[metric])).sort((a, b) => a - b);
+    const r = pool
+      .map((p) => (p.base.order === 1 ? p.base.metrics[metric] / p.head.metrics[metric] : p.head.metrics[metric] / p.base.metrics[metric]))
+      .sort((a, b) => a - b);
     return r[Math.floor(r.length / 2)]!;
   };
   const fails = real.filter((g) => failed(g)).length;
   // What each real gate could resolve: the minimum detectable effect per metric (median and worst over gates).
   const mdes = settings.metrics
     .map((m) => {
-      const values = real.map((g) => g.mde[m]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+      const values = real
+        .map((g) => g.mde[m])
+        .filter((v): v is number => typeof v === 'number')
+        .sort((a, b) => a - b);
       if (values.length === 0) return `${m} –`;
       return `${m} ${(values[Math.floor(values.length / 2)]! * 100).toFixed(1)}% (max ${(values[values.length - 1]! * 100).toFixed(1)}%)`;
     })

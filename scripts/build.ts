@@ -129,7 +129,11 @@ async function main(): Promise<void> {
     }
     try {
       metafiles.push(await bundle(name, entry));
-      console.error(`bundled ${entry} → ${relative(root, join(dist, `${name}.js`)).split(sep).join('/')}`);
+      console.error(
+        `bundled ${entry} → ${relative(root, join(dist, `${name}.js`))
+          .split(sep)
+          .join('/')}`,
+      );
     } catch {
       // esbuild has already printed each error with its file:line; build the other entries anyway.
       failed.push(entry);

@@ -112,7 +112,22 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   }
 }
 
-async function runCommand(paths: string[], opts: Record<string, any>, io: Io, log: Log): Promise<number> {
+/** `perfgate run`'s flags as commander parses them (see the options above). */
+interface RunFlags {
+  target?: string;
+  scenario?: string[];
+  base?: string;
+  baselineFile?: string;
+  pairs?: number;
+  failOnInconclusive?: boolean;
+  keep?: boolean;
+  json?: string;
+  markdown?: string;
+  csv?: string;
+  progress: string;
+}
+
+async function runCommand(paths: string[], opts: RunFlags, io: Io, log: Log): Promise<number> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {

@@ -16,7 +16,7 @@ export interface ConfigIssue {
   message: string;
 }
 
-export function formatIssue(issue: ConfigIssue): string {
+function formatIssue(issue: ConfigIssue): string {
   const where = `${issue.at.file}:${issue.at.line}:${issue.at.col}`;
   return issue.path ? `${where} ${issue.path}: ${issue.message}` : `${where} ${issue.message}`;
 }

@@ -23,7 +23,7 @@ interface MetricSpecOf<K extends MetricKind> {
   read(m: LoadMeasurement): number;
 }
 
-export type MetricSpec =
+type MetricSpec =
   | MetricSpecOf<'latency'>
   | MetricSpecOf<'throughput'>
   | (MetricSpecOf<'share'> & {
@@ -60,7 +60,15 @@ const share = (label: string, better: 'higher' | 'lower', example: string, count
 });
 
 export const METRIC: { readonly [M in MetricName]: Entry<M> } = {
-  qps: { label: 'QPS', kind: 'throughput', unit: UNIT.throughput, better: 'higher', example: '>= 1000', read: (m) => m.qps, compare: 'relative' },
+  qps: {
+    label: 'QPS',
+    kind: 'throughput',
+    unit: UNIT.throughput,
+    better: 'higher',
+    example: '>= 1000',
+    read: (m) => m.qps,
+    compare: 'relative',
+  },
   p50: { ...latency('p50', 'p50'), compare: 'relative' },
   p90: { ...latency('p90', 'p90'), compare: undefined },
   p95: { ...latency('p95', 'p95'), compare: 'relative' },

@@ -15,7 +15,7 @@ import type { RunOptions, RunOutcome } from './pipeline/options.ts';
 import { planRun, selectScenarios } from './pipeline/plan.ts';
 import { cleanUp, startBase, startHead, type Started } from './pipeline/start.ts';
 
-export { EXIT_INTERRUPTED, type RunOptions, type RunOutcome } from './pipeline/options.ts';
+export { type RunOptions, type RunOutcome } from './pipeline/options.ts';
 export { newRunId } from './pipeline/plan.ts';
 export { exitCodeFor } from './pipeline/finalize.ts';
 
@@ -89,12 +89,7 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
 }
 
 /** `perfgate compare base.json head.json`: two saved runs, unpaired; the head's results with the comparison. */
-export async function compareSavedRuns(
-  baseFile: string,
-  headFile: string,
-  cwd: string,
-  settings: CompareSettings,
-): Promise<RunResult> {
+export async function compareSavedRuns(baseFile: string, headFile: string, cwd: string, settings: CompareSettings): Promise<RunResult> {
   const [base, head] = await Promise.all([readRunResult(baseFile, cwd), readRunResult(headFile, cwd)]);
   return assembleSaved(head, compareSaved(base, head, { base: baseFile, head: headFile }, settings));
 }

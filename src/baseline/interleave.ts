@@ -8,7 +8,7 @@ import type { LoadMeasurement, Round } from '../result.ts';
 import { ROUND_METRICS, type RoundMetric } from '../config/types.ts';
 import { mulberry32, seedFromString } from '../stats/rng.ts';
 
-export interface Arm {
+interface Arm {
   name: 'base' | 'head';
   origin: string;
 }
@@ -81,7 +81,14 @@ export async function runInterleaved(o: InterleaveOptions): Promise<Map<string, 
       o.log.info(`${scenario.name}: warming up both arms (${o.settings.armWarmupMs / 1000}s each, not recorded)`);
       for (const arm of [o.base, o.head]) {
         if (o.signal?.aborted) break;
-        await o.runLoad({ origin: arm.origin, scenario, warmupMs: 0, durationMs: o.settings.armWarmupMs, amount: undefined, signal: o.signal });
+        await o.runLoad({
+          origin: arm.origin,
+          scenario,
+          warmupMs: 0,
+          durationMs: o.settings.armWarmupMs,
+          amount: undefined,
+          signal: o.signal,
+        });
       }
     }
     const orders = pairOrder(o.seed, scenarioIndex, o.settings.pairs, firstPair);

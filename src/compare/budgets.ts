@@ -9,7 +9,7 @@ import { requestsNeeded, wilsonLowerBound, wilsonUpperBound } from '../stats/wil
 
 const CONFIDENCE = 0.95;
 
-export function holds(value: number, op: Op, limit: number): boolean {
+function holds(value: number, op: Op, limit: number): boolean {
   switch (op) {
     case '>=':
       return value >= limit;
@@ -29,13 +29,21 @@ export function evaluateBudgets(scenario: Scenario, measurement: LoadMeasurement
 
 function evaluate(budget: Budget, value: number, scenario: Scenario, m: LoadMeasurement): BudgetResult {
   const base = { metric: budget.metric, op: budget.op, limit: budget.limit, value, text: budget.text, at: budget.at };
-  const result = (status: BudgetStatus, reason?: string): BudgetResult => ({ ...base, status, pass: status === 'pass', ...(reason ? { reason } : {}) });
+  const result = (status: BudgetStatus, reason?: string): BudgetResult => ({
+    ...base,
+    status,
+    pass: status === 'pass',
+    ...(reason ? { reason } : {}),
+  });
   const spec = METRIC[budget.metric];
   const { total } = m.outcomes;
   if (total === 0) return result('inconclusive', 'no request was sent in the measured window');
   // Every request failed: there is no response time to judge, and an empty histogram must never pass.
   if (spec.kind === 'latency' && m.outcomes.success + m.outcomes.httpErrors === 0) {
-    return result('fail', `no request got a complete response (all ${formatNumber(total)} failed), so ${spec.label} cannot be within ${budget.text}`);
+    return result(
+      'fail',
+      `no request got a complete response (all ${formatNumber(total)} failed), so ${spec.label} cannot be within ${budget.text}`,
+    );
   }
 
   let status: BudgetStatus;
@@ -47,7 +55,13 @@ function evaluate(budget: Budget, value: number, scenario: Scenario, m: LoadMeas
   }
 
   const ceiling = linkCeiling(scenario, m);
-  if (spec.kind === 'throughput' && status === 'pass' && ceiling !== undefined && (budget.op === '>=' || budget.op === '>') && !holds(ceiling, budget.op, budget.limit)) {
+  if (
+    spec.kind === 'throughput' &&
+    status === 'pass' &&
+    ceiling !== undefined &&
+    (budget.op === '>=' || budget.op === '>') &&
+    !holds(ceiling, budget.op, budget.limit)
+  ) {
     return {
       ...result(
         'fail',
@@ -60,9 +74,16 @@ function evaluate(budget: Budget, value: number, scenario: Scenario, m: LoadMeas
   // A saturated client can only lower QPS and add latency (responses wait in its own event loop): a pass still
   // holds, but a failure may be the client's doing.
   if (status === 'fail' && m.generator.saturated && spec.kind !== 'share') {
-    return result('inconclusive', `${reason}; but the load generator was saturated (${(m.generator.cpu * 100).toFixed(0)}% of a core), so this measures the client, not the service`);
+    return result(
+      'inconclusive',
+      `${reason}; but the load generator was saturated (${(m.generator.cpu * 100).toFixed(0)}% of a core), so this measures the client, not the service`,
+    );
   }
-  if (m.aborted && status === 'pass') return result('inconclusive', `the measured window was cut short (${m.aborted}); ${spec.label} ${formatMetric(budget.metric, value)} covers only part of it`);
+  if (m.aborted && status === 'pass')
+    return result(
+      'inconclusive',
+      `the measured window was cut short (${m.aborted}); ${spec.label} ${formatMetric(budget.metric, value)} covers only part of it`,
+    );
   return result(status, reason);
 }
 
@@ -73,7 +94,13 @@ export function linkCeiling(scenario: Pick<Scenario, 'bandwidth'>, m: Pick<LoadM
 }
 
 /** A share is judged by its confidence bound on the side the budget cares about. */
-function judgeShare(budget: Budget, value: number, count: number, total: number, scenario: Scenario): { status: BudgetStatus; reason?: string } {
+function judgeShare(
+  budget: Budget,
+  value: number,
+  count: number,
+  total: number,
+  scenario: Scenario,
+): { status: BudgetStatus; reason?: string } {
   const shown = `${METRIC[budget.metric].label} ${formatMetric(budget.metric, value)} of ${formatNumber(total)} requests`;
   const lower = wilsonLowerBound(count, total, CONFIDENCE);
   const upper = wilsonUpperBound(count, total, CONFIDENCE);

@@ -10,7 +10,15 @@
 // the level its verdict was reached at, so it agrees with the verdict. Only two guards remain: a saturated load
 // generator (its rounds measured the client, not the service) and fewer than two pairs.
 import { median } from 'simple-statistics';
-import { DEFAULT_TOLERANCE, isRateMetric, type CompareMetric, type CompareSettings, type RateMetric, type RoundMetric, type Scenario } from '../config/types.ts';
+import {
+  DEFAULT_TOLERANCE,
+  isRateMetric,
+  type CompareMetric,
+  type CompareSettings,
+  type RateMetric,
+  type RoundMetric,
+  type Scenario,
+} from '../config/types.ts';
 import { METRIC } from '../metrics.ts';
 import { formatConfidence, formatMetricChange, formatMetricSize } from '../report/format.ts';
 import type { ComparisonEntry, ComparisonVerdict, Round } from '../result.ts';
@@ -150,7 +158,18 @@ function ratioTest(input: CompareInput, scenario: number, metric: RoundMetric, s
     head: head.length > 0 ? median(head.map((r) => r.metrics[metric])) : 0,
   };
   if (base.length === 0 || head.length === 0) {
-    return { scenario, metric, ...shown, delta, bound, p: { regression: 1, improvement: 1, unchanged: 1, smallestP: 1 }, interval: () => NO_INTERVAL, sample: '0 pairs', guard: guard!, notes };
+    return {
+      scenario,
+      metric,
+      ...shown,
+      delta,
+      bound,
+      p: { regression: 1, improvement: 1, unchanged: 1, smallestP: 1 },
+      interval: () => NO_INTERVAL,
+      sample: '0 pairs',
+      guard: guard!,
+      notes,
+    };
   }
   if (mode === 'paired') {
     // ln(head) − ln(base), not ln(head / base): mirrored pairs then give exactly opposite ratios.
@@ -191,9 +210,7 @@ function failureNote(rounds: { base: Round[]; head: Round[] }, metric: RoundMetr
   const base = sum(rounds.base);
   if (head <= base) return undefined;
   const what =
-    metric === 'qps'
-      ? 'QPS counts successful responses only'
-      : 'failed requests are in the latency at the time they took to fail';
+    metric === 'qps' ? 'QPS counts successful responses only' : 'failed requests are in the latency at the time they took to fail';
   return `head had ${count.format(head)} client failure${head === 1 ? '' : 's'} (base ${count.format(base)}); ${what}`;
 }
 
@@ -230,13 +247,26 @@ function rateTest(input: CompareInput, scenario: number, metric: RateMetric, mod
   };
 }
 
-function decide(test: Test, regression: HolmDecision, improvement: HolmDecision, unchanged: HolmDecision, mode: CompareMode): ComparisonEntry {
+function decide(
+  test: Test,
+  regression: HolmDecision,
+  improvement: HolmDecision,
+  unchanged: HolmDecision,
+  mode: CompareMode,
+): ComparisonEntry {
   const rate = isRateMetric(test.metric);
   const d = test.bound;
   // From the decision's space (positive = worse) to the reported change: relative for QPS and latency, head − base
   // for the rates.
   const reported = (x: number) => (rate ? x : test.metric === 'qps' ? Math.expm1(-x) : Math.expm1(x));
-  const entry = (verdict: ComparisonVerdict, level: number, held: HolmDecision, p: number, iv: Interval, reason?: string): ComparisonEntry => {
+  const entry = (
+    verdict: ComparisonVerdict,
+    level: number,
+    held: HolmDecision,
+    p: number,
+    iv: Interval,
+    reason?: string,
+  ): ComparisonEntry => {
     const bounds = iv.low === null || iv.high === null ? null : [reported(iv.low), reported(iv.high)].sort((a, b) => a - b);
     const mde = iv.low === null || iv.high === null ? null : rate ? d + (iv.high - iv.low) / 2 : Math.expm1(d + (iv.high - iv.low) / 2);
     const why = [reason, ...test.notes].filter(Boolean).join('; ');
@@ -269,7 +299,8 @@ function decide(test: Test, regression: HolmDecision, improvement: HolmDecision,
     }
     if (unchanged.reject) {
       const iv = test.interval(unchanged.threshold);
-      if (iv.low !== null && iv.high !== null && iv.low > -d && iv.high < d) return entry('unchanged', unchanged.threshold, unchanged, test.p.unchanged, iv);
+      if (iv.low !== null && iv.high !== null && iv.low > -d && iv.high < d)
+        return entry('unchanged', unchanged.threshold, unchanged, test.p.unchanged, iv);
     }
   }
   // Inconclusive: the interval at the smallest of the three levels, so it neither lies past the tolerance nor
@@ -289,7 +320,9 @@ function decide(test: Test, regression: HolmDecision, improvement: HolmDecision,
   const size = (x: number) => formatMetricSize(test.metric, x);
   const tolerance = size(test.delta);
   if (iv.low === null || iv.high === null) {
-    return inconclusive(`too few ${unit} for a ${formatConfidence(1 - 2 * level)} confidence interval; the change was ${shown(change)}${weak}`);
+    return inconclusive(
+      `too few ${unit} for a ${formatConfidence(1 - 2 * level)} confidence interval; the change was ${shown(change)}${weak}`,
+    );
   }
   const [low, high] = [reported(iv.low), reported(iv.high)].sort((a, b) => a - b);
   const ci = `, CI ${shown(low!)} to ${shown(high!)}`;

@@ -1,11 +1,14 @@
 // Verdicts: fail beats inconclusive beats pass, for a scenario and for the whole run.
 import type { ScenarioResult, Verdict } from '../result.ts';
 
-export function scenarioVerdict(s: Pick<ScenarioResult, 'budgets' | 'comparison' | 'error'> & Partial<Pick<ScenarioResult, 'measurement'>>): Verdict {
+export function scenarioVerdict(
+  s: Pick<ScenarioResult, 'budgets' | 'comparison' | 'error'> & Partial<Pick<ScenarioResult, 'measurement'>>,
+): Verdict {
   const comparisons = Object.values(s.comparison ?? {});
   // Requests were sent and none succeeded: a failure whatever the budgets say (there may be none).
   const nothingSucceeded = s.measurement !== undefined && s.measurement.outcomes.total > 0 && s.measurement.outcomes.success === 0;
-  if (s.error || nothingSucceeded || s.budgets.some((b) => b.status === 'fail') || comparisons.some((c) => c?.verdict === 'regression')) return 'fail';
+  if (s.error || nothingSucceeded || s.budgets.some((b) => b.status === 'fail') || comparisons.some((c) => c?.verdict === 'regression'))
+    return 'fail';
   if (s.budgets.some((b) => b.status === 'inconclusive') || comparisons.some((c) => c?.verdict === 'inconclusive')) return 'inconclusive';
   return 'pass';
 }

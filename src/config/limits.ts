@@ -8,7 +8,7 @@
 /** Longest measured window, warm-up (scenario or compare) and compare round. */
 export const MAX_WINDOW_MS = 3_600_000;
 /** autocannon refuses a timeout under 1 s. */
-export const MIN_TIMEOUT_MS = 1000;
+const MIN_TIMEOUT_MS = 1000;
 export const MAX_TIMEOUT_MS = 600_000;
 /** Longest wait for a started service to become ready. */
 export const MAX_READY_TIMEOUT_MS = 3_600_000;
@@ -36,7 +36,12 @@ export const DURATION_RANGES = {
   window: { minMs: 0, minInclusive: false, maxMs: MAX_WINDOW_MS },
   /** warmup, compare warmup: 0 means none. */
   warmup: { minMs: 0, minInclusive: true, maxMs: MAX_WINDOW_MS },
-  timeout: { minMs: MIN_TIMEOUT_MS, minInclusive: true, maxMs: MAX_TIMEOUT_MS, whyMin: 'the load generator cannot time a request out sooner than 1s' },
+  timeout: {
+    minMs: MIN_TIMEOUT_MS,
+    minInclusive: true,
+    maxMs: MAX_TIMEOUT_MS,
+    whyMin: 'the load generator cannot time a request out sooner than 1s',
+  },
   ready: { minMs: 0, minInclusive: false, maxMs: MAX_READY_TIMEOUT_MS },
 } as const satisfies Record<string, DurationRange>;
 
@@ -51,8 +56,13 @@ export function describeRange(range: DurationRange): string {
 }
 
 /** Whole limits in the largest unit that divides them: 3600000 → "1h", 600000 → "10m", 1000 → "1s", 0 → "0". */
-export function formatLimit(ms: number): string {
+function formatLimit(ms: number): string {
   if (ms === 0) return '0';
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms % size === 0) return `${ms / size}${unit}`;
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const)
+    if (ms % size === 0) return `${ms / size}${unit}`;
   return `${ms}ms`;
 }

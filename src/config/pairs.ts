@@ -1,7 +1,7 @@
 // Can n pairs ever show a difference? An exact one-sided test on n pairs cannot go below p = 2^-n, and Holm's
 // first threshold is α / m for a family of m (scenario, metric) tests. When 2^-n ≥ α / m the gate cannot fire.
 
-export function minimumPairs(family: number, alpha: number): number {
+function minimumPairs(family: number, alpha: number): number {
   let n = 1;
   while (2 ** -n >= alpha / Math.max(1, family)) n++;
   return n;

@@ -48,10 +48,13 @@ const headers = z
 
 const method = z
   .string()
-  .regex(/^(get|head|post|put|patch|delete|options|GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/, 'expected an HTTP method: GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS')
+  .regex(
+    /^(get|head|post|put|patch|delete|options|GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/,
+    'expected an HTTP method: GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS',
+  )
   .meta({ description: 'HTTP method (default GET).' });
 
-export const requestSchema = z.strictObject({
+const requestSchema = z.strictObject({
   method: method.optional(),
   path: z.string().regex(/^\//, 'expected a path starting with /, e.g. /api/v1/posts?page=1').meta({ description: 'Path and query.' }),
   headers: headers.optional(),
@@ -69,16 +72,25 @@ function budgetValue(metric: MetricName) {
     .meta({ description: `Budget for ${metric}, e.g. "${METRIC[metric].example}".` });
 }
 
-export const budgetsSchema = z
-  .strictObject(Object.fromEntries(METRICS.map((m) => [m, budgetValue(m).optional()])) as Record<MetricName, z.ZodOptional<ReturnType<typeof budgetValue>>>)
+const budgetsSchema = z
+  .strictObject(
+    Object.fromEntries(METRICS.map((m) => [m, budgetValue(m).optional()])) as Record<
+      MetricName,
+      z.ZodOptional<ReturnType<typeof budgetValue>>
+    >,
+  )
   .meta({ description: 'Budgets: metric → "<op> <limit>". QPS is judged at the scenario\'s concurrency.' });
 
-export const toleranceSchema = z
+const toleranceSchema = z
   .strictObject(
     Object.fromEntries(
       COMPARE_METRICS.map((m) => [
         m,
-        rate(METRIC[m].compare === 'absolute' ? `tolerance for ${m}, absolute: 0.05% = 0.05 percentage points (default 0.05%)` : `tolerance for ${m}, relative`).optional(),
+        rate(
+          METRIC[m].compare === 'absolute'
+            ? `tolerance for ${m}, absolute: 0.05% = 0.05 percentage points (default 0.05%)`
+            : `tolerance for ${m}, relative`,
+        ).optional(),
       ]),
     ) as Record<(typeof COMPARE_METRICS)[number], z.ZodOptional<ReturnType<typeof rate>>>,
   )
@@ -101,7 +113,7 @@ const loadKeys = {
   tolerance: toleranceSchema.optional(),
 };
 
-export const scenarioSchema = z.strictObject({
+const scenarioSchema = z.strictObject({
   name: z.string().min(1).meta({ description: 'Unique scenario name.' }),
   request: requestSchema.optional(),
   mix: z
@@ -114,7 +126,10 @@ export const scenarioSchema = z.strictObject({
       file: z.string().meta({ description: 'CSV file, relative to this YAML; one token per row (a header row is skipped).' }),
       header: z.string().default('Authorization').meta({ description: 'Header the token goes in (default Authorization).' }),
       prefix: z.string().optional().meta({ description: 'Prepended to each token, e.g. "Bearer ".' }),
-      column: z.union([z.string(), z.int().min(0)]).optional().meta({ description: 'CSV column (name or 0-based index); default the first.' }),
+      column: z
+        .union([z.string(), z.int().min(0)])
+        .optional()
+        .meta({ description: 'CSV column (name or 0-based index); default the first.' }),
     })
     .optional()
     .meta({ description: 'One token per request, rotating.' }),
@@ -139,10 +154,13 @@ const resourcesSchema = z
   .strictObject({ cpus: z.number().positive().optional(), memory: size('Memory limit').optional() })
   .meta({ description: 'CPU and memory limits, identical for the head and base stacks.' });
 
-export const serviceSchema = z.strictObject({
+const serviceSchema = z.strictObject({
   build: z.string().optional().meta({ description: 'Docker build context, relative to this YAML file.' }),
   dockerfile: z.string().optional().meta({ description: 'Dockerfile, relative to the build context (default Dockerfile).' }),
-  args: z.record(z.string(), z.union([z.string(), z.number()])).optional().meta({ description: 'Build args.' }),
+  args: z
+    .record(z.string(), z.union([z.string(), z.number()]))
+    .optional()
+    .meta({ description: 'Build args.' }),
   image: z.string().optional().meta({ description: 'Image name:tag (instead of build).' }),
   port: z.int().min(1).max(65535).optional().meta({ description: 'The port the app listens on inside the container.' }),
   ports: z.array(z.int().min(1).max(65535)).optional().meta({ description: 'Ports a generic service exposes.' }),
@@ -160,18 +178,24 @@ export const serviceSchema = z.strictObject({
   database: z.string().optional(),
 });
 
-export const compareSchema = z.strictObject({
+const compareSchema = z.strictObject({
   base: z.string().optional().meta({ description: 'Git ref to compare with (merge-base of HEAD and it).' }),
   pairs: z.int().min(2).max(50).optional().meta({ description: 'Interleaved pairs of rounds (default 10).' }),
   alpha: z.number().gt(0).lt(0.5).optional().meta({ description: 'Family-wise α for Holm–Bonferroni (default 0.05).' }),
   round: duration('Measured window per arm per round (default 5s)', DURATION_RANGES.window).optional(),
   warmup: duration('Unrecorded warm-up per arm before round 1 (default 5s)', DURATION_RANGES.warmup).optional(),
-  max_base_cv: rate('Deprecated and ignored: pairing cancels drift the arms share, and the pairs\' own spread is the noise measure').optional(),
+  max_base_cv: rate(
+    "Deprecated and ignored: pairing cancels drift the arms share, and the pairs' own spread is the noise measure",
+  ).optional(),
   extend_once: z.boolean().optional().meta({ description: 'Buy one more batch of pairs when a metric is inconclusive.' }),
-  metrics: z.array(z.enum(COMPARE_METRICS)).min(1).optional().meta({ description: 'Metrics compared (default qps, p50, p99, error_rate, failure_rate).' }),
+  metrics: z
+    .array(z.enum(COMPARE_METRICS))
+    .min(1)
+    .optional()
+    .meta({ description: 'Metrics compared (default qps, p50, p99, error_rate, failure_rate).' }),
 });
 
-export const defaultsSchema = z.strictObject({ ...loadKeys, headers: headers.optional() });
+const defaultsSchema = z.strictObject({ ...loadKeys, headers: headers.optional() });
 
 export const perfFileSchema = z
   .strictObject({
@@ -188,7 +212,6 @@ export const perfFileSchema = z
   })
   .meta({ title: 'perfgate config', description: 'perf/*.yaml: budgets and scenarios for perfgate.' });
 
-export type PerfFileInput = z.input<typeof perfFileSchema>;
 export type PerfFile = z.output<typeof perfFileSchema>;
 export type ScenarioInput = z.output<typeof scenarioSchema>;
 export type ServiceInput = z.output<typeof serviceSchema>;

@@ -17,7 +17,7 @@ export function suggest(input: string, candidates: readonly string[]): string | 
 }
 
 /** Optimal string alignment distance (Levenshtein with adjacent transpositions). */
-export function distance(a: string, b: string): number {
+function distance(a: string, b: string): number {
   const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
   for (let j = 1; j <= b.length; j++) d[0]![j] = j;
   for (let i = 1; i <= a.length; i++) {

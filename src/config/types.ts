@@ -2,19 +2,7 @@
 // Units are canonical everywhere past this point: milliseconds for times and latencies, fractions (0..1)
 // for rates, requests per second for qps, bytes for sizes.
 
-export const METRICS = [
-  'qps',
-  'p50',
-  'p90',
-  'p95',
-  'p99',
-  'p999',
-  'max',
-  'mean',
-  'success',
-  'error_rate',
-  'failure_rate',
-] as const;
+export const METRICS = ['qps', 'p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean', 'success', 'error_rate', 'failure_rate'] as const;
 export type MetricName = (typeof METRICS)[number];
 
 /** Metrics measured per round (a QPS and latency percentiles): each pair of rounds gives one log-ratio (#4). */
@@ -37,7 +25,14 @@ export function isRateMetric(metric: CompareMetric): metric is RateMetric {
  * Default comparison tolerance δ. Relative for QPS and latency (0.05 = a ratio of 1.05 either way); absolute
  * for the two rates, in rate units (0.0005 = 0.05 percentage points).
  */
-export const DEFAULT_TOLERANCE: Record<CompareMetric, number> = { qps: 0.05, p50: 0.05, p95: 0.1, p99: 0.1, error_rate: 0.0005, failure_rate: 0.0005 };
+export const DEFAULT_TOLERANCE: Record<CompareMetric, number> = {
+  qps: 0.05,
+  p50: 0.05,
+  p95: 0.1,
+  p99: 0.1,
+  error_rate: 0.0005,
+  failure_rate: 0.0005,
+};
 
 export type Op = '>=' | '<=' | '>' | '<';
 
@@ -73,7 +68,7 @@ export interface WeightedRequest {
 }
 
 /** One token per request, rotating through the list (tokens.csv). */
-export interface TokenSource {
+interface TokenSource {
   /** Absolute path. */
   file: string;
   header: string;
@@ -115,10 +110,7 @@ export interface Scenario {
   at: SourceLocation;
 }
 
-export type ReadyCheck =
-  | { kind: 'http'; path: string }
-  | { kind: 'port' }
-  | { kind: 'log'; message: string };
+export type ReadyCheck = { kind: 'http'; path: string } | { kind: 'port' } | { kind: 'log'; message: string };
 
 export interface Resources {
   cpus?: number;
@@ -175,8 +167,6 @@ export interface GenericService {
   resources?: Resources;
   at: SourceLocation;
 }
-
-export type Service = AppService | PostgresService | RedisService | GenericService;
 
 export interface Services {
   app: AppService;

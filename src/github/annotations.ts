@@ -68,7 +68,11 @@ export function resultAnnotations(result: RunResult, paths: PathContext): Annota
       annotations.push({
         level: budget.status === 'fail' ? 'error' : 'warning',
         message: budget.reason ? `${head}: ${budget.reason}` : head,
-        properties: at(budget.at, paths, `perfgate: ${metricLabel(budget.metric)} budget ${budget.status === 'fail' ? 'failed' : 'inconclusive'}`),
+        properties: at(
+          budget.at,
+          paths,
+          `perfgate: ${metricLabel(budget.metric)} budget ${budget.status === 'fail' ? 'failed' : 'inconclusive'}`,
+        ),
       });
     }
     for (const [metric, entry] of comparisonEntries(scenario)) {
@@ -81,7 +85,11 @@ export function resultAnnotations(result: RunResult, paths: PathContext): Annota
       annotations.push({
         level: entry.verdict === 'regression' ? 'error' : 'warning',
         message: entry.reason ? `${message}: ${entry.reason}` : message,
-        properties: at(scenarioAt, paths, `perfgate: ${metricLabel(metric)} ${entry.verdict === 'regression' ? 'regressed' : 'inconclusive'}`),
+        properties: at(
+          scenarioAt,
+          paths,
+          `perfgate: ${metricLabel(metric)} ${entry.verdict === 'regression' ? 'regressed' : 'inconclusive'}`,
+        ),
       });
     }
   }

@@ -4,7 +4,7 @@ import { Octokit } from '@octokit/rest';
 import { GITHUB_COMMENT_LIMIT, readVerdictDigest } from '../report/markdown.ts';
 import type { CommentMode } from './inputs.ts';
 
-export interface CommentTarget {
+interface CommentTarget {
   owner: string;
   repo: string;
   issueNumber: number;
@@ -154,7 +154,7 @@ interface IssueComment {
  * Finds our comment: the marker in the body, written by a bot (the Actions token) or by the token's own
  * user (a personal token). A person quoting the marker is never edited over.
  */
-export async function findComment(octokit: Octokit, target: CommentTarget, marker: string): Promise<IssueComment | undefined> {
+async function findComment(octokit: Octokit, target: CommentTarget, marker: string): Promise<IssueComment | undefined> {
   const candidates: IssueComment[] = [];
   let byBot: IssueComment | undefined;
   try {
@@ -190,10 +190,7 @@ export async function findComment(octokit: Octokit, target: CommentTarget, marke
 /** Creates or updates perfgate's comment for the marker; returns what it did and the comment URL. */
 export async function upsertComment(octokit: Octokit, options: UpsertOptions): Promise<UpsertResult> {
   if (options.body.length > GITHUB_COMMENT_LIMIT) {
-    throw new GitHubApiError(
-      `The comment is ${options.body.length} characters, over GitHub's ${GITHUB_COMMENT_LIMIT} limit.`,
-      0,
-    );
+    throw new GitHubApiError(`The comment is ${options.body.length} characters, over GitHub's ${GITHUB_COMMENT_LIMIT} limit.`, 0);
   }
   if (!options.body.includes(options.marker)) throw new Error('The comment body must contain its marker.');
   const existing = await findComment(octokit, options, options.marker);

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
 import type { RunResult } from '../result.ts';
 
-export interface PullRequestContext {
+interface PullRequestContext {
   number: number;
   headSha: string;
   /** Branch name of the base, e.g. "main". */
@@ -45,7 +45,7 @@ function string(value: unknown): string | undefined {
 }
 
 /** Reads the event payload; an absent or unreadable file is an empty payload (local runs, `act`). */
-export function readEventPayload(path: string | undefined): Json {
+function readEventPayload(path: string | undefined): Json {
   if (!path) return {};
   let text: string;
   try {
@@ -65,7 +65,7 @@ export function isPositiveInteger(value: unknown): value is number {
 }
 
 /** Pull request details from a pull_request / pull_request_target payload, validated. */
-export function pullRequestOf(payload: Json): PullRequestContext | undefined {
+function pullRequestOf(payload: Json): PullRequestContext | undefined {
   const pr = object(payload.pull_request);
   if (!pr) return undefined;
   const number = pr.number ?? payload.number;

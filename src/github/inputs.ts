@@ -18,7 +18,7 @@ export const Input = {
 } as const;
 
 /** Inputs of the report sub-action (report/action.yml). */
-export const ReportInput = {
+const ReportInput = {
   results: 'results',
   githubToken: 'github-token',
   comment: 'comment',
@@ -71,7 +71,7 @@ export interface ReportInputs {
 }
 
 /** What `core.getInput` reads: INPUT_<NAME> with spaces as underscores, upper-cased, trimmed. */
-export function readInput(env: NodeJS.ProcessEnv, name: string): string {
+function readInput(env: NodeJS.ProcessEnv, name: string): string {
   return (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
 }
 

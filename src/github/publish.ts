@@ -10,7 +10,7 @@ import { createClient, GitHubApiError, upsertComment } from './comment.ts';
 import type { CommentMode } from './inputs.ts';
 
 /** The pull request to comment on. */
-export interface CommentDestination {
+interface CommentDestination {
   owner: string;
   repo: string;
   issueNumber: number;

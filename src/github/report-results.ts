@@ -17,7 +17,7 @@ type Json = Record<string, unknown>;
 const object = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
 
 /** The triggering run, from the workflow_run event payload. */
-export interface TriggeringRun {
+interface TriggeringRun {
   headSha: string;
   /** PR numbers GitHub attached to the run; empty for pull requests from forks. */
   pullRequests: number[];
@@ -25,7 +25,7 @@ export interface TriggeringRun {
   repository?: string;
 }
 
-export function triggeringRun(context: GitHubContext): TriggeringRun {
+function triggeringRun(context: GitHubContext): TriggeringRun {
   const run = object(context.payload.workflow_run);
   if (context.eventName !== 'workflow_run' || !run) {
     throw new UsageError(
@@ -35,14 +35,12 @@ export function triggeringRun(context: GitHubContext): TriggeringRun {
   }
   const headSha = run.head_sha;
   if (typeof headSha !== 'string' || !SHA.test(headSha)) throw new UsageError('The workflow_run event has no valid head_sha.');
-  const pullRequests = Array.isArray(run.pull_requests)
-    ? run.pull_requests.map((pr) => object(pr)?.number).filter(isPositiveInteger)
-    : [];
+  const pullRequests = Array.isArray(run.pull_requests) ? run.pull_requests.map((pr) => object(pr)?.number).filter(isPositiveInteger) : [];
   const repository = object(run.repository)?.full_name;
   return { headSha, pullRequests, repository: typeof repository === 'string' ? repository : undefined };
 }
 
-export class TamperedResultsError extends UsageError {
+class TamperedResultsError extends UsageError {
   constructor(file: string, problem: string) {
     super(`Rejected ${file}: ${problem}. The results file must come from the workflow run that triggered this one.`);
     this.name = 'TamperedResultsError';
@@ -54,7 +52,11 @@ export class TamperedResultsError extends UsageError {
  * head SHA of 40 hex digits equal to the run's head_sha, this repository, and (when GitHub lists the run's
  * PRs) one of those PRs.
  */
-export async function loadResults(file: string, context: GitHubContext, run: TriggeringRun): Promise<RunResult & { github: NonNullable<RunResult['github']> }> {
+async function loadResults(
+  file: string,
+  context: GitHubContext,
+  run: TriggeringRun,
+): Promise<RunResult & { github: NonNullable<RunResult['github']> }> {
   let size: number;
   try {
     size = (await stat(file)).size;
@@ -69,9 +71,13 @@ export async function loadResults(file: string, context: GitHubContext, run: Tri
     throw new TamperedResultsError(file, 'it is not valid JSON');
   }
   const github = object(object(json)?.github);
-  if (!github) throw new TamperedResultsError(file, 'it has no "github" block (was it written by the perfgate action on a pull_request run?)');
+  if (!github)
+    throw new TamperedResultsError(file, 'it has no "github" block (was it written by the perfgate action on a pull_request run?)');
   if (!isPositiveInteger(github.pullRequest)) {
-    throw new TamperedResultsError(file, `github.pullRequest must be a positive integer, got ${JSON.stringify(github.pullRequest)?.slice(0, 40)}`);
+    throw new TamperedResultsError(
+      file,
+      `github.pullRequest must be a positive integer, got ${JSON.stringify(github.pullRequest)?.slice(0, 40)}`,
+    );
   }
   if (typeof github.headSha !== 'string' || !SHA.test(github.headSha)) {
     throw new TamperedResultsError(file, 'github.headSha must be a 40-digit hex commit SHA');
@@ -80,10 +86,16 @@ export async function loadResults(file: string, context: GitHubContext, run: Tri
     throw new TamperedResultsError(file, `github.headSha ${github.headSha} does not match the triggering run's head commit ${run.headSha}`);
   }
   if (github.repository !== context.repository) {
-    throw new TamperedResultsError(file, `github.repository ${JSON.stringify(github.repository)?.slice(0, 80)} is not ${context.repository}`);
+    throw new TamperedResultsError(
+      file,
+      `github.repository ${JSON.stringify(github.repository)?.slice(0, 80)} is not ${context.repository}`,
+    );
   }
   if (run.pullRequests.length > 0 && !run.pullRequests.includes(github.pullRequest)) {
-    throw new TamperedResultsError(file, `PR #${github.pullRequest} is not among the triggering run's pull requests (${run.pullRequests.map((n) => `#${n}`).join(', ')})`);
+    throw new TamperedResultsError(
+      file,
+      `PR #${github.pullRequest} is not among the triggering run's pull requests (${run.pullRequests.map((n) => `#${n}`).join(', ')})`,
+    );
   }
   let result: RunResult;
   try {

@@ -28,7 +28,7 @@ export async function runActionEntry(environment: ActionEnvironment): Promise<vo
   return main(environment, runId);
 }
 
-export async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunId()): Promise<void> {
+async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunId()): Promise<void> {
   let inputs;
   let context;
   try {
@@ -115,14 +115,18 @@ export async function main({ env, cwd, io }: ActionEnvironment, runId: string = 
     const headline = headlineText(result, { name: (s) => `"${s}"`, text: (s) => s });
     io.setFailed(`perfgate: ${headline}`);
   } else if (result.verdict === 'inconclusive') {
-    io.warning(`perfgate: ${headlineText(result, { name: (s) => `"${s}"`, text: (s) => s })} (set fail-on-inconclusive: true to fail instead)`);
+    io.warning(
+      `perfgate: ${headlineText(result, { name: (s) => `"${s}"`, text: (s) => s })} (set fail-on-inconclusive: true to fail instead)`,
+    );
   }
 }
 
 function reportError(error: unknown, io: ActionsIo, paths: PathContext): void {
   if (error instanceof ConfigError) {
     for (const a of configErrorAnnotations(error, paths)) io.error(a.message, a.properties);
-    const where = error.issues.map((i) => `${annotationFile(i.at.file, paths)}:${i.at.line}:${i.at.col} ${i.path ? `${i.path}: ` : ''}${i.message}`);
+    const where = error.issues.map(
+      (i) => `${annotationFile(i.at.file, paths)}:${i.at.line}:${i.at.col} ${i.path ? `${i.path}: ` : ''}${i.message}`,
+    );
     io.setFailed(`Invalid perfgate config:\n${where.join('\n')}`);
     return;
   }
@@ -140,7 +144,7 @@ function reportError(error: unknown, io: ActionsIo, paths: PathContext): void {
 }
 
 /** Post step: remove containers, networks and images a cancelled or crashed run left behind. */
-export async function post({ io }: ActionEnvironment): Promise<void> {
+async function post({ io }: ActionEnvironment): Promise<void> {
   try {
     // Only this job's run: a self-hosted runner shared by several jobs keeps the others' stacks.
     const runId = io.getState(State.runId);

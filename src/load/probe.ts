@@ -23,7 +23,8 @@ export interface ProbeOptions {
 
 export function probeTarget(origin: string, options: ProbeOptions): Promise<ProbeOutcome> {
   const { deadlineMs, signal } = options;
-  if (!(deadlineMs > 0 && deadlineMs <= MAX_TIMER_MS)) throw new RangeError(`probe deadline must be 1..${MAX_TIMER_MS} ms, got ${deadlineMs}`);
+  if (!(deadlineMs > 0 && deadlineMs <= MAX_TIMER_MS))
+    throw new RangeError(`probe deadline must be 1..${MAX_TIMER_MS} ms, got ${deadlineMs}`);
   const interrupted = (): ProbeOutcome => ({ outcome: 'interrupted', reason: `interrupted (${String(signal?.reason ?? 'aborted')})` });
   if (signal?.aborted) return Promise.resolve(interrupted());
 

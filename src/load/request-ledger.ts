@@ -28,7 +28,7 @@ export type Phase = 'warmup' | 'window';
 
 export type Outcome = { status: number; bytes: number } | { failure: FailureKind };
 
-export interface SettledRequest {
+interface SettledRequest {
   phase: Phase;
   /** From when it was sent (open model: from when it was due, less the generator's own lag) to its outcome. */
   latencyMs: number;

@@ -37,7 +37,7 @@ export interface LoadProgress {
  * autocannon is single-threaded: at this share of one core the generator, not the service, sets the pace.
  * (Measured here: a saturated generator sits at 0.97–1.0; an idle-waiting one well under 0.8.)
  */
-export const SATURATION_CORES = 0.9;
+const SATURATION_CORES = 0.9;
 
 /** How often autocannon checks for stop: it keeps sending until then, so keep it short. */
 const STOP_CHECK_MS = 50;

@@ -155,9 +155,7 @@ function compareRounds(
   settings: CompareSettings,
   mode: CompareMode,
 ): Map<string, ComparedScenario> {
-  const inputs = scenarios
-    .filter((s) => rounds.has(s.name))
-    .map((scenario) => ({ scenario, rounds: rounds.get(scenario.name)! }));
+  const inputs = scenarios.filter((s) => rounds.has(s.name)).map((scenario) => ({ scenario, rounds: rounds.get(scenario.name)! }));
   const comparisons = compareScenarios(inputs, settings, mode);
   return new Map(
     inputs.map((input, i) => [

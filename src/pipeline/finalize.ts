@@ -71,7 +71,7 @@ export function assembleSaved(head: RunResult, comparison: SavedComparison): Run
 }
 
 /** Each compared scenario (the first of its name) with its comparison and rounds; the others as they were. */
-export function withComparisons(scenarios: ScenarioResult[], compared: Map<string, ComparedScenario>): ScenarioResult[] {
+function withComparisons(scenarios: ScenarioResult[], compared: Map<string, ComparedScenario>): ScenarioResult[] {
   const out = [...scenarios];
   for (const [name, { comparison, rounds }] of compared) {
     const index = out.findIndex((s) => s.name === name);
@@ -81,7 +81,7 @@ export function withComparisons(scenarios: ScenarioResult[], compared: Map<strin
 }
 
 /** Every scenario's verdict from its budgets and comparison, the run's from theirs, and the time it ended. */
-export function finalize(result: RunResult): RunResult {
+function finalize(result: RunResult): RunResult {
   const scenarios = result.scenarios.map((scenario) => ({ ...scenario, verdict: scenarioVerdict(scenario) }));
   return { ...result, verdict: runVerdict(scenarios), finishedAt: new Date().toISOString(), scenarios };
 }

@@ -42,12 +42,7 @@ export async function measureScenarios(
 }
 
 /** One scenario on the head: its window, the server's cost, budgets and warnings, and whether the service survived. */
-export async function measureScenario(
-  scenario: Scenario,
-  head: HeadArm,
-  control: LoadControl,
-  log: Log,
-): Promise<ScenarioResult> {
+async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadControl, log: Log): Promise<ScenarioResult> {
   const { origin, stack } = head;
   const sampler = stack?.sampleServerCost();
   // Stop loading a dead app at once rather than counting refused connections to the end of the window.
@@ -76,7 +71,8 @@ export async function measureScenario(
   let error: string | undefined;
   if (stack && !(await stack.isAppRunning())) {
     const tail = await stack.logTail('app', 50).catch(() => '');
-    error = `The app container exited during "${scenario.name}"; the figures cover only what was measured before.` +
+    error =
+      `The app container exited during "${scenario.name}"; the figures cover only what was measured before.` +
       (tail ? `\nLast lines of its log:\n${tail}` : '');
   } else if (!stack && measurement.outcomes.failures > 0) {
     const probe = await probeTarget(origin, { deadlineMs: 2000, signal: control.signal });

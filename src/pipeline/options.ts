@@ -7,10 +7,10 @@ import type { LoadProgress } from '../load/run-load.ts';
 import type { Round, RunResult, ScenarioResult } from '../result.ts';
 import type { StartedStack } from '../services/stack.ts';
 
-export type Arm = 'head' | 'base';
+type Arm = 'head' | 'base';
 
 /** Live progress of one scenario's load on one arm (the CLI's progress line, the action's log). */
-export type OnProgress = (scenario: string, arm: Arm, progress: LoadProgress) => void;
+type OnProgress = (scenario: string, arm: Arm, progress: LoadProgress) => void;
 
 export interface RunOptions {
   /** Files or directories of perf/*.yaml; default ['perf']. */

@@ -66,7 +66,7 @@ export function newRunId(): string {
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
 /** Load goes only to loopback or to containers perfgate started; remote targets need an explicit opt-in. */
-export function assertAllowedTarget(target: string, env: NodeJS.ProcessEnv): void {
+function assertAllowedTarget(target: string, env: NodeJS.ProcessEnv): void {
   let url: URL;
   try {
     url = new URL(target);

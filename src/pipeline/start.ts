@@ -28,11 +28,7 @@ export interface Started {
 }
 
 /** The head: checks that the running target answers (InfrastructureError if not), or starts its stack. */
-export async function startHead(
-  under: { target?: string; services?: Services },
-  control: StartControl,
-  log: Log,
-): Promise<HeadArm> {
+export async function startHead(under: { target?: string; services?: Services }, control: StartControl, log: Log): Promise<HeadArm> {
   if (under.target) {
     const probe = await probeTarget(under.target, { deadlineMs: 5000, signal: control.signal });
     // Interrupted: nothing is known about the target; the run ends as interrupted (exit 130).

@@ -36,6 +36,9 @@ export function codeName(text: string): string {
 
 /** A label safe inside a Mermaid code block: plain characters only, short. */
 export function mermaidLabel(text: string, max = 24): string {
-  const plain = text.replace(/[^A-Za-z0-9 _./:-]/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .replace(/[^A-Za-z0-9 _./:-]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return plain.length > max ? `${plain.slice(0, max - 1)}…` : plain || 'scenario';
 }

@@ -26,11 +26,7 @@ export function isProblem(finding: Finding): boolean {
 }
 
 export function isInconclusive(finding: Finding): boolean {
-  return (
-    finding.kind === 'budget-inconclusive' ||
-    finding.kind === 'comparison-inconclusive' ||
-    finding.kind === 'comparison-skipped'
-  );
+  return finding.kind === 'budget-inconclusive' || finding.kind === 'comparison-inconclusive' || finding.kind === 'comparison-skipped';
 }
 
 /** The comparison entries of a scenario in a stable order (qps, p50, p95, p99, error_rate, failure_rate). */
@@ -53,8 +49,7 @@ export function scenarioFindings(scenario: ScenarioResult): Finding[] {
   }
   for (const [metric, entry] of comparisonEntries(scenario)) {
     if (entry.verdict === 'regression') findings.push({ kind: 'regression', scenario: name, metric, entry });
-    if (entry.verdict === 'inconclusive')
-      findings.push({ kind: 'comparison-inconclusive', scenario: name, metric, entry });
+    if (entry.verdict === 'inconclusive') findings.push({ kind: 'comparison-inconclusive', scenario: name, metric, entry });
     if (entry.verdict === 'improvement') findings.push({ kind: 'improvement', scenario: name, metric, entry });
   }
   return findings;

@@ -4,8 +4,7 @@ import type { BudgetStatus, ComparisonEntry, FailureKind, LoadMeasurement, Outco
 import { formatBandwidth } from '../config/units.ts';
 import { METRIC, UNIT, type MetricKind } from '../metrics.ts';
 
-const grouped = (decimals: number) =>
-  new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+const grouped = (decimals: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 const GROUPED = [grouped(0), grouped(1), grouped(2), grouped(3)];
 
 /** Thousands-grouped with a fixed number of decimals (0..3). */

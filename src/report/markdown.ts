@@ -2,15 +2,7 @@
 import { createHash } from 'node:crypto';
 import { METRICS, type CompareMetric, type MetricName } from '../config/types.ts';
 import { METRIC } from '../metrics.ts';
-import type {
-  BudgetResult,
-  BudgetStatus,
-  ComparisonEntry,
-  ComparisonVerdict,
-  Round,
-  RunResult,
-  ScenarioResult,
-} from '../result.ts';
+import type { BudgetResult, BudgetStatus, ComparisonEntry, ComparisonVerdict, Round, RunResult, ScenarioResult } from '../result.ts';
 import { codeName, escapeMarkdown, mermaidLabel } from './escape.ts';
 import { sweepFinding, sweeps, type Sweep } from './sweep.ts';
 import { comparisonEntries, hasComparison, scenarioFindings } from './findings.ts';
@@ -62,7 +54,10 @@ export function commentMarker(key = 'default'): string {
 
 /** Keys are shown inside an HTML comment: keep them to a plain, comment-safe alphabet. */
 export function sanitizeKey(key: string): string {
-  const clean = key.trim().replace(/[^A-Za-z0-9._/:+=-]/g, '_').replace(/-{2,}/g, '-');
+  const clean = key
+    .trim()
+    .replace(/[^A-Za-z0-9._/:+=-]/g, '_')
+    .replace(/-{2,}/g, '-');
   return clean.slice(0, 200) || 'default';
 }
 
@@ -230,7 +225,9 @@ function changeCell(metric: CompareMetric, entry: ComparisonEntry): string {
 /** The verdict in words; an inconclusive one says the smallest change this run could have detected. */
 function verdictCell(metric: CompareMetric, entry: ComparisonEntry): string {
   const words = `${COMPARISON_ICON[entry.verdict]} ${comparisonWords(metric, entry)}`;
-  return entry.verdict === 'inconclusive' && entry.mde !== null ? `${words} (could detect ≥ ${formatMetricSize(metric, entry.mde)})` : words;
+  return entry.verdict === 'inconclusive' && entry.mde !== null
+    ? `${words} (could detect ≥ ${formatMetricSize(metric, entry.mde)})`
+    : words;
 }
 
 function budgetTable(scenario: ScenarioResult): string[] {
@@ -276,9 +273,15 @@ function scenarioNotes(scenario: ScenarioResult): string[] {
       notes.push(`- ${STATUS_ICON[b.status]} **${metricLabel(b.metric)}** budget ${why}: ${reason(b.reason)}`);
     }
   }
-  const noteWord: Record<ComparisonVerdict, string> = { regression: 'regressed', inconclusive: 'undecided', unchanged: 'unchanged', improvement: 'improved' };
+  const noteWord: Record<ComparisonVerdict, string> = {
+    regression: 'regressed',
+    inconclusive: 'undecided',
+    unchanged: 'unchanged',
+    improvement: 'improved',
+  };
   for (const [metric, e] of comparisonEntries(scenario)) {
-    if (e.reason) notes.push(`- ${COMPARISON_ICON[e.verdict]} **${metricLabel(metric)}** change ${noteWord[e.verdict]}: ${reason(e.reason)}`);
+    if (e.reason)
+      notes.push(`- ${COMPARISON_ICON[e.verdict]} **${metricLabel(metric)}** change ${noteWord[e.verdict]}: ${reason(e.reason)}`);
   }
   for (const w of scenario.warnings) notes.push(`- ⚠️ ${reason(w)}`);
   return notes;
@@ -303,9 +306,7 @@ function summaryText(scenario: ScenarioResult): string {
 function fittingScenarioLines(result: RunResult, budget: number): string[] {
   // Failures first: they are what the reader needs when space is short.
   const order = { fail: 0, inconclusive: 1, pass: 2 } as const;
-  const sorted = result.scenarios
-    .map((s, i) => ({ s, i }))
-    .sort((a, b) => order[a.s.verdict] - order[b.s.verdict] || a.i - b.i);
+  const sorted = result.scenarios.map((s, i) => ({ s, i })).sort((a, b) => order[a.s.verdict] - order[b.s.verdict] || a.i - b.i);
   const lines: string[] = [];
   let used = 0;
   for (const { s } of sorted) {
@@ -431,7 +432,8 @@ function methodDetails(result: RunResult, detail: Detail): string[] {
     const compared = comparisonEntries(s);
     if (compared.length === 0) continue;
     const ps = compared.map(
-      ([metric, e]) => `${metricLabel(metric)} p=${formatP(e.p)} (α=${Number(e.alpha.toPrecision(2))}, tolerance ±${formatMetricSize(metric, e.tolerance)}, CI ${formatConfidence(e.confidence)})`,
+      ([metric, e]) =>
+        `${metricLabel(metric)} p=${formatP(e.p)} (α=${Number(e.alpha.toPrecision(2))}, tolerance ±${formatMetricSize(metric, e.tolerance)}, CI ${formatConfidence(e.confidence)})`,
     );
     lines.push(`- ${codeName(clip(s.name, MAX_NAME))}: ${ps.join(', ')}`);
   }

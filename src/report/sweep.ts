@@ -7,7 +7,7 @@ import { formatChange, formatMetric } from './format.ts';
 /** Past the knee, one more step of concurrency raises QPS by less than this. */
 const KNEE_GAIN = 0.05;
 
-export interface SweepLevel {
+interface SweepLevel {
   connections: number;
   qps: number;
   p50: number;

@@ -47,7 +47,7 @@ function paint(color: boolean): Paint {
 }
 
 /** User-provided text without control characters, so a scenario name cannot drive the terminal. */
-export function plain(text: string): string {
+function plain(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
 }
 
@@ -86,11 +86,7 @@ function overallLine(result: RunResult): string {
   return `perfgate: ${headlineText(result, { name: (s) => `"${plain(s)}"`, text: plain })}`;
 }
 
-function scenarioBlock(
-  scenario: ScenarioResult,
-  p: Paint,
-  status: (s: BudgetStatus | Verdict) => string,
-): string[] {
+function scenarioBlock(scenario: ScenarioResult, p: Paint, status: (s: BudgetStatus | Verdict) => string): string[] {
   const m = scenario.measurement;
   const lines: string[] = [];
   lines.push(`${p.bold(plain(scenario.name))} — ${status(scenario.verdict)}`);
@@ -175,7 +171,11 @@ function sweepBlock(sweep: Sweep, p: Paint): string[] {
   ]);
   return [
     p.bold(`Concurrency sweep: ${plain(sweep.name)}`),
-    ...textTable([['connections', 'QPS', 'p50', 'p99', 'errors', 'verdict'].map(p.dim), ...rows], ['right', 'right', 'right', 'right', 'right', 'left'], '    '),
+    ...textTable(
+      [['connections', 'QPS', 'p50', 'p99', 'errors', 'verdict'].map(p.dim), ...rows],
+      ['right', 'right', 'right', 'right', 'right', 'left'],
+      '    ',
+    ),
     `  ${plain(sweepFinding(sweep))}`,
   ];
 }

@@ -7,7 +7,7 @@ import { runResultSchema } from './schema.ts';
  * Draft-07, describing what perfgate accepts when it reads a file back (io: 'input'): objects allow keys a later
  * perfgate may add, as the reader drops them rather than refusing the file.
  */
-export function resultsJsonSchema(): Record<string, unknown> {
+function resultsJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(runResultSchema, { target: 'draft-07', io: 'input', unrepresentable: 'throw' }) as Record<string, unknown>;
 }
 

@@ -28,7 +28,8 @@ export async function readRunResult(file: string, cwd: string): Promise<RunResul
   try {
     text = await readFile(path.resolve(cwd, file), 'utf8');
   } catch (error) {
-    const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
+    const why =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
     throw new InvalidResultsError(file, `cannot read the results file (${why}); write one with: perfgate run --json ${file}`);
   }
   let json: unknown;
@@ -45,12 +46,16 @@ export async function readRunResult(file: string, cwd: string): Promise<RunResul
  * Unknown keys are dropped; anything else off the contract throws an InvalidResultsError for the first fault.
  */
 export function parseRunResult(json: unknown, label: string): RunResult {
-  const version = json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { schemaVersion?: unknown }).schemaVersion : undefined;
+  const version =
+    json !== null && typeof json === 'object' && !Array.isArray(json) ? (json as { schemaVersion?: unknown }).schemaVersion : undefined;
   if (version === undefined) {
     throw new InvalidResultsError(label, 'not a perfgate results file (no schemaVersion); expected a file written by perfgate run --json');
   }
   if (version !== 1) {
-    throw new InvalidResultsError(label, `schemaVersion ${describeValue(version)} is not one this perfgate reads (it reads schemaVersion 1)`);
+    throw new InvalidResultsError(
+      label,
+      `schemaVersion ${describeValue(version)} is not one this perfgate reads (it reads schemaVersion 1)`,
+    );
   }
   const parsed = runResultSchema.safeParse(json, { error: issueMessage });
   if (parsed.success) return parsed.data;
@@ -75,7 +80,8 @@ export function formatPath(segments: readonly PropertyKey[]): string {
 function kind(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : Number.isFinite(value) ? 'a number' : 'a non-finite number';
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? 'an integer' : Number.isFinite(value) ? 'a number' : 'a non-finite number';
   const type = typeof value;
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
@@ -107,7 +113,8 @@ function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
       return `expected ${expected}, got ${issue.expected === 'int' && typeof issue.input === 'number' ? describeValue(issue.input) : kind(issue.input)}`;
     }
     case 'too_small':
-      if (issue.origin === 'string' || issue.origin === 'array') return `expected at least ${issue.minimum} ${issue.origin === 'string' ? 'characters' : 'items'}`;
+      if (issue.origin === 'string' || issue.origin === 'array')
+        return `expected at least ${issue.minimum} ${issue.origin === 'string' ? 'characters' : 'items'}`;
       return `expected ${issue.inclusive ? 'at least' : 'more than'} ${issue.minimum}, got ${describeValue(issue.input)}`;
     case 'too_big':
       if (issue.origin === 'string') return `longer than the ${issue.maximum} characters allowed`;
@@ -118,7 +125,10 @@ function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
         ? `expected ${JSON.stringify(issue.values[0])}, got ${describeValue(issue.input)}`
         : `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${describeValue(issue.input)}`;
     case 'unrecognized_keys':
-      return `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys.slice(0, 3).map((k) => describeValue(k)).join(', ')}${issue.keys.length > 3 ? ', …' : ''}`;
+      return `unknown key${issue.keys.length === 1 ? '' : 's'} ${issue.keys
+        .slice(0, 3)
+        .map((k) => describeValue(k))
+        .join(', ')}${issue.keys.length > 3 ? ', …' : ''}`;
     case 'invalid_key':
       return `not a valid key${issue.issues[0] ? ` (${issue.issues[0].message})` : ''}`;
     case 'invalid_format':

@@ -31,9 +31,11 @@ const compareMetricSchema = z.enum(COMPARE_METRICS);
 const roundMetricSchema = z.enum(ROUND_METRICS);
 
 /** Where something was written in perf/*.yaml: `file` as the user named it (relative to the cwd when possible), 1-based. */
-export const sourceLocationSchema = z
-  .object({ file: text(4096), line: count, col: count })
-  .meta({ id: 'SourceLocation', description: 'A position in a perf/*.yaml file: file as named (relative to the working directory when possible), 1-based line and column.' });
+const sourceLocationSchema = z.object({ file: text(4096), line: count, col: count }).meta({
+  id: 'SourceLocation',
+  description:
+    'A position in a perf/*.yaml file: file as named (relative to the working directory when possible), 1-based line and column.',
+});
 
 export const latencySummarySchema = z
   .object({
@@ -59,7 +61,10 @@ export const outcomesSchema = z
     success: described(count, '2xx and 3xx responses.'),
     httpErrors: described(count, 'Responses with any other status.'),
     failures: described(count, 'Requests that got no complete response: timeouts, refused or reset connections, truncated responses.'),
-    byStatus: described(z.record(z.string().regex(/^\d{3}$/, 'expected a 3-digit HTTP status code'), count), 'Count per HTTP status code, e.g. { "200": 9990, "500": 10 }.'),
+    byStatus: described(
+      z.record(z.string().regex(/^\d{3}$/, 'expected a 3-digit HTTP status code'), count),
+      'Count per HTTP status code, e.g. { "200": 9990, "500": 10 }.',
+    ),
     byFailure: described(
       z.object({
         timeout: count,
@@ -77,28 +82,37 @@ export const loadMeasurementSchema = z
   .object({
     connections: count,
     rate: described(finite, 'Open model only: the requested rate (req/s).').optional(),
-    achievedRate: described(finite, 'Open model only: requests that ended per second (any outcome); below 95% of `rate` the model did not hold.').optional(),
+    achievedRate: described(
+      finite,
+      'Open model only: requests that ended per second (any outcome); below 95% of `rate` the model did not hold.',
+    ).optional(),
     backlog: described(
       z.object({ unsent: count, oldestWaitMs: finite }),
       'Open model only: requests that were due but never sent when the window ended (every connection was still ' +
-        'waiting for an answer), and how long the oldest had waited (ms). Sent requests\' waits are in the latency.',
+        "waiting for an answer), and how long the oldest had waited (ms). Sent requests' waits are in the latency.",
     ).optional(),
     scheduleLag: described(
       z.object({ p99Ms: finite, maxMs: finite }),
       'Open model only: how late the generator itself sent requests to connections that were already free (ms). ' +
-        'Left out of the latency (it is not the service\'s); large values mean the schedule was not kept.',
+        "Left out of the latency (it is not the service's); large values mean the schedule was not kept.",
     ).optional(),
     durationMs: described(finite, 'Length of the measured window actually run.'),
     outcomes: outcomesSchema,
     latency: latencySummarySchema,
     qps: described(finite, 'Successful responses per second of the measured window.'),
     bytesPerSec: described(finite, 'Response bytes per second (headers + body) received in the measured window.'),
-    bytesPerResponse: described(finite, 'Mean bytes per response (headers + body, as received): with QPS, what a network link must carry.').optional(),
+    bytesPerResponse: described(
+      finite,
+      'Mean bytes per response (headers + body, as received): with QPS, what a network link must carry.',
+    ).optional(),
     generator: z.object({
       cpu: described(finite, 'Load generator process CPU use during the window, in cores (1 = one core fully busy).'),
       saturated: described(z.boolean(), 'True when the generator was the bottleneck: its numbers then measure the client.'),
     }),
-    aborted: described(text(), 'Present when the window was cut short (target died, SIGINT): the figures cover what was measured.').optional(),
+    aborted: described(
+      text(),
+      'Present when the window was cut short (target died, SIGINT): the figures cover what was measured.',
+    ).optional(),
   })
   .meta({ id: 'LoadMeasurement', description: 'One measured window of load against one target.' });
 
@@ -131,7 +145,7 @@ export const budgetResultSchema = z
 
 export const comparisonEntrySchema = z
   .object({
-    base: described(finite, 'Median over rounds per arm in the metric\'s unit; for the rates, the arm\'s rate over all its rounds.'),
+    base: described(finite, "Median over rounds per arm in the metric's unit; for the rates, the arm's rate over all its rounds."),
     head: finite,
     change: described(
       finite,
@@ -141,7 +155,7 @@ export const comparisonEntrySchema = z
     low: described(
       finite.nullable(),
       'Confidence interval of the change at `confidence`, which agrees with the verdict: exact (Hodges–Lehmann) for ' +
-        'QPS and latency, Newcombe\'s hybrid score interval for the rates. null where n is too small for a finite CI.',
+        "QPS and latency, Newcombe's hybrid score interval for the rates. null where n is too small for a finite CI.",
     ),
     high: finite.nullable(),
     confidence: described(finite, 'Two-sided level of [low, high]: 1 − 2 × the Holm level the verdict was reached at (#13).'),
@@ -154,8 +168,8 @@ export const comparisonEntrySchema = z
     tolerance: described(finite, 'δ: relative for QPS and latency, absolute (rate units) for the rates.'),
     mde: described(
       finite.nullable(),
-      'Minimum detectable effect, in the tolerance\'s units: the smallest true worsening that would have been called a ' +
-        'regression at this comparison\'s spread and Holm level — the tolerance plus half the CI\'s width (for QPS and ' +
+      "Minimum detectable effect, in the tolerance's units: the smallest true worsening that would have been called a " +
+        "regression at this comparison's spread and Holm level — the tolerance plus half the CI's width (for QPS and " +
         'latency in log space: expm1(ln(1 + δ) + half-width)). null where no finite CI exists.',
     ),
     verdict: comparisonVerdictSchema,
@@ -165,7 +179,7 @@ export const comparisonEntrySchema = z
     id: 'ComparisonEntry',
     description:
       'QPS and latency: relative figures (0.05 = 5%), from paired per-round log-ratios. error_rate and failure_rate: ' +
-      'absolute figures in rate units (0.0005 = 0.05 percentage points), from each arm\'s totals over all rounds.',
+      "absolute figures in rate units (0.0005 = 0.05 percentage points), from each arm's totals over all rounds.",
   });
 
 export const roundSchema = z
@@ -185,7 +199,10 @@ export const scenarioResultSchema = z
     verdict: verdictSchema,
     connections: described(count, 'The concurrency every figure (QPS above all) was measured at.'),
     rate: finite.optional(),
-    sweepOf: described(text(1000), 'One level of a concurrency sweep: the swept scenario\'s name (reports draw the levels as one curve).').optional(),
+    sweepOf: described(
+      text(1000),
+      "One level of a concurrency sweep: the swept scenario's name (reports draw the levels as one curve).",
+    ).optional(),
     metrics: described(z.record(metricSchema, finite), 'Keyed by metric name: latency in ms, rates as fractions 0..1, qps in req/s.'),
     measurement: loadMeasurementSchema,
     server: serverCostSchema.optional(),
@@ -225,7 +242,10 @@ export const runResultSchema = z
         headSha: text(100),
         runId: text(100).optional(),
         runUrl: text(2000).optional(),
-        commentKey: described(text(500), 'The sticky-comment key the run job used, so the report sub-action updates the same comment.').optional(),
+        commentKey: described(
+          text(500),
+          'The sticky-comment key the run job used, so the report sub-action updates the same comment.',
+        ).optional(),
       }),
       'Pull request context, for the fork-safe report sub-action (#5).',
     ).optional(),
@@ -233,5 +253,6 @@ export const runResultSchema = z
   })
   .meta({
     title: 'perfgate results',
-    description: 'What `perfgate run --json` writes (schemaVersion 1); read back by perfgate compare, run --baseline-file and perfgate/report.',
+    description:
+      'What `perfgate run --json` writes (schemaVersion 1); read back by perfgate compare, run --baseline-file and perfgate/report.',
   });

@@ -15,7 +15,3 @@ export async function dockerClient(env: NodeJS.ProcessEnv = process.env): Promis
     );
   }
 }
-
-export async function assertDockerReachable(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  await dockerClient(env);
-}

@@ -4,7 +4,7 @@
 export const LABEL_MANAGED = 'dev.perfgate.managed';
 export const LABEL_RUN = 'dev.perfgate.run';
 export const LABEL_ARM = 'dev.perfgate.arm';
-export const LABEL_SERVICE = 'dev.perfgate.service';
+const LABEL_SERVICE = 'dev.perfgate.service';
 
 /** Network names start with this; built app images are tagged `perfgate-app:<run>-<arm>`. */
 export const NAME_PREFIX = 'perfgate-';

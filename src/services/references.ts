@@ -5,7 +5,7 @@ import { substitute } from '../config/template.ts';
 
 type Dependency = PostgresService | RedisService | GenericService;
 
-export function referenceValues(dependencies: Dependency[]): Map<string, Record<string, string>> {
+function referenceValues(dependencies: Dependency[]): Map<string, Record<string, string>> {
   const values = new Map<string, Record<string, string>>();
   for (const d of dependencies) {
     if (d.kind === 'postgres') {
@@ -27,7 +27,11 @@ export function referenceValues(dependencies: Dependency[]): Map<string, Record<
 }
 
 /** Resolves every reference; the config loader has already rejected unknown services and keys. */
-export function resolveEnv(env: Record<string, string>, dependencies: Dependency[], processEnv: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function resolveEnv(
+  env: Record<string, string>,
+  dependencies: Dependency[],
+  processEnv: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
   const values = referenceValues(dependencies);
   return Object.fromEntries(
     Object.entries(env).map(([key, value]) => [

@@ -17,8 +17,6 @@ import { LogTail } from './log-tail.ts';
 import { resolveEnv } from './references.ts';
 import { sampleServerCost, type ServerCostSampler } from './server-cost.ts';
 
-export type { ServerCostSampler } from './server-cost.ts';
-
 export interface StackOptions {
   services: Services;
   /** Unique per perfgate run; in every label and name. */
@@ -73,7 +71,8 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
   };
 
   const checkAbort = () => {
-    if (options.signal?.aborted) throw new InfrastructureError(`interrupted while starting the services (${String(options.signal.reason ?? 'signal')})`);
+    if (options.signal?.aborted)
+      throw new InfrastructureError(`interrupted while starting the services (${String(options.signal.reason ?? 'signal')})`);
   };
 
   try {
@@ -110,7 +109,9 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
     checkAbort();
 
     const origin = await chooseOrigin(appContainer, app.port, network.getName(), log);
-    log.info(`${app.name} ready in ${(timings.total / 1000).toFixed(1)}s (build ${((timings.build ?? 0) / 1000).toFixed(1)}s, dependencies ${((timings.dependencies ?? 0) / 1000).toFixed(1)}s, app ${(timings.app / 1000).toFixed(1)}s); load goes to ${origin}`);
+    log.info(
+      `${app.name} ready in ${(timings.total / 1000).toFixed(1)}s (build ${((timings.build ?? 0) / 1000).toFixed(1)}s, dependencies ${((timings.dependencies ?? 0) / 1000).toFixed(1)}s, app ${(timings.app / 1000).toFixed(1)}s); load goes to ${origin}`,
+    );
 
     const dockerApp = docker.getContainer(appContainer.getId());
     const stack: StartedStack = {
@@ -132,9 +133,12 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
     if (error instanceof InfrastructureError) throw error;
     const message = firstLine(error);
     const hint = /registry|pull|ryuk/i.test(message)
-      ? '\nAn image could not be pulled. If it is Testcontainers\' reaper (ryuk) and no registry is reachable, set TESTCONTAINERS_RYUK_DISABLED=true: perfgate removes what it creates by itself.'
+      ? "\nAn image could not be pulled. If it is Testcontainers' reaper (ryuk) and no registry is reachable, set TESTCONTAINERS_RYUK_DISABLED=true: perfgate removes what it creates by itself."
       : '';
-    throw new InfrastructureError(`Starting the services failed: ${message}${hint}`, Object.fromEntries([...tails].map(([n, t]) => [n, t.tail(LOG_LINES)])));
+    throw new InfrastructureError(
+      `Starting the services failed: ${message}${hint}`,
+      Object.fromEntries([...tails].map(([n, t]) => [n, t.tail(LOG_LINES)])),
+    );
   }
 }
 
@@ -167,9 +171,9 @@ async function startDependencies(services: Services, start: StackStart): Promise
       return container;
     }),
   );
-  const failed = results
-    .map((r, i) => [r, services.dependencies[i]!] as const)
-    .filter(([r]) => r.status === 'rejected') as Array<readonly [PromiseRejectedResult, (typeof services.dependencies)[number]]>;
+  const failed = results.map((r, i) => [r, services.dependencies[i]!] as const).filter(([r]) => r.status === 'rejected') as Array<
+    readonly [PromiseRejectedResult, (typeof services.dependencies)[number]]
+  >;
   if (failed.length > 0) {
     const logs = Object.fromEntries(failed.map(([, d]) => [d.name, tails.get(d.name)?.tail(LOG_LINES) ?? '']));
     throw new InfrastructureError(
@@ -212,7 +216,11 @@ async function startApp(
       : `exited or failed before it was ready: ${reason}`;
     const logs: Record<string, string> = { [app.name]: appTail.tail(LOG_LINES) };
     for (const { name, container } of started) {
-      const running = await docker.getContainer(container.getId()).inspect().then((i) => i.State.Running).catch(() => false);
+      const running = await docker
+        .getContainer(container.getId())
+        .inspect()
+        .then((i) => i.State.Running)
+        .catch(() => false);
       if (!running) logs[name] = tails.get(name)?.tail(LOG_LINES) ?? '';
     }
     throw new InfrastructureError(`The ${app.name} container ${what}.`, logs);
@@ -221,7 +229,12 @@ async function startApp(
   }
 }
 
-async function prepareAppImage(app: AppService, contextOverride: string | undefined, tag: string, log: Log): Promise<{ container: GenericContainer; tag: string }> {
+async function prepareAppImage(
+  app: AppService,
+  contextOverride: string | undefined,
+  tag: string,
+  log: Log,
+): Promise<{ container: GenericContainer; tag: string }> {
   if (!app.build) return { container: new GenericContainer(app.image!), tag: app.image! };
   const context = contextOverride ?? app.build.context;
   log.info(`building ${app.name} image from ${path.relative(process.cwd(), context) || '.'}/${app.build.dockerfile}…`);
@@ -251,11 +264,19 @@ function configureDependency(d: PostgresService | RedisService | GenericService)
       .withDatabase(d.database)
       .withUsername(d.user)
       .withPassword(d.password)
-      .withCopyFilesToContainer(d.init.map((source, i) => ({ source, target: `/docker-entrypoint-initdb.d/${String(i).padStart(2, '0')}-${path.basename(source)}` })));
+      .withCopyFilesToContainer(
+        d.init.map((source, i) => ({
+          source,
+          target: `/docker-entrypoint-initdb.d/${String(i).padStart(2, '0')}-${path.basename(source)}`,
+        })),
+      );
     return withResources(pg, d.resources);
   }
   if (d.kind === 'redis') return withResources(new RedisContainer(d.image), d.resources);
-  let generic = new GenericContainer(d.image).withEnvironment(d.env).withExposedPorts(...d.ports).withStartupTimeout(d.readyTimeoutMs);
+  let generic = new GenericContainer(d.image)
+    .withEnvironment(d.env)
+    .withExposedPorts(...d.ports)
+    .withStartupTimeout(d.readyTimeoutMs);
   if (d.command) generic = generic.withCommand(d.command);
   if (d.ready) generic = generic.withWaitStrategy(waitFor(d.ready, d.ports[0] ?? 80));
   return withResources(generic, d.resources);
@@ -328,7 +349,10 @@ function watchForExit(docker: Dockerode, name: string): { exited: Promise<never>
       if (stopped) return;
       const [found] = await docker.listContainers({ all: true, filters: { name: [name] } }).catch(() => []);
       if (found && (found.State === 'exited' || found.State === 'dead')) {
-        const info = await docker.getContainer(found.Id).inspect().catch(() => undefined);
+        const info = await docker
+          .getContainer(found.Id)
+          .inspect()
+          .catch(() => undefined);
         reject(new Error(`the container exited with code ${info?.State.ExitCode ?? '?'} (${found.Status})`));
         return;
       }
@@ -345,4 +369,3 @@ function watchForExit(docker: Dockerode, name: string): { exited: Promise<never>
     },
   };
 }
-

@@ -18,7 +18,7 @@ export interface Difference {
 }
 
 /** p1 − p2 with Newcombe's interval for a normal quantile z per side (z = 1.96: two-sided 95%). */
-export function newcombeIntervalZ(a: Proportion, b: Proportion, z: number): Difference {
+function newcombeIntervalZ(a: Proportion, b: Proportion, z: number): Difference {
   if (a.n === 0 || b.n === 0) return { estimate: NaN, low: -1, high: 1 };
   const p1 = a.events / a.n;
   const p2 = b.events / b.n;

@@ -10,7 +10,7 @@ export function signedRankNullCounts(n: number): number[] {
 }
 
 /** counts[s] = number of subsets of `weights` (non-negative integers) summing to s. */
-export function subsetSumCounts(weights: number[]): number[] {
+function subsetSumCounts(weights: number[]): number[] {
   const total = weights.reduce((a, b) => a + b, 0);
   const counts = new Array<number>(total + 1).fill(0);
   counts[0] = 1;
@@ -26,7 +26,7 @@ export function subsetSumCounts(weights: number[]): number[] {
 export function absoluteRanks(values: number[]): number[] {
   const order = values.map((v, i) => [Math.abs(v), i] as const).sort((a, b) => a[0] - b[0]);
   const ranks = new Array<number>(values.length);
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
     const rank = (i + j + 2) / 2;

@@ -104,7 +104,10 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
   async function headWithKnobs(branch: string, knobs: string) {
     git(repo, 'checkout', '-qb', branch);
     const dockerfile = path.join(repo, 'app', 'Dockerfile');
-    await writeFile(dockerfile, (await readFile(dockerfile, 'utf8')).replace('ENV NODE_ENV=production', `ENV NODE_ENV=production ${knobs}`));
+    await writeFile(
+      dockerfile,
+      (await readFile(dockerfile, 'utf8')).replace('ENV NODE_ENV=production', `ENV NODE_ENV=production ${knobs}`),
+    );
     git(repo, 'commit', '-qam', knobs);
   }
 
@@ -129,7 +132,10 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     for (const metric of ['qps', 'p50', 'p99'] as const) {
       const entry = comparison[metric]!;
       // Decided on the pairs' own spread: never withheld because the head had failures.
-      assert.ok(entry.verdict !== 'inconclusive' || /could detect/.test(entry.reason ?? ''), `${metric}: ${entry.verdict} (${entry.reason})`);
+      assert.ok(
+        entry.verdict !== 'inconclusive' || /could detect/.test(entry.reason ?? ''),
+        `${metric}: ${entry.verdict} (${entry.reason})`,
+      );
       assert.equal(typeof entry.mde, 'number');
     }
     assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
@@ -173,7 +179,10 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
   test('a missing base ref exits 2 and names the fix', async () => {
     const { code, stderr } = await perfgate(['run', '--base', 'origin/nope']);
     assert.equal(code, 2);
-    assert.match(stderr, /The base ref "origin\/nope" is not in this clone\. Fetch it first \(git fetch origin <branch>\), or in GitHub Actions check out with fetch-depth: 0/);
+    assert.match(
+      stderr,
+      /The base ref "origin\/nope" is not in this clone\. Fetch it first \(git fetch origin <branch>\), or in GitHub Actions check out with fetch-depth: 0/,
+    );
   });
 
   test('a base without a Dockerfile skips the comparison with the reason; the budgets still apply', async () => {

@@ -11,7 +11,10 @@ import { closedPort, startKnobServer, type KnobServer } from '../helpers/knob-se
 
 const bin = path.resolve('bin/perfgate.js');
 
-function perfgate(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string }> {
+function perfgate(
+  args: string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const env = { ...process.env, ...options.env };
     for (const [key, value] of Object.entries(env)) if (value === undefined) delete env[key];
@@ -66,7 +69,14 @@ scenarios:
     assert.equal(fast!.connections, 4);
     assert.ok(fast!.metrics.qps > 50);
     assert.ok(fast!.metrics.p50 >= 1 && fast!.metrics.p50 < 50, `p50 ${fast!.metrics.p50} ms`);
-    assert.deepEqual(fast!.budgets.map((b) => [b.metric, b.op, b.pass]), [['qps', '>=', true], ['p99', '<=', true], ['error_rate', '<=', true]]);
+    assert.deepEqual(
+      fast!.budgets.map((b) => [b.metric, b.op, b.pass]),
+      [
+        ['qps', '>=', true],
+        ['p99', '<=', true],
+        ['error_rate', '<=', true],
+      ],
+    );
     assert.equal(strict!.verdict, 'fail');
     assert.equal(strict!.budgets[0]!.pass, false);
     assert.ok(strict!.budgets[0]!.reason);
@@ -77,14 +87,21 @@ scenarios:
     assert.match(markdown, /strict path/);
     const csv = await readFile(path.join(dir, 'out/metrics.csv'), 'utf8');
     assert.equal(csv.trim().split('\n').length, 3);
-    for (const text of [stdout, stderr, markdown, csv, JSON.stringify(result)]) assert.doesNotMatch(text, /hunter2/, 'header values are never shown');
+    for (const text of [stdout, stderr, markdown, csv, JSON.stringify(result)])
+      assert.doesNotMatch(text, /hunter2/, 'header values are never shown');
   });
 
   test('--scenario narrows the run; all budgets holding exits 0', async () => {
-    const { code, stderr } = await perfgate(['run', 'perf.yaml', '--scenario', 'fast path', '--json', 'one.json'], { cwd: dir, env: { SECRET_TOKEN: 'x' } });
+    const { code, stderr } = await perfgate(['run', 'perf.yaml', '--scenario', 'fast path', '--json', 'one.json'], {
+      cwd: dir,
+      env: { SECRET_TOKEN: 'x' },
+    });
     assert.equal(code, 0, stderr);
     const result = JSON.parse(await readFile(path.join(dir, 'one.json'), 'utf8')) as RunResult;
-    assert.deepEqual(result.scenarios.map((s) => s.name), ['fast path']);
+    assert.deepEqual(
+      result.scenarios.map((s) => s.name),
+      ['fast path'],
+    );
     assert.equal(result.verdict, 'pass');
   });
 
@@ -94,13 +111,19 @@ scenarios:
     assert.match(unknown.stderr, /Unknown scenario "nope"; the scenarios are: "fast path", "strict path"/);
     const noEnv = await perfgate(['run', 'perf.yaml'], { cwd: dir, env: { SECRET_TOKEN: undefined } });
     assert.equal(noEnv.code, 2);
-    assert.match(noEnv.stderr, /perf\.yaml:6:\d+ scenarios\[0\]\.request\.headers\.Authorization: environment variable SECRET_TOKEN is not set/);
+    assert.match(
+      noEnv.stderr,
+      /perf\.yaml:6:\d+ scenarios\[0\]\.request\.headers\.Authorization: environment variable SECRET_TOKEN is not set/,
+    );
     assert.doesNotMatch(noEnv.stderr, /\n\s+at /, 'no stack trace');
   });
 
   test('an unreachable target exits 3 and says what to do', async () => {
     const port = await closedPort();
-    const { code, stderr } = await perfgate(['run', 'perf.yaml', '--target', `http://127.0.0.1:${port}`], { cwd: dir, env: { SECRET_TOKEN: 'x' } });
+    const { code, stderr } = await perfgate(['run', 'perf.yaml', '--target', `http://127.0.0.1:${port}`], {
+      cwd: dir,
+      env: { SECRET_TOKEN: 'x' },
+    });
     assert.equal(code, 3);
     assert.match(stderr, /is not reachable: connection refused/);
   });
@@ -109,7 +132,10 @@ scenarios:
     const good = await perfgate(['validate', 'perf.yaml'], { cwd: dir });
     assert.equal(good.code, 0, good.stderr);
     assert.match(good.stdout, /perf\.yaml: valid \(2 scenarios, 4 budgets\)/);
-    await writeFile(path.join(dir, 'bad.yaml'), 'version: 1\ntarget: http://127.0.0.1:1\nscenarios:\n  - name: a\n    request: { path: / }\n    duraton: 1s\n');
+    await writeFile(
+      path.join(dir, 'bad.yaml'),
+      'version: 1\ntarget: http://127.0.0.1:1\nscenarios:\n  - name: a\n    request: { path: / }\n    duraton: 1s\n',
+    );
     const bad = await perfgate(['validate', 'bad.yaml'], { cwd: dir });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^bad\.yaml:6:5 scenarios\[0\]\.duraton: unknown key "duraton"; did you mean "duration"\?/);
@@ -132,13 +158,27 @@ scenarios:
     assert.equal(strict.code, 1);
     const missing = await perfgate(['compare', 'a.json', 'nope.json'], { cwd: dir });
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /nope\.json: cannot read the results file \(no such file\); write one with: perfgate run --json nope\.json/);
+    assert.match(
+      missing.stderr,
+      /nope\.json: cannot read the results file \(no such file\); write one with: perfgate run --json nope\.json/,
+    );
   });
 
   test('--help is complete and usage errors exit 2', async () => {
     const help = await perfgate(['run', '--help'], { cwd: dir });
     assert.equal(help.code, 0);
-    for (const flag of ['--target', '--scenario', '--base', '--baseline-file', '--pairs', '--json', '--markdown', '--csv', '--keep', '--fail-on-inconclusive']) {
+    for (const flag of [
+      '--target',
+      '--scenario',
+      '--base',
+      '--baseline-file',
+      '--pairs',
+      '--json',
+      '--markdown',
+      '--csv',
+      '--keep',
+      '--fail-on-inconclusive',
+    ]) {
       assert.match(help.stdout, new RegExp(flag));
     }
     const wrong = await perfgate(['run', '--no-such-flag'], { cwd: dir });
@@ -174,7 +214,12 @@ scenarios:
       assert.equal(s.measurement.outcomes.byFailure.reset, server.counts.reset);
       // The probe's request (to /) is the one the server saw beyond perfgate's counts.
       assert.equal(s.measurement.outcomes.total, server.received() - before - server.counts.ok);
-      assert.ok(s.warnings.some((w) => /^no request succeeded: \d[\d,]* requests: 0 ok, 0 HTTP errors, \d[\d,]* failures \(connection reset ×/.test(w)), s.warnings.join("\n"));
+      assert.ok(
+        s.warnings.some((w) =>
+          /^no request succeeded: \d[\d,]* requests: 0 ok, 0 HTTP errors, \d[\d,]* failures \(connection reset ×/.test(w),
+        ),
+        s.warnings.join('\n'),
+      );
     } finally {
       await server.close();
     }

@@ -24,14 +24,31 @@ function scenario(budgets: Budget[], extra: Partial<Scenario> = {}): Scenario {
   };
 }
 
-function measurement(o: { success?: number; httpErrors?: number; failures?: number; p99?: number; cpu?: number; aborted?: string; bytesPerResponse?: number } = {}): LoadMeasurement {
+function measurement(
+  o: {
+    success?: number;
+    httpErrors?: number;
+    failures?: number;
+    p99?: number;
+    cpu?: number;
+    aborted?: string;
+    bytesPerResponse?: number;
+  } = {},
+): LoadMeasurement {
   const success = o.success ?? 10_000;
   const httpErrors = o.httpErrors ?? 0;
   const failures = o.failures ?? 0;
   const m: LoadMeasurement = {
     connections: 50,
     durationMs: 10_000,
-    outcomes: { total: success + httpErrors + failures, success, httpErrors, failures, byStatus: { '200': success }, byFailure: { timeout: failures, refused: 0, reset: 0, other: 0 } },
+    outcomes: {
+      total: success + httpErrors + failures,
+      success,
+      httpErrors,
+      failures,
+      byStatus: { '200': success },
+      byFailure: { timeout: failures, refused: 0, reset: 0, other: 0 },
+    },
     latency: { min: 0.1, p50: 1, p90: 2, p95: 3, p99: o.p99 ?? 4, p999: 5, max: 6, mean: 1.2 },
     qps: success / 10,
     bytesPerSec: 1000,
@@ -46,20 +63,39 @@ function measurement(o: { success?: number; httpErrors?: number; failures?: numb
 }
 
 test('latency and QPS budgets pass and fail with reasons in plain words; QPS states its concurrency', () => {
-  const results = evaluateBudgets(scenario([budget('p99', '<=', 3, '<= 3ms'), budget('qps', '>=', 2000, '>= 2000'), budget('p50', '<', 2, '< 2ms')]), measurement());
-  assert.deepEqual(results.map((r) => [r.metric, r.status, r.pass]), [['p99', 'fail', false], ['qps', 'fail', false], ['p50', 'pass', true]]);
+  const results = evaluateBudgets(
+    scenario([budget('p99', '<=', 3, '<= 3ms'), budget('qps', '>=', 2000, '>= 2000'), budget('p50', '<', 2, '< 2ms')]),
+    measurement(),
+  );
+  assert.deepEqual(
+    results.map((r) => [r.metric, r.status, r.pass]),
+    [
+      ['p99', 'fail', false],
+      ['qps', 'fail', false],
+      ['p50', 'pass', true],
+    ],
+  );
   assert.equal(results[0]!.reason, 'p99 was 4.00 ms, over the <= 3ms budget');
   assert.equal(results[1]!.reason, 'QPS was 1,000 req/s at 50 connections, under the >= 2000 budget');
   assert.deepEqual(results[0]!.at, at);
 });
 
 test('reasons show values as the reports do: grouped milliseconds, a near miss never rounded to 100%, one label per metric', () => {
-  const slow = evaluateBudgets(scenario([budget('p99', '<=', 1000, '<= 1s'), budget('max', '<=', 5, '<= 5ms')]), measurement({ p99: 1234.5 }));
+  const slow = evaluateBudgets(
+    scenario([budget('p99', '<=', 1000, '<= 1s'), budget('max', '<=', 5, '<= 5ms')]),
+    measurement({ p99: 1234.5 }),
+  );
   assert.equal(slow[0]!.reason, 'p99 was 1,235 ms, over the <= 1s budget');
   assert.equal(slow[1]!.reason, 'max latency was 6.00 ms, over the <= 5ms budget');
-  const [success] = evaluateBudgets(scenario([budget('success', '>=', 0.99999, '>= 99.999%')]), measurement({ success: 10_000_000 - 500, failures: 500 }));
+  const [success] = evaluateBudgets(
+    scenario([budget('success', '>=', 0.99999, '>= 99.999%')]),
+    measurement({ success: 10_000_000 - 500, failures: 500 }),
+  );
   assert.equal(success!.reason, 'success rate 99.995% of 10,000,000 requests, under the >= 99.999% budget');
-  const [failures] = evaluateBudgets(scenario([budget('failure_rate', '<=', 0.001, '<= 0.1%')]), measurement({ success: 9_000, failures: 1_000 }));
+  const [failures] = evaluateBudgets(
+    scenario([budget('failure_rate', '<=', 0.001, '<= 0.1%')]),
+    measurement({ success: 9_000, failures: 1_000 }),
+  );
   assert.equal(failures!.reason, 'client failure rate 10% of 10,000 requests, over the <= 0.1% budget');
 });
 
@@ -67,7 +103,10 @@ test('success >= 99.95% is judged with a Wilson bound: too few requests is incon
   const target = budget('success', '>=', 0.9995, '>= 99.95%');
   const few = evaluateBudgets(scenario([target]), measurement({ success: 1204 }))[0]!;
   assert.equal(few.status, 'inconclusive');
-  assert.equal(few.reason, 'only 1,204 requests: establishing >= 99.95% with 95% confidence needs at least 5,409 even with none failing; raise duration or connections');
+  assert.equal(
+    few.reason,
+    'only 1,204 requests: establishing >= 99.95% with 95% confidence needs at least 5,409 even with none failing; raise duration or connections',
+  );
   assert.equal(evaluateBudgets(scenario([target]), measurement({ success: 6000 }))[0]!.status, 'pass');
   // In an open model more connections send no more requests: the advice is the rate.
   assert.match(evaluateBudgets(scenario([target], { rate: 100 }), measurement({ success: 1204 }))[0]!.reason!, /raise duration or rate$/);
@@ -79,26 +118,41 @@ test('success >= 99.95% is judged with a Wilson bound: too few requests is incon
 });
 
 test('error and failure rates are judged by their upper bound', () => {
-  const results = evaluateBudgets(scenario([budget('error_rate', '<=', 0.001, '<= 0.1%'), budget('failure_rate', '<=', 0.01, '<= 1%')]), measurement({ success: 20_000 }));
-  assert.deepEqual(results.map((r) => r.status), ['pass', 'pass']);
+  const results = evaluateBudgets(
+    scenario([budget('error_rate', '<=', 0.001, '<= 0.1%'), budget('failure_rate', '<=', 0.01, '<= 1%')]),
+    measurement({ success: 20_000 }),
+  );
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ['pass', 'pass'],
+  );
   const noisy = evaluateBudgets(scenario([budget('error_rate', '<=', 0.001, '<= 0.1%')]), measurement({ success: 1000 }))[0]!;
   assert.equal(noisy.status, 'inconclusive');
   assert.match(noisy.reason!, /needs at least 2,703/);
 });
 
 test('a saturated generator makes a failing QPS or latency budget inconclusive, not a service failure', () => {
-  const [qps, p99] = evaluateBudgets(scenario([budget('qps', '>=', 2000, '>= 2000'), budget('p99', '<=', 3, '<= 3ms')]), measurement({ cpu: 0.98 }));
+  const [qps, p99] = evaluateBudgets(
+    scenario([budget('qps', '>=', 2000, '>= 2000'), budget('p99', '<=', 3, '<= 3ms')]),
+    measurement({ cpu: 0.98 }),
+  );
   assert.equal(qps!.status, 'inconclusive');
   assert.match(qps!.reason!, /load generator was saturated \(98% of a core\)/);
   assert.equal(p99!.status, 'inconclusive');
-  assert.equal(p99!.reason, 'p99 was 4.00 ms, over the <= 3ms budget; but the load generator was saturated (98% of a core), so this measures the client, not the service');
+  assert.equal(
+    p99!.reason,
+    'p99 was 4.00 ms, over the <= 3ms budget; but the load generator was saturated (98% of a core), so this measures the client, not the service',
+  );
   // The client can only lower QPS and add latency: what passes despite it passes.
   assert.equal(evaluateBudgets(scenario([budget('qps', '>=', 500, '>= 500')]), measurement({ cpu: 0.98 }))[0]!.status, 'pass');
   assert.equal(evaluateBudgets(scenario([budget('p99', '<=', 5, '<= 5ms')]), measurement({ cpu: 0.98 }))[0]!.status, 'pass');
 });
 
 test('a cut-short run cannot pass a budget; nothing measured is inconclusive', () => {
-  assert.equal(evaluateBudgets(scenario([budget('p99', '<=', 10, '<= 10ms')]), measurement({ aborted: 'SIGINT' }))[0]!.status, 'inconclusive');
+  assert.equal(
+    evaluateBudgets(scenario([budget('p99', '<=', 10, '<= 10ms')]), measurement({ aborted: 'SIGINT' }))[0]!.status,
+    'inconclusive',
+  );
   assert.equal(evaluateBudgets(scenario([budget('p99', '<=', 1, '<= 1ms')]), measurement({ aborted: 'SIGINT' }))[0]!.status, 'fail');
   assert.equal(evaluateBudgets(scenario([budget('p99', '<=', 10, '<= 10ms')]), measurement({ success: 0 }))[0]!.status, 'inconclusive');
 });
@@ -119,7 +173,10 @@ test('a QPS budget must fit through the declared link at the measured response s
   assert.equal(evaluateBudgets(scenario([budget('qps', '>=', 6000, '>= 6000')]), big)[0]!.status, 'pass');
   // The link never rescues a budget the service itself failed.
   const small = measurement({ success: 10_000, bytesPerResponse: 100 });
-  assert.match(evaluateBudgets(scenario([budget('qps', '>=', 2000, '>= 2000')], link), small)[0]!.reason!, /^QPS was 1,000 req\/s at 50 connections/);
+  assert.match(
+    evaluateBudgets(scenario([budget('qps', '>=', 2000, '>= 2000')], link), small)[0]!.reason!,
+    /^QPS was 1,000 req\/s at 50 connections/,
+  );
 });
 
 test('verdicts: fail beats inconclusive beats pass', () => {
@@ -138,12 +195,22 @@ test('latency budgets never pass on nothing: every request failed fails them, no
   // Reset connections fail fast: the histogram holds their (small) times, but none is a response time.
   const allFailed = { ...measurement({ success: 0, failures: 6599, p99: 0.4 }) };
   const results = evaluateBudgets(scenario(budgets), allFailed);
-  assert.deepEqual(results.map((r) => [r.metric, r.status]), [['p99', 'fail'], ['success', 'fail'], ['qps', 'fail']]);
+  assert.deepEqual(
+    results.map((r) => [r.metric, r.status]),
+    [
+      ['p99', 'fail'],
+      ['success', 'fail'],
+      ['qps', 'fail'],
+    ],
+  );
   assert.equal(results[0]!.reason, 'no request got a complete response (all 6,599 failed), so p99 cannot be within <= 100ms');
   assert.equal(results[1]!.value, 0);
   assert.equal(scenarioVerdict({ budgets: results }), 'fail');
   assert.equal(scenarioVerdict({ budgets: [], measurement: allFailed }), 'fail', 'no budget needed: nothing succeeded');
   const nothing = evaluateBudgets(scenario(budgets), measurement({ success: 0 }));
-  assert.deepEqual(nothing.map((r) => r.status), ['inconclusive', 'inconclusive', 'inconclusive']);
+  assert.deepEqual(
+    nothing.map((r) => r.status),
+    ['inconclusive', 'inconclusive', 'inconclusive'],
+  );
   assert.equal(nothing[0]!.reason, 'no request was sent in the measured window');
 });

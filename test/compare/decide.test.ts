@@ -8,9 +8,20 @@ import type { ComparisonEntry, Round } from '../../src/result.ts';
 import { formatMetricChange, formatMetricInterval, formatMetricSize } from '../../src/report/format.ts';
 import { mulberry32 } from '../../src/stats/rng.ts';
 
-const settings: CompareSettings = { pairs: 10, alpha: 0.05, roundMs: 5000, armWarmupMs: 0, extendOnce: false, metrics: ['qps', 'p50', 'p99'] };
+const settings: CompareSettings = {
+  pairs: 10,
+  alpha: 0.05,
+  roundMs: 5000,
+  armWarmupMs: 0,
+  extendOnce: false,
+  metrics: ['qps', 'p50', 'p99'],
+};
 const withRates: CompareSettings = { ...settings, metrics: ['qps', 'p50', 'p99', 'error_rate', 'failure_rate'] };
-const scenario = { name: 's', durationMs: 10_000, tolerance: { qps: 0.05, p50: 0.05, p95: 0.1, p99: 0.1, error_rate: 0.0005, failure_rate: 0.0005 } } as Scenario;
+const scenario = {
+  name: 's',
+  durationMs: 10_000,
+  tolerance: { qps: 0.05, p50: 0.05, p95: 0.1, p99: 0.1, error_rate: 0.0005, failure_rate: 0.0005 },
+} as Scenario;
 
 interface Noise {
   /** Shared per-pair environment factor (σ of its log): drift both arms of a pair see. */
@@ -21,7 +32,14 @@ interface Noise {
 
 function outcomes(total: number, httpErrors = 0, failures = 0): Round['outcomes'] {
   const success = total - httpErrors - failures;
-  return { total, success, httpErrors, failures, byStatus: { '200': success, ...(httpErrors ? { '500': httpErrors } : {}) }, byFailure: { timeout: failures, refused: 0, reset: 0, other: 0 } };
+  return {
+    total,
+    success,
+    httpErrors,
+    failures,
+    byStatus: { '200': success, ...(httpErrors ? { '500': httpErrors } : {}) },
+    byFailure: { timeout: failures, refused: 0, reset: 0, other: 0 },
+  };
 }
 
 /** Rounds with a shared per-pair environment factor and independent noise; head = base slowed by `slowdown`. */
@@ -38,7 +56,12 @@ function rounds(seed: number, slowdown: number, patch: (r: Round) => void = () =
       index,
       arm,
       order: 0,
-      metrics: { qps: (1000 * env * Math.exp(own * gauss())) / factor, p50: (5 / env) * factor * Math.exp(own * gauss()), p95: 8, p99: (20 / env) * factor * Math.exp(own * gauss()) },
+      metrics: {
+        qps: (1000 * env * Math.exp(own * gauss())) / factor,
+        p50: (5 / env) * factor * Math.exp(own * gauss()),
+        p95: 8,
+        p99: (20 / env) * factor * Math.exp(own * gauss()),
+      },
       outcomes: outcomes(5000),
       generatorSaturated: false,
     });
@@ -123,20 +146,35 @@ test('failures only in the head: a failure_rate regression, while QPS and latenc
     if (r.arm === 'head') r.outcomes = outcomes(5000, 0, 100);
   });
   const [result] = compareScenarios([input], withRates, 'paired');
-  assert.deepEqual(verdicts(result!), { qps: 'regression', p50: 'regression', p99: 'regression', error_rate: 'unchanged', failure_rate: 'regression' });
+  assert.deepEqual(verdicts(result!), {
+    qps: 'regression',
+    p50: 'regression',
+    p99: 'regression',
+    error_rate: 'unchanged',
+    failure_rate: 'regression',
+  });
   const failures = result!.failure_rate!;
   assert.equal(failures.base, 0);
   assert.equal(failures.head, 0.02);
   assert.ok(Math.abs(failures.change - 0.02) < 1e-12);
   assert.ok(failures.low! > 0.0005, 'the Newcombe CI lies above +δ');
   assert.equal(failures.tolerance, 0.0005);
-  assert.match(result!.p99!.reason!, /^head had 1,000 client failures \(base 0\); failed requests are in the latency at the time they took to fail$/);
+  assert.match(
+    result!.p99!.reason!,
+    /^head had 1,000 client failures \(base 0\); failed requests are in the latency at the time they took to fail$/,
+  );
   assert.match(result!.qps!.reason!, /head had 1,000 client failures \(base 0\); QPS counts successful responses only/);
 
   // The same failures with no slowdown and little noise: QPS and latency are decided on their own data, unchanged.
   const quiet = rounds(7, 1, (r) => r.arm === 'head' && (r.outcomes = outcomes(5000, 0, 100)), { own: 0.005 });
   const [same] = compareScenarios([quiet], withRates, 'paired');
-  assert.deepEqual(verdicts(same!), { qps: 'unchanged', p50: 'unchanged', p99: 'unchanged', error_rate: 'unchanged', failure_rate: 'regression' });
+  assert.deepEqual(verdicts(same!), {
+    qps: 'unchanged',
+    p50: 'unchanged',
+    p99: 'unchanged',
+    error_rate: 'unchanged',
+    failure_rate: 'regression',
+  });
   assert.match(same!.p50!.reason!, /head had 1,000 client failures/);
 });
 
@@ -153,7 +191,10 @@ test('A/A with no failures and no HTTP errors in either arm: both rates unchange
   const short = rounds(3, 1, (r) => (r.outcomes = outcomes(500)));
   const [few] = compareScenarios([short], withRates, 'paired');
   assert.equal(few!.failure_rate!.verdict, 'inconclusive');
-  assert.match(few!.failure_rate!.reason!, /with 5,000 base and 5,000 head requests, changes of 0\.\d+ pp or more could be detected \(tolerance 0\.05 pp\)/);
+  assert.match(
+    few!.failure_rate!.reason!,
+    /with 5,000 base and 5,000 head requests, changes of 0\.\d+ pp or more could be detected \(tolerance 0\.05 pp\)/,
+  );
 });
 
 test('a head that answers nothing (QPS 0) is a clear QPS regression, not uncomparable', () => {
@@ -163,7 +204,13 @@ test('a head that answers nothing (QPS 0) is a clear QPS regression, not uncompa
     r.outcomes = outcomes(5000, 0, 5000);
   });
   const [result] = compareScenarios([dead], withRates, 'paired');
-  assert.deepEqual(verdicts(result!), { qps: 'regression', p50: 'regression', p99: 'regression', error_rate: 'unchanged', failure_rate: 'regression' });
+  assert.deepEqual(verdicts(result!), {
+    qps: 'regression',
+    p50: 'regression',
+    p99: 'regression',
+    error_rate: 'unchanged',
+    failure_rate: 'regression',
+  });
   assert.equal(result!.qps!.head, 0);
   assert.ok(result!.qps!.change < -0.99);
   // One round with no successful response among a 20% slowdown: still decided (it used to make QPS inconclusive).
@@ -178,7 +225,14 @@ test('a saturated generator and too few pairs are the guards left; failures and 
     assert.equal(e!.verdict, 'inconclusive');
     assert.match(e!.reason!, /load generator was saturated/);
   }
-  const noisyBase = rounds(7, 1.2, (r) => r.arm === 'base' && r.index % 2 === 0 && (r.metrics = { ...r.metrics, qps: r.metrics.qps * 3, p50: r.metrics.p50 / 3, p99: r.metrics.p99 / 3 }));
+  const noisyBase = rounds(
+    7,
+    1.2,
+    (r) =>
+      r.arm === 'base' &&
+      r.index % 2 === 0 &&
+      (r.metrics = { ...r.metrics, qps: r.metrics.qps * 3, p50: r.metrics.p50 / 3, p99: r.metrics.p99 / 3 }),
+  );
   const [unstable] = compareScenarios([noisyBase], settings, 'paired');
   assert.doesNotMatch(unstable!.qps!.reason ?? '', /varied too much/, 'no base-CV guard');
   const errors = rounds(7, 1.2, (r) => r.arm === 'base' && r.index === 0 && (r.outcomes = outcomes(5050, 50)));
@@ -241,7 +295,9 @@ test('simulation: a verdict is wrong at most α of the time, at every noise leve
   const gauss = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
   const metrics = ['qps', 'p50', 'p99'] as const;
   const rows: string[] = [];
-  rows.push('| pair spread (sd of log-ratio) | true change | regression, any metric | regression QPS / p50 / p99 | unchanged QPS | inconclusive QPS | median MDE, QPS |');
+  rows.push(
+    '| pair spread (sd of log-ratio) | true change | regression, any metric | regression QPS / p50 / p99 | unchanged QPS | inconclusive QPS | median MDE, QPS |',
+  );
   rows.push('|--:|--:|--:|--:|--:|--:|--:|');
   for (const sd of [0.03, 0.05, 0.09, 0.14]) {
     for (const k of [0, 0.5, 1, 2]) {
@@ -259,7 +315,14 @@ test('simulation: a verdict is wrong at most α of the time, at every noise leve
           const arm = (name: 'base' | 'head', f: number): Round => {
             // Each arm's own noise has sd sd/√2, so the pair's log-ratio has sd `sd`.
             const e = () => Math.exp((sd / Math.SQRT2) * gauss());
-            return { index, arm: name, order: 0, metrics: { qps: (1000 * env * e()) / f, p50: 5 * env * f * e(), p95: 8, p99: 20 * env * f * e() }, outcomes: outcomes(5000), generatorSaturated: false };
+            return {
+              index,
+              arm: name,
+              order: 0,
+              metrics: { qps: (1000 * env * e()) / f, p50: 5 * env * f * e(), p95: 8, p99: 20 * env * f * e() },
+              outcomes: outcomes(5000),
+              generatorSaturated: false,
+            };
           };
           base.push(arm('base', 1));
           head.push(arm('head', factor));
@@ -277,10 +340,16 @@ test('simulation: a verdict is wrong at most α of the time, at every noise leve
       const pct = (n: number) => `${((100 * n) / GATES).toFixed(1)}%`;
       const mde = mdes.sort((a, b) => a - b)[GATES / 2]!;
       const change = k === 0 ? '0 (A/A)' : `${k === 1 ? '' : k}δ = ${(k * 5).toFixed(1)}%`;
-      rows.push(`| ${Math.round(sd * 100)}% | ${change} | ${pct(any)} | ${metrics.map((m) => pct(regression[m])).join(' / ')} | ${pct(unchanged.qps)} | ${pct(inconclusive)} | ${(mde * 100).toFixed(1)}% |`);
+      rows.push(
+        `| ${Math.round(sd * 100)}% | ${change} | ${pct(any)} | ${metrics.map((m) => pct(regression[m])).join(' / ')} | ${pct(unchanged.qps)} | ${pct(inconclusive)} | ${(mde * 100).toFixed(1)}% |`,
+      );
       if (k === 0) assert.ok(any / GATES <= allowance, `A/A at sd ${sd}: regression on some metric in ${pct(any)}`);
-      if (k === 0.5) for (const m of metrics) assert.ok(regression[m] / GATES <= allowance, `a change of δ/2 at sd ${sd}: ${m} regression ${pct(regression[m])}`);
-      if (k >= 1) for (const m of metrics) assert.ok(unchanged[m] / GATES <= allowance, `a change of ${k}δ at sd ${sd}: ${m} unchanged ${pct(unchanged[m])}`);
+      if (k === 0.5)
+        for (const m of metrics)
+          assert.ok(regression[m] / GATES <= allowance, `a change of δ/2 at sd ${sd}: ${m} regression ${pct(regression[m])}`);
+      if (k >= 1)
+        for (const m of metrics)
+          assert.ok(unchanged[m] / GATES <= allowance, `a change of ${k}δ at sd ${sd}: ${m} unchanged ${pct(unchanged[m])}`);
     }
   }
   console.log(`\n${GATES} simulated gates per row, 10 pairs, α = ${alpha}, δ = 5%:\n${rows.join('\n')}\n`);

@@ -5,7 +5,15 @@ import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
 import { schemaText } from '../../src/config/schema-text.ts';
-import { MAX_CONNECTIONS, MAX_RATE, MAX_READY_TIMEOUT_MS, MAX_REQUESTS, MAX_TIMEOUT_MS, MAX_TIMER_MS, MAX_WINDOW_MS } from '../../src/config/limits.ts';
+import {
+  MAX_CONNECTIONS,
+  MAX_RATE,
+  MAX_READY_TIMEOUT_MS,
+  MAX_REQUESTS,
+  MAX_TIMEOUT_MS,
+  MAX_TIMER_MS,
+  MAX_WINDOW_MS,
+} from '../../src/config/limits.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 
 const dir = 'test/fixtures/config';
@@ -27,7 +35,11 @@ describe('valid configs', () => {
     assert.equal(list!.connections, 50);
     assert.equal(list!.warmupMs, 2000);
     assert.equal(list!.durationMs, 10_000);
-    assert.deepEqual(list!.requests[0]!.request, { method: 'GET', path: '/api/v1/posts?page=1', headers: { authorization: 'Bearer s3cret' } });
+    assert.deepEqual(list!.requests[0]!.request, {
+      method: 'GET',
+      path: '/api/v1/posts?page=1',
+      headers: { authorization: 'Bearer s3cret' },
+    });
     assert.deepEqual(
       list!.budgets.map((b) => [b.metric, b.op, b.limit, b.at.line, b.at.col]),
       [
@@ -40,8 +52,20 @@ describe('valid configs', () => {
     assert.equal(create!.durationMs, 5000);
     assert.equal(create!.requests[0]!.request.body, '{"title":"hello"}');
     assert.equal(create!.requests[0]!.request.headers['content-type'], 'application/json');
-    assert.deepEqual(create!.budgets.map((b) => [b.metric, b.limit]), [['p95', 200], ['error_rate', 0.001]]);
-    assert.deepEqual(mixed!.requests.map((r) => [r.weight, r.request.path]), [[3, '/api/v1/posts'], [1, '/health']]);
+    assert.deepEqual(
+      create!.budgets.map((b) => [b.metric, b.limit]),
+      [
+        ['p95', 200],
+        ['error_rate', 0.001],
+      ],
+    );
+    assert.deepEqual(
+      mixed!.requests.map((r) => [r.weight, r.request.path]),
+      [
+        [3, '/api/v1/posts'],
+        [1, '/health'],
+      ],
+    );
     assert.deepEqual(mixed!.tokens?.tokens, ['Bearer alpha', 'Bearer beta', 'Bearer gamma']);
     assert.equal(mixed!.tokens?.header, 'authorization');
     assert.deepEqual(mixed!.at, { file: `${dir}/valid/issue2.yaml`, line: 29, col: 5 });
@@ -60,7 +84,13 @@ describe('valid configs', () => {
     assert.deepEqual(app.ready, { kind: 'http', path: '/health' });
     assert.deepEqual(app.resources, { cpus: 1, memoryBytes: 512 * 1024 ** 2 });
     assert.equal(app.env.DATABASE_URL, '${postgres.url}');
-    assert.deepEqual(dependencies.map((d) => [d.kind, d.name]), [['postgres', 'postgres'], ['redis', 'redis']]);
+    assert.deepEqual(
+      dependencies.map((d) => [d.kind, d.name]),
+      [
+        ['postgres', 'postgres'],
+        ['redis', 'redis'],
+      ],
+    );
     assert.match((dependencies[0] as { init: string[] }).init[0]!, /services\/db\/schema\.sql$/);
     assert.equal(config.compare.pairs, 10);
   });
@@ -69,10 +99,13 @@ describe('valid configs', () => {
     const config = await loadYamlText(
       'version: 1\ntarget: http://127.0.0.1:1\nscenarios:\n  - name: s\n    request: { path: / }\n    sweep: { connections: [1, 8] }\n    rate: 100\n    budgets: { p99: "< 1s" }\n',
     );
-    assert.deepEqual(config.scenarios.map((s) => [s.name, s.connections, s.sweepOf, s.rate]), [
-      ['s @ c=1', 1, 's', 100],
-      ['s @ c=8', 8, 's', 100],
-    ]);
+    assert.deepEqual(
+      config.scenarios.map((s) => [s.name, s.connections, s.sweepOf, s.rate]),
+      [
+        ['s @ c=1', 1, 's', 100],
+        ['s @ c=8', 8, 's', 100],
+      ],
+    );
   });
 });
 
@@ -91,7 +124,10 @@ test('bandwidth: the defaults apply to every scenario, a scenario may override t
   const config = await loadYamlText(
     'version: 1\ntarget: http://127.0.0.1:1\ndefaults: { bandwidth: 1Gbit/s }\nscenarios:\n  - name: a\n    request: { path: / }\n  - name: b\n    request: { path: / }\n    bandwidth: 125MB/s\n',
   );
-  assert.deepEqual(config.scenarios.map((s) => s.bandwidth), [125_000_000, 125_000_000]);
+  assert.deepEqual(
+    config.scenarios.map((s) => s.bandwidth),
+    [125_000_000, 125_000_000],
+  );
 });
 
 describe('invalid configs: one exact message each, exit 2', () => {
@@ -100,13 +136,31 @@ describe('invalid configs: one exact message each, exit 2', () => {
     ['unknown-key', '6:5 scenarios[0].duraton: unknown key "duraton"; did you mean "duration"?'],
     ['unknown-metric', '7:7 scenarios[0].budgets.p98: unknown metric "p98"; did you mean "p90"?'],
     ['bad-operator', '7:12 scenarios[0].budgets.p99: expected a budget like "<= 500ms" for p99 (an operator >=, <=, > or < and a limit)'],
-    ['target-and-services', '3:1 services: use either target: (a service that is already running) or services: (perfgate starts it), not both'],
-    ['undeclared-reference', '7:21 services.app.env.DATABASE_URL: ${mysql.url} refers to a service that is not declared under services:; declared: postgres'],
-    ['unset-env', '8:31 scenarios[0].request.headers.Authorization: environment variable PERFGATE_TEST_UNSET_TOKEN is not set; export it, or remove the reference'],
-    ['duplicate-names', '6:11 scenarios[1].name: duplicate scenario name "list" (first used at test/fixtures/config/invalid/duplicate-names.yaml:4)'],
+    [
+      'target-and-services',
+      '3:1 services: use either target: (a service that is already running) or services: (perfgate starts it), not both',
+    ],
+    [
+      'undeclared-reference',
+      '7:21 services.app.env.DATABASE_URL: ${mysql.url} refers to a service that is not declared under services:; declared: postgres',
+    ],
+    [
+      'unset-env',
+      '8:31 scenarios[0].request.headers.Authorization: environment variable PERFGATE_TEST_UNSET_TOKEN is not set; export it, or remove the reference',
+    ],
+    [
+      'duplicate-names',
+      '6:11 scenarios[1].name: duplicate scenario name "list" (first used at test/fixtures/config/invalid/duplicate-names.yaml:4)',
+    ],
     ['syntax-error', '6:1 YAML syntax error: Flow map in block collection must be sufficiently indented and end with a }'],
-    ['missing-tokens', `6:21 scenarios[0].tokens.file: cannot read the tokens file ${process.cwd()}/test/fixtures/config/invalid/nowhere.csv; it is resolved relative to this YAML file`],
-    ['too-few-pairs', '4:10 compare.pairs: 5 pairs are too few when 5 metrics are gated: use at least 8 (the smallest p-value of 5 pairs is 1/32, which cannot beat the Holm-corrected α)'],
+    [
+      'missing-tokens',
+      `6:21 scenarios[0].tokens.file: cannot read the tokens file ${process.cwd()}/test/fixtures/config/invalid/nowhere.csv; it is resolved relative to this YAML file`,
+    ],
+    [
+      'too-few-pairs',
+      '4:10 compare.pairs: 5 pairs are too few when 5 metrics are gated: use at least 8 (the smallest p-value of 5 pairs is 1/32, which cannot beat the Holm-corrected α)',
+    ],
     ['missing-version', '1:1 missing required key "version" (add version: 1 at the top)'],
     ['missing-path', '5:14 scenarios[0].request: missing required key "path" (e.g. path: /api/v1/posts)'],
     ['zero-rate', '6:11 scenarios[0].rate: expected more than 0, got 0'],
@@ -132,7 +186,10 @@ describe('invalid configs: one exact message each, exit 2', () => {
   });
 
   test('a missing perf/ directory names the fix', async () => {
-    await assert.rejects(loadConfig([], { cwd: '/' }), (error: unknown) => error instanceof UsageError && /create perf\/<name>\.yaml/.test(error.message));
+    await assert.rejects(
+      loadConfig([], { cwd: '/' }),
+      (error: unknown) => error instanceof UsageError && /create perf\/<name>\.yaml/.test(error.message),
+    );
   });
 });
 
@@ -144,34 +201,78 @@ describe('windows and limits that cannot be measured are refused at their line, 
   const cases: Array<[string, string, string]> = [
     ['a window of 0', scenarioWith('duration: 0s'), '6:15 scenarios[0].duration: expected a duration more than 0 and at most 1h, got "0s"'],
     // 9999999h overflows a Node timer (2^31−1 ms), which would fire after 1 ms.
-    ['a window no timer can hold', scenarioWith('duration: 9999999h'), '6:15 scenarios[0].duration: expected a duration more than 0 and at most 1h, got "9999999h"'],
-    ['a window past 1h, as bare seconds', scenarioWith('duration: 3601'), '6:15 scenarios[0].duration: expected a duration more than 0 and at most 1h, got 3601'],
-    ['an infinite window', scenarioWith('duration: .inf'), '6:15 scenarios[0].duration: expected a duration like 500ms, 10s or 2m, got Infinity'],
-    ['a window too large to be a number', scenarioWith(`duration: ${digits}s`), `6:15 scenarios[0].duration: expected a finite duration, got "${digits}s"`],
+    [
+      'a window no timer can hold',
+      scenarioWith('duration: 9999999h'),
+      '6:15 scenarios[0].duration: expected a duration more than 0 and at most 1h, got "9999999h"',
+    ],
+    [
+      'a window past 1h, as bare seconds',
+      scenarioWith('duration: 3601'),
+      '6:15 scenarios[0].duration: expected a duration more than 0 and at most 1h, got 3601',
+    ],
+    [
+      'an infinite window',
+      scenarioWith('duration: .inf'),
+      '6:15 scenarios[0].duration: expected a duration like 500ms, 10s or 2m, got Infinity',
+    ],
+    [
+      'a window too large to be a number',
+      scenarioWith(`duration: ${digits}s`),
+      `6:15 scenarios[0].duration: expected a finite duration, got "${digits}s"`,
+    ],
     ['a warm-up past 1h', scenarioWith('warmup: 2h'), '6:13 scenarios[0].warmup: expected a duration from 0 (none) to 1h, got "2h"'],
-    ['a timeout of 0', scenarioWith('timeout: 0'), '6:14 scenarios[0].timeout: expected a duration from 1s to 10m, got 0 (the load generator cannot time a request out sooner than 1s)'],
+    [
+      'a timeout of 0',
+      scenarioWith('timeout: 0'),
+      '6:14 scenarios[0].timeout: expected a duration from 1s to 10m, got 0 (the load generator cannot time a request out sooner than 1s)',
+    ],
     ['a timeout past 10m', scenarioWith('timeout: 11m'), '6:14 scenarios[0].timeout: expected a duration from 1s to 10m, got "11m"'],
     [
       'a default timeout under 1s, at the default',
       `${head}defaults: { timeout: 500ms }\nscenarios:\n  - name: s\n    request: { path: / }\n  - name: t\n    request: { path: / }\n`,
       '3:22 defaults.timeout: expected a duration from 1s to 10m, got "500ms" (the load generator cannot time a request out sooner than 1s)',
     ],
-    ['a compare round of 0', `${head}compare: { round: 0 }\n${scenarioWith('').slice(head.length)}`, '3:19 compare.round: expected a duration more than 0 and at most 1h, got 0'],
-    ['a compare warm-up past 1h', `${head}compare: { warmup: 90m }\n${scenarioWith('').slice(head.length)}`, '3:20 compare.warmup: expected a duration from 0 (none) to 1h, got "90m"'],
+    [
+      'a compare round of 0',
+      `${head}compare: { round: 0 }\n${scenarioWith('').slice(head.length)}`,
+      '3:19 compare.round: expected a duration more than 0 and at most 1h, got 0',
+    ],
+    [
+      'a compare warm-up past 1h',
+      `${head}compare: { warmup: 90m }\n${scenarioWith('').slice(head.length)}`,
+      '3:20 compare.warmup: expected a duration from 0 (none) to 1h, got "90m"',
+    ],
     [
       'a ready timeout of 0',
       'version: 1\nservices:\n  app:\n    image: app:1\n    port: 80\n    ready_timeout: 0s\nscenarios:\n  - name: s\n    request: { path: / }\n',
       '6:20 services.app.ready_timeout: expected a duration more than 0 and at most 1h, got "0s"',
     ],
     ['no connections', scenarioWith('connections: 0'), '6:18 scenarios[0].connections: expected at least 1, got 0'],
-    ['more connections than one generator drives', scenarioWith('connections: 10001'), '6:18 scenarios[0].connections: expected at most 10000, got 10001'],
-    ['a sweep level past the bound', scenarioWith('sweep: { connections: [10, 20000] }'), '6:32 scenarios[0].sweep.connections[1]: expected at most 10000, got 20000'],
-    ['a sweep level of 0', scenarioWith('sweep: { connections: [0, 10] }'), '6:28 scenarios[0].sweep.connections[0]: expected at least 1, got 0'],
+    [
+      'more connections than one generator drives',
+      scenarioWith('connections: 10001'),
+      '6:18 scenarios[0].connections: expected at most 10000, got 10001',
+    ],
+    [
+      'a sweep level past the bound',
+      scenarioWith('sweep: { connections: [10, 20000] }'),
+      '6:32 scenarios[0].sweep.connections[1]: expected at most 10000, got 20000',
+    ],
+    [
+      'a sweep level of 0',
+      scenarioWith('sweep: { connections: [0, 10] }'),
+      '6:28 scenarios[0].sweep.connections[0]: expected at least 1, got 0',
+    ],
     ['a rate past 1,000,000 req/s', scenarioWith('rate: 1000001'), '6:11 scenarios[0].rate: expected at most 1000000, got 1000001'],
     ['a rate that is not a number', scenarioWith('rate: .nan'), '6:11 scenarios[0].rate: expected a finite number, got NaN'],
     ['an infinite rate', scenarioWith('rate: .inf'), '6:11 scenarios[0].rate: expected a finite number, got Infinity'],
     ['a request count of 0', scenarioWith('requests: 0'), '6:15 scenarios[0].requests: expected at least 1, got 0'],
-    ['a request count past 10^9', scenarioWith('requests: 1000000001'), '6:15 scenarios[0].requests: expected at most 1000000000, got 1000000001'],
+    [
+      'a request count past 10^9',
+      scenarioWith('requests: 1000000001'),
+      '6:15 scenarios[0].requests: expected at most 1000000000, got 1000000001',
+    ],
     [
       'a latency budget of 1e999ms',
       scenarioWith('budgets: { p99: "<= 1e999ms" }'),
@@ -210,7 +311,10 @@ describe('windows and limits that cannot be measured are refused at their line, 
         '    duration: 1h\n    warmup: 0\n    timeout: 10m\n    connections: 10000\n    rate: 1000000\n    requests: 1000000000\n',
     );
     const [s] = config.scenarios;
-    assert.deepEqual([s!.durationMs, s!.warmupMs, s!.timeoutMs, s!.connections, s!.rate, s!.amount], [MAX_WINDOW_MS, 0, MAX_TIMEOUT_MS, MAX_CONNECTIONS, MAX_RATE, MAX_REQUESTS]);
+    assert.deepEqual(
+      [s!.durationMs, s!.warmupMs, s!.timeoutMs, s!.connections, s!.rate, s!.amount],
+      [MAX_WINDOW_MS, 0, MAX_TIMEOUT_MS, MAX_CONNECTIONS, MAX_RATE, MAX_REQUESTS],
+    );
     assert.deepEqual([config.compare.roundMs, config.compare.armWarmupMs], [MAX_WINDOW_MS, 0]);
   });
 

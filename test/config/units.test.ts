@@ -17,7 +17,10 @@ test('bandwidths are bits with decimal multiples, unless a capital B says bytes'
   assert.equal(bytesPerSecond('125MB/s'), 125_000_000);
   assert.equal(bytesPerSecond('2.5 GBps'), 2_500_000_000);
   for (const bad of ['1 gigabit', '1G', '0Gbit/s', 'fast']) {
-    assert.deepEqual(parseBandwidth(bad), { ok: false, error: `expected a bandwidth like 1Gbit/s, 100Mbit/s or 125MB/s, got ${JSON.stringify(bad)}` });
+    assert.deepEqual(parseBandwidth(bad), {
+      ok: false,
+      error: `expected a bandwidth like 1Gbit/s, 100Mbit/s or 125MB/s, got ${JSON.stringify(bad)}`,
+    });
   }
   assert.equal(parseBandwidth(1000).ok, false, 'a bare number has no unit to say bits or bytes');
 });

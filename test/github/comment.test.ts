@@ -13,7 +13,7 @@ async function fake(t: TestContext, prefix?: string): Promise<FakeGitHub> {
   github.addPullRequest(REPO, PR);
   t.after(async () => {
     await github.close();
-    assert.deepEqual(github.violations, [], 'requests and responses match GitHub\'s OpenAPI description');
+    assert.deepEqual(github.violations, [], "requests and responses match GitHub's OpenAPI description");
   });
   return github;
 }
@@ -182,5 +182,8 @@ test('a huge report is truncated under the limit and accepted; an over-long body
   assert.ok(body.length <= 65_000);
   const result = await upsertComment(client(github), options(body, 'default'));
   assert.equal(result.action, 'created');
-  await assert.rejects(upsertComment(client(github), options(`${commentMarker('x')}${'a'.repeat(70_000)}`, 'x')), /over GitHub's 65536 limit/);
+  await assert.rejects(
+    upsertComment(client(github), options(`${commentMarker('x')}${'a'.repeat(70_000)}`, 'x')),
+    /over GitHub's 65536 limit/,
+  );
 });

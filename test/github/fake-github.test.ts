@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { operation } from './openapi.ts';
 import { FakeGitHub } from './fake-github.ts';
 
-test('GitHub\'s description rejects what the real API would never send or accept', () => {
+test("GitHub's description rejects what the real API would never send or accept", () => {
   const create = operation('POST', '/repos/{owner}/{repo}/issues/{issue_number}/comments');
   assert.deepEqual(create.request({ body: 'hi' }), []);
   assert.match(create.request({ text: 'hi' }).join('\n'), /must have required property 'body'/);

@@ -101,7 +101,12 @@ export class FakeGitHub {
   }
 
   /** Adds comments as other people (or `user`) would have written them, before perfgate runs. */
-  seedComments(repository: string, issue: number, count: number, make: (i: number) => { body: string; user?: FakeUser } = (i) => ({ body: `comment ${i}` })): void {
+  seedComments(
+    repository: string,
+    issue: number,
+    count: number,
+    make: (i: number) => { body: string; user?: FakeUser } = (i) => ({ body: `comment ${i}` }),
+  ): void {
     for (let i = 0; i < count; i++) {
       const { body, user } = make(i);
       this.store(repository, issue, body, user ?? OTHER_USER);
@@ -287,11 +292,16 @@ export class FakeGitHub {
         const all = this.commentsOn(repository, id);
         const last = Math.max(1, Math.ceil(all.length / perPage));
         const slice = all.slice((page - 1) * perPage, page * perPage);
-        const link = (p: number, rel: string) => `<${base}/repos/${repository}/issues/${id}/comments?per_page=${perPage}&page=${p}>; rel="${rel}"`;
+        const link = (p: number, rel: string) =>
+          `<${base}/repos/${repository}/issues/${id}/comments?per_page=${perPage}&page=${p}>; rel="${rel}"`;
         const links: string[] = [];
         if (page > 1) links.push(link(page - 1, 'prev'), link(1, 'first'));
         if (page < last) links.push(link(page + 1, 'next'), link(last, 'last'));
-        return send(200, slice.map((c) => this.commentJson(c, base)), links.length ? { link: links.join(', ') } : {});
+        return send(
+          200,
+          slice.map((c) => this.commentJson(c, base)),
+          links.length ? { link: links.join(', ') } : {},
+        );
       }
       if (method === 'POST') {
         if (token.readOnly) return error(403, 'Resource not accessible by integration');
@@ -318,7 +328,7 @@ export class FakeGitHub {
   }
 
   private tooLong(send: (status: number, payload: unknown) => void, text: unknown): void {
-    const message = typeof text === 'string' ? `body is too long (maximum is ${MAX_BODY} characters)` : 'body wasn\'t supplied.';
+    const message = typeof text === 'string' ? `body is too long (maximum is ${MAX_BODY} characters)` : "body wasn't supplied.";
     send(422, {
       message: 'Validation Failed',
       errors: [{ resource: 'IssueComment', code: 'custom', field: 'body', message }],

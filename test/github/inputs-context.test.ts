@@ -95,7 +95,11 @@ test('context: a pull_request event from the same repository', () => {
 });
 
 test('context: a fork, a deleted fork, a push, GHES URLs', async (t) => {
-  const fork = readContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(FIXTURES, 'pull_request_fork.json'), GITHUB_REPOSITORY: 'acme/shop' });
+  const fork = readContext({
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: join(FIXTURES, 'pull_request_fork.json'),
+    GITHUB_REPOSITORY: 'acme/shop',
+  });
   assert.equal(fork.pullRequest?.fromFork, true);
 
   const dir = await mkdtemp(join(tmpdir(), 'perfgate-ctx-'));
@@ -103,7 +107,10 @@ test('context: a fork, a deleted fork, a push, GHES URLs', async (t) => {
   const deleted = JSON.parse(JSON.stringify(await import(join(FIXTURES, 'pull_request_fork.json'), { with: { type: 'json' } }))).default;
   deleted.pull_request.head.repo = null;
   await writeFile(join(dir, 'deleted.json'), JSON.stringify(deleted));
-  assert.equal(readContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(dir, 'deleted.json') }).pullRequest?.fromFork, true);
+  assert.equal(
+    readContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: join(dir, 'deleted.json') }).pullRequest?.fromFork,
+    true,
+  );
 
   await writeFile(join(dir, 'push.json'), JSON.stringify({ ref: 'refs/heads/main', after: 'c'.repeat(40) }));
   const push = readContext({

@@ -7,8 +7,7 @@ import addFormatsModule, { type FormatsPlugin } from 'ajv-formats';
 
 const require = createRequire(import.meta.url);
 // ajv-formats is CommonJS with a default export.
-const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ??
-  addFormatsModule) as FormatsPlugin;
+const addFormats = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as FormatsPlugin;
 
 type Json = Record<string, any>;
 
@@ -103,7 +102,8 @@ export function operation(method: string, path: string): OperationValidator {
       }
       const resolved = deref(spec, response);
       if (resolved) ({ node: response, at } = resolved);
-      if (!response.content?.['application/json']) return body === undefined || body === '' ? [] : [`${name} ${status}: documented without a body`];
+      if (!response.content?.['application/json'])
+        return body === undefined || body === '' ? [] : [`${name} ${status}: documented without a body`];
       return check(validator(ajv, `${at}/content/application~1json/schema`), body, `${name} ${status}`);
     },
   };

@@ -30,7 +30,12 @@ test('each failing budget is an error at its own line; regressions at their scen
   const annotations = resultAnnotations(placedRun(), PATHS);
   const p99 = annotations.find((a) => a.properties.title === 'perfgate: p99 budget failed')!;
   assert.equal(p99.level, 'error');
-  assert.deepEqual(p99.properties, { title: 'perfgate: p99 budget failed', file: 'services/api/perf/api.yaml', startLine: 12, startColumn: 7 });
+  assert.deepEqual(p99.properties, {
+    title: 'perfgate: p99 budget failed',
+    file: 'services/api/perf/api.yaml',
+    startLine: 12,
+    startColumn: 7,
+  });
   assert.equal(p99.message, 'p99 412 ms breaks the budget <= 250ms in "list posts": p99 was 412 ms, above the 250 ms limit');
 
   const success = annotations.find((a) => a.properties.startLine === 14)!;
@@ -107,7 +112,9 @@ test('publishes the job summary, the annotations and the comment', async (t) => 
 
 test('a fork PR: a notice instead of a comment, no API call, the summary still holds the report', async (t) => {
   const { github, io, base } = await setup(t);
-  const outcome = await publish(base({ destination: { owner: 'acme', repo: 'shop', issueNumber: 7, fromFork: true }, resultsPath: '/tmp/r/results.json' }));
+  const outcome = await publish(
+    base({ destination: { owner: 'acme', repo: 'shop', issueNumber: 7, fromFork: true }, resultsPath: '/tmp/r/results.json' }),
+  );
   assert.equal(outcome.commentUrl, undefined);
   assert.equal(github.requests.length, 0);
   const notice = io.events.find((e) => e.kind === 'notice')!;

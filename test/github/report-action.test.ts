@@ -70,7 +70,7 @@ async function setup(t: TestContext, options: { pullRequests?: number[]; prHead?
   return { fake, run, env };
 }
 
-test('posts the comment from a results file, under the run job\'s comment key', async (t) => {
+test("posts the comment from a results file, under the run job's comment key", async (t) => {
   const { fake, run } = await setup(t);
   const io = await run(results());
   assert.equal(io.failed, undefined);
@@ -106,21 +106,33 @@ const TAMPERED: Array<[string, unknown, RegExp]> = [
   ['PR number with a fraction', results({ pullRequest: 7.5 }), /github\.pullRequest must be a positive integer, got 7\.5/],
   ['negative PR number', results({ pullRequest: -7 }), /github\.pullRequest must be a positive integer/],
   ['short SHA', results({ headSha: 'bbbbbbb' }), /github\.headSha must be a 40-digit hex commit SHA/],
-  ['SHA of another commit', results({ headSha: 'e'.repeat(40) }), /github\.headSha e{40} does not match the triggering run's head commit b{40}/],
+  [
+    'SHA of another commit',
+    results({ headSha: 'e'.repeat(40) }),
+    /github\.headSha e{40} does not match the triggering run's head commit b{40}/,
+  ],
   ['another repository', results({ repository: 'evil/repo' }), /github\.repository "evil\/repo" is not acme\/shop/],
-  ['PR not among the run\'s PRs', results({ pullRequest: 8 }), /PR #8 is not among the triggering run's pull requests \(#7\)/],
+  ["PR not among the run's PRs", results({ pullRequest: 8 }), /PR #8 is not among the triggering run's pull requests \(#7\)/],
   ['no github block', { ...runResult() }, /it has no "github" block/],
   ['not JSON', '{"schemaVersion": 1,', /it is not valid JSON/],
-  ['a string where a number belongs', (() => {
-    const r = results();
-    (r.scenarios as Array<{ measurement: { qps: unknown } }>)[0]!.measurement.qps = '<img src=x onerror=alert(1)>';
-    return r;
-  })(), /does not match the results format \(scenarios\[0\]\.measurement\.qps: expected a number, got a string\)/],
-  ['an unknown metric', (() => {
-    const r = results();
-    (r.scenarios as Array<{ budgets: Array<{ metric: string }> }>)[0]!.budgets[0]!.metric = '<b>x</b>';
-    return r;
-  })(), /scenarios\[0\]\.budgets\[0\]\.metric: expected one of "qps", .*, got a string\)/],
+  [
+    'a string where a number belongs',
+    (() => {
+      const r = results();
+      (r.scenarios as Array<{ measurement: { qps: unknown } }>)[0]!.measurement.qps = '<img src=x onerror=alert(1)>';
+      return r;
+    })(),
+    /does not match the results format \(scenarios\[0\]\.measurement\.qps: expected a number, got a string\)/,
+  ],
+  [
+    'an unknown metric',
+    (() => {
+      const r = results();
+      (r.scenarios as Array<{ budgets: Array<{ metric: string }> }>)[0]!.budgets[0]!.metric = '<b>x</b>';
+      return r;
+    })(),
+    /scenarios\[0\]\.budgets\[0\]\.metric: expected one of "qps", .*, got a string\)/,
+  ],
 ];
 
 for (const [name, content, message] of TAMPERED) {

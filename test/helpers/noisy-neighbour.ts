@@ -19,7 +19,9 @@ export interface NoisyNeighbourOptions {
 }
 
 export async function startNoisyNeighbour(options: NoisyNeighbourOptions = {}): Promise<NoisyNeighbour> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--burn', JSON.stringify(options)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--burn', JSON.stringify(options)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   await once(child, 'message');
   return {
     async stop() {

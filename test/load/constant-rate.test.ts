@@ -72,7 +72,12 @@ test('requests leave on a constant schedule: 100 req/s is one every 10 ms, not a
   answer('a');
   await settled();
   time.advanceTo(35);
-  assert.deepEqual(sends, [['a', 0], ['b', 10], ['c', 20], ['a', 30]]);
+  assert.deepEqual(sends, [
+    ['a', 0],
+    ['b', 10],
+    ['c', 20],
+    ['a', 30],
+  ]);
   assert.equal(schedule.waitMs(clients[0]!), 0, 'sent exactly when due');
   assert.deepEqual(schedule.stop(), { unsent: 0, oldestWaitMs: 0 });
   assert.equal(time.pending(), 0, 'stop cancels the timer');
@@ -85,7 +90,14 @@ test('when every connection is busy, due requests queue and their wait is measur
   assert.deepEqual(sends, [['a', 0]]);
   only._doRequest();
   await settled();
-  assert.deepEqual(sends, [['a', 0], ['a', 35]], 'the overdue request leaves as soon as a connection is free');
+  assert.deepEqual(
+    sends,
+    [
+      ['a', 0],
+      ['a', 35],
+    ],
+    'the overdue request leaves as soon as a connection is free',
+  );
   assert.equal(schedule.waitMs(only), 25, 'due at 10 ms, sent at 35 ms');
   time.advanceTo(50);
   only._doRequest();
@@ -101,7 +113,14 @@ test('a reconnecting connection waits in line once, and nothing leaves after sto
   a._doRequest();
   await settled();
   time.advanceTo(150);
-  assert.deepEqual(sends, [['a', 0], ['a', 100]], 'asking three times does not buy three tickets');
+  assert.deepEqual(
+    sends,
+    [
+      ['a', 0],
+      ['a', 100],
+    ],
+    'asking three times does not buy three tickets',
+  );
   schedule.stop();
   a._doRequest();
   await settled();
@@ -109,7 +128,7 @@ test('a reconnecting connection waits in line once, and nothing leaves after sto
   assert.equal(sends.length, 2);
 });
 
-test("a timed-out request keeps its own wait: autocannon reconnects (asking for the next request) before it reports the timeout", async () => {
+test('a timed-out request keeps its own wait: autocannon reconnects (asking for the next request) before it reports the timeout', async () => {
   const { time, schedule, sends, a } = await paced(100);
   time.advanceTo(5);
   // Still no answer: the request due at 10 ms waits. At 35 ms the first request times out: autocannon reconnects,
@@ -118,7 +137,10 @@ test("a timed-out request keeps its own wait: autocannon reconnects (asking for 
   a._doRequest();
   assert.equal(schedule.waitMs(a), 0, 'the timed-out request was sent when due');
   await settled();
-  assert.deepEqual(sends, [['a', 0], ['a', 35]]);
+  assert.deepEqual(sends, [
+    ['a', 0],
+    ['a', 35],
+  ]);
   assert.equal(schedule.waitMs(a), 25, 'the next request, due at 10 ms, waited 25 ms');
   schedule.stop();
 });
@@ -129,7 +151,14 @@ test("the generator's own lateness is not the service's: a request sent late to 
   a._doRequest(); // answered at once: free again at 0 ms
   await settled();
   time.advanceTo(20);
-  assert.deepEqual(sends, [['a', 0], ['a', 13]], 'due at 10 ms, sent at 13 ms by the late timer');
+  assert.deepEqual(
+    sends,
+    [
+      ['a', 0],
+      ['a', 13],
+    ],
+    'due at 10 ms, sent at 13 ms by the late timer',
+  );
   assert.equal(schedule.waitMs(a), 0, 'a connection was free when the request came due');
   // The connection is busy from 13 to 27 ms; the request due at 20 ms waits 7 ms for it, and that is the service's.
   time.advanceTo(27);
@@ -138,7 +167,10 @@ test("the generator's own lateness is not the service's: a request sent late to 
   assert.equal(schedule.waitMs(a), 7);
   const lag = schedule.lag();
   // An HdrHistogram at 3 significant digits: 3 ms reads as 3.000–3.003.
-  assert.ok(lag.p99Ms >= 3 && lag.p99Ms < 3.004 && lag.maxMs >= 3 && lag.maxMs < 3.004, `the generator's lateness is reported apart: ${JSON.stringify(lag)}`);
+  assert.ok(
+    lag.p99Ms >= 3 && lag.p99Ms < 3.004 && lag.maxMs >= 3 && lag.maxMs < 3.004,
+    `the generator's lateness is reported apart: ${JSON.stringify(lag)}`,
+  );
   schedule.stop();
 });
 

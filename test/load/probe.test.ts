@@ -27,13 +27,18 @@ interface Misbehaving {
 }
 
 /** A raw TCP server that hands each connection to `behave`; it stops itself after `lifetimeMs`. */
-async function misbehaving(behave: (socket: net.Socket, count: () => void) => () => void, lifetimeMs = SERVER_LIFETIME_MS): Promise<Misbehaving> {
+async function misbehaving(
+  behave: (socket: net.Socket, count: () => void) => () => void,
+  lifetimeMs = SERVER_LIFETIME_MS,
+): Promise<Misbehaving> {
   const sockets = new Set<net.Socket>();
   const cleanups = new Set<() => void>();
   let trickled = 0;
   let onAccepted!: (socket: net.Socket) => void;
   const accepted = new Promise<net.Socket>((resolve) => (onAccepted = resolve));
-  const released = accepted.then((socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve()))));
+  const released = accepted.then(
+    (socket) => new Promise<void>((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve()))),
+  );
   const server = net.createServer((socket) => {
     sockets.add(socket);
     socket.on('error', () => {});

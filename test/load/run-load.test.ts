@@ -151,7 +151,10 @@ describe('runLoad', () => {
   test('open model: a timed-out request is a failure recorded at the timeout, never left out of P99', async () => {
     server.knobs.stallRate = 0.05;
     try {
-      const m = await runLoad({ origin: server.url, scenario: scenario({ rate: 100, connections: 20, durationMs: 2500, timeoutMs: 1000 }) });
+      const m = await runLoad({
+        origin: server.url,
+        scenario: scenario({ rate: 100, connections: 20, durationMs: 2500, timeoutMs: 1000 }),
+      });
       assert.ok(m.outcomes.byFailure.timeout > 0, 'timeouts counted');
       assert.ok(m.latency.p99 >= 1000, `p99 ${m.latency.p99} should be at least the 1 s timeout`);
     } finally {
@@ -176,5 +179,8 @@ test('weightedPicker interleaves smoothly and exactly', () => {
     { weight: 3, request: { method: 'GET', path: '/a', headers: {} } },
     { weight: 1, request: { method: 'GET', path: '/b', headers: {} } },
   ]);
-  assert.deepEqual(Array.from({ length: 8 }, () => pick().path), ['/a', '/a', '/b', '/a', '/a', '/a', '/b', '/a']);
+  assert.deepEqual(
+    Array.from({ length: 8 }, () => pick().path),
+    ['/a', '/a', '/b', '/a', '/a', '/a', '/b', '/a'],
+  );
 });

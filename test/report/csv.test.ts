@@ -12,13 +12,22 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\r' && text[i + 1] === '\n') row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    else field += c;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else field += c;
   }
   return rows;
 }
@@ -52,13 +61,23 @@ test('open-model, bandwidth and sweep figures have their columns', () => {
   const s = listPosts();
   s.rate = 600;
   s.sweepOf = 'list posts';
-  s.measurement = measurement({ rate: 600, achievedRate: 590.5, backlog: { unsent: 3, oldestWaitMs: 12 }, scheduleLag: { p99Ms: 0.8, maxMs: 2 }, bytesPerResponse: 1250 });
+  s.measurement = measurement({
+    rate: 600,
+    achievedRate: 590.5,
+    backlog: { unsent: 3, oldestWaitMs: 12 },
+    scheduleLag: { p99Ms: 0.8, maxMs: 2 },
+    bytesPerResponse: 1250,
+  });
   const [header, row] = parseCsv(renderCsv(runResult({ scenarios: [s] }))) as [string[], string[]];
   const get = (name: string) => row[header.indexOf(name)];
-  assert.deepEqual(
-    ['rate', 'sweep_of', 'bytes_per_response', 'achieved_rate', 'backlog_unsent', 'schedule_lag_p99_ms'].map(get),
-    ['600', 'list posts', '1250', '590.5', '3', '0.8'],
-  );
+  assert.deepEqual(['rate', 'sweep_of', 'bytes_per_response', 'achieved_rate', 'backlog_unsent', 'schedule_lag_p99_ms'].map(get), [
+    '600',
+    'list posts',
+    '1250',
+    '590.5',
+    '3',
+    '0.8',
+  ]);
 });
 
 test('RFC 4180 quoting, and names cannot become spreadsheet formulas', () => {

@@ -77,7 +77,19 @@ test('a value is formatted by its kind, one precision per kind', () => {
 });
 
 test('comparisons read relative for QPS and latency, in percentage points for the rates', () => {
-  const entry = { base: 0, head: 0, change: 0.18, low: 0.1, high: 0.25, confidence: 0.95, p: 0.001, alpha: 0.05, tolerance: 0.125, mde: null, verdict: 'regression' as const };
+  const entry = {
+    base: 0,
+    head: 0,
+    change: 0.18,
+    low: 0.1,
+    high: 0.25,
+    confidence: 0.95,
+    p: 0.001,
+    alpha: 0.05,
+    tolerance: 0.125,
+    mde: null,
+    verdict: 'regression' as const,
+  };
   assert.equal(comparisonWords('p99', entry), 'regressed: 18% slower');
   assert.equal(comparisonWords('qps', { ...entry, change: -0.18 }), 'regressed: 18% lower');
   assert.equal(comparisonWords('failure_rate', { ...entry, change: 0.02 }), 'regressed: 2 pp higher');

@@ -7,8 +7,7 @@ import { gfm, gfmHtml } from 'micromark-extension-gfm';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { listPosts, runResult } from './fixture.ts';
 
-const render = (markdown: string) =>
-  micromark(markdown, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
+const render = (markdown: string) => micromark(markdown, { allowDangerousHtml: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
 
 const HOSTILE =
   '<img src=x onerror=alert(1)> **bold** _em_ ~~del~~ | pipe `tick` [click](https://evil.example) ' +
@@ -35,7 +34,10 @@ test('tables keep their columns whatever the names contain', () => {
   s.name = HOSTILE;
   s.budgets[1]!.text = '>= 1000 | injected';
   const html = render(renderMarkdown(runResult({ scenarios: [s] })));
-  const tables = html.split('<table>').slice(1).map((t) => t.split('</table>')[0]!);
+  const tables = html
+    .split('<table>')
+    .slice(1)
+    .map((t) => t.split('</table>')[0]!);
   assert.ok(tables.length >= 2, 'the scenario table and the per-round table');
   for (const table of tables) {
     const rows = table.match(/<tr>[\s\S]*?<\/tr>/g)!;

@@ -50,7 +50,10 @@ test('comparison table: metric | budget | base | head | change | verdict, concur
   assert.match(md, /\| success rate \| ⚠️ &gt;= 99\.9% \(was 99\.68%\) \| — \| 99\.68% \| — \| not compared \|/);
   // The rates in percent, their change in percentage points; an undecided metric says what it could have detected.
   assert.match(md, /\| HTTP error rate \| — \| 0\.2% \| 0\.2% \| ±0 pp \(−0\.03 pp … \+0\.03 pp\) \| ✅ no change beyond ±0\.05 pp \|/);
-  assert.match(md, /\| client failure rate \| — \| 0% \| 0% \| ±0 pp \(−0\.11 pp … \+0\.11 pp\) \| ⚠️ inconclusive \(could detect ≥ 0\.16 pp\) \|/);
+  assert.match(
+    md,
+    /\| client failure rate \| — \| 0% \| 0% \| ±0 pp \(−0\.11 pp … \+0\.11 pp\) \| ⚠️ inconclusive \(could detect ≥ 0\.16 pp\) \|/,
+  );
   assert.match(md, /\*\*client failure rate\*\* change undecided: .*changes of 0\.16 pp or more could be detected/);
   // Each CI's level is in the method notes.
   assert.match(md, /p99 p=0\.002 \(α=0\.017, tolerance ±10%, CI 96\.7%\)/);
@@ -62,7 +65,10 @@ test('a rate regression reads in percentage points, and notes show on any verdic
   s.budgets = [];
   s.comparison = {
     failure_rate: { ...s.comparison!.failure_rate!, head: 0.02, change: 0.02, low: 0.018, high: 0.022, verdict: 'regression', p: 1e-9 },
-    p50: { ...s.comparison!.p50!, reason: 'head had 1,000 client failures (base 0); failed requests are in the latency at the time they took to fail' },
+    p50: {
+      ...s.comparison!.p50!,
+      reason: 'head had 1,000 client failures (base 0); failed requests are in the latency at the time they took to fail',
+    },
   };
   delete s.comparison.failure_rate!.reason;
   const md = renderMarkdown(runResult({ scenarios: [s] }));
@@ -90,7 +96,10 @@ test('outcomes, reasons, saturation and server cost are all shown', () => {
 
 test('a Mermaid chart of base vs head QPS and p99, and collapsible details', () => {
   const md = renderMarkdown(runResult(), { runUrl: 'https://github.com/o/r/actions/runs/7' });
-  assert.match(md, /```mermaid\nxychart-beta\n {2}title "QPS: base vs head"\n {2}x-axis \["list posts @50 base", "list posts @50 head"\]\n {2}y-axis "req\/s"\n {2}bar \[1301, 1101\]\n```/);
+  assert.match(
+    md,
+    /```mermaid\nxychart-beta\n {2}title "QPS: base vs head"\n {2}x-axis \["list posts @50 base", "list posts @50 head"\]\n {2}y-axis "req\/s"\n {2}bar \[1301, 1101\]\n```/,
+  );
   assert.match(md, /title "p99 latency: base vs head"[\s\S]*bar \[350, 412\]/);
   assert.match(md, /<details><summary>Per-round data<\/summary>[\s\S]*\| 2 \| head \| second \| 1,102 \|/);
   assert.match(md, /<details><summary>How this was measured<\/summary>[\s\S]*3 interleaved pairs[\s\S]*seed <code>seed-42<\/code>/);

@@ -29,12 +29,18 @@ test('comparison rows show base, head, change, CI with its level, p and the verd
   assert.match(text, /p50 .* no change beyond ±5%/);
   // The rates: percentages per arm, the change in percentage points, and what an undecided one could detect.
   assert.match(text, /HTTP error rate +0\.2% +0\.2% +±0 pp +−0\.03 pp … \+0\.03 pp \(98%\) +<0\.001 +no change beyond ±0\.05 pp/);
-  assert.match(text, /client failure rate +0% +0% +±0 pp .* inconclusive \(.*changes of 0\.16 pp or more could be detected \(tolerance 0\.05 pp\)\)/);
+  assert.match(
+    text,
+    /client failure rate +0% +0% +±0 pp .* inconclusive \(.*changes of 0\.16 pp or more could be detected \(tolerance 0\.05 pp\)\)/,
+  );
 });
 
 test('ends with a one-line overall verdict', () => {
   const lines = renderTerminal(runResult(), { color: false }).trimEnd().split('\n');
-  assert.equal(lines.at(-1), 'FAIL: perfgate: p99 412 ms breaks budget <= 250ms in "list posts"; QPS regressed 15% in "list posts" and 1 more');
+  assert.equal(
+    lines.at(-1),
+    'FAIL: perfgate: p99 412 ms breaks budget <= 250ms in "list posts"; QPS regressed 15% in "list posts" and 1 more',
+  );
   const pass = renderTerminal(budgetsOnly({ verdict: 'pass', scenarios: [health()] }), { color: false });
   assert.equal(pass.trimEnd().split('\n').at(-1), 'PASS: perfgate: the scenario within budget');
 });

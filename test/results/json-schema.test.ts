@@ -23,7 +23,11 @@ function check(validate: ValidateFunction, result: unknown): void {
 }
 
 test('dist/results.schema.json matches the zod schema (run: node scripts/gen-schema.ts)', async () => {
-  assert.equal(await readFile(COMMITTED, 'utf8'), resultsSchemaText(), 'dist/results.schema.json is stale: run node scripts/gen-schema.ts and commit it');
+  assert.equal(
+    await readFile(COMMITTED, 'utf8'),
+    resultsSchemaText(),
+    'dist/results.schema.json is stale: run node scripts/gen-schema.ts and commit it',
+  );
 });
 
 test("perfgate's own fixture results validate against dist/results.schema.json", async () => {
@@ -47,12 +51,21 @@ test("perfgate's own fixture results validate against dist/results.schema.json",
     aborted: 'SIGINT',
   });
   paced.measurement.outcomes.byFailure.truncated = 2;
-  paced.budgets = [{ ...paced.budgets[0]!, metric: 'qps', op: '>=', reason: 'the link is too small', link: { bandwidth: 125_000_000, ceiling: 99_960 } }];
+  paced.budgets = [
+    { ...paced.budgets[0]!, metric: 'qps', op: '>=', reason: 'the link is too small', link: { bandwidth: 125_000_000, ceiling: 99_960 } },
+  ];
   const placed = { ...health(), at: { file: 'perf/api.yaml', line: 20, col: 5 } };
   const everything: RunResult = runResult({
     scenarios: [listPosts(), placed, paced],
     comparisonSkipped: 'the base cannot be built',
-    github: { repository: 'o/r', pullRequest: 7, headSha: 'a'.repeat(40), runId: '1', runUrl: 'https://github.com/o/r/actions/runs/1', commentKey: 'k' },
+    github: {
+      repository: 'o/r',
+      pullRequest: 7,
+      headSha: 'a'.repeat(40),
+      runId: '1',
+      runUrl: 'https://github.com/o/r/actions/runs/1',
+      commentKey: 'k',
+    },
   });
   check(validate, everything);
 });
@@ -64,12 +77,33 @@ test('dist/results.schema.json refuses what the reader refuses', async () => {
     mutate(json);
     return validate(json);
   };
-  assert.equal(bad((r) => (r.scenarios[0].measurement.qps = 'fast')), false);
-  assert.equal(bad((r) => (r.schemaVersion = 2)), false);
-  assert.equal(bad((r) => (r.scenarios[0].budgets[0].metric = 'p42')), false);
-  assert.equal(bad((r) => (r.scenarios[0].comparison.p42 = r.scenarios[0].comparison.qps)), false);
-  assert.equal(bad((r) => delete r.scenarios[0].metrics.p50), false);
-  assert.equal(bad((r) => (r.scenarios[0].measurement.outcomes.byStatus['2xx'] = 1)), false);
+  assert.equal(
+    bad((r) => (r.scenarios[0].measurement.qps = 'fast')),
+    false,
+  );
+  assert.equal(
+    bad((r) => (r.schemaVersion = 2)),
+    false,
+  );
+  assert.equal(
+    bad((r) => (r.scenarios[0].budgets[0].metric = 'p42')),
+    false,
+  );
+  assert.equal(
+    bad((r) => (r.scenarios[0].comparison.p42 = r.scenarios[0].comparison.qps)),
+    false,
+  );
+  assert.equal(
+    bad((r) => delete r.scenarios[0].metrics.p50),
+    false,
+  );
+  assert.equal(
+    bad((r) => (r.scenarios[0].measurement.outcomes.byStatus['2xx'] = 1)),
+    false,
+  );
   // Keys a later perfgate adds are allowed, as the reader drops them.
-  assert.equal(bad((r) => (r.scenarios[0].somethingNew = 1)), true);
+  assert.equal(
+    bad((r) => (r.scenarios[0].somethingNew = 1)),
+    true,
+  );
 });

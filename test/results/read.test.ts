@@ -28,11 +28,20 @@ function everything(): RunResult {
     aborted: 'SIGINT',
   });
   paced.measurement.outcomes.byFailure.truncated = 2;
-  paced.budgets = [{ ...paced.budgets[0]!, metric: 'qps', op: '>=', reason: 'the link is too small', link: { bandwidth: 125_000_000, ceiling: 99_960 } }];
+  paced.budgets = [
+    { ...paced.budgets[0]!, metric: 'qps', op: '>=', reason: 'the link is too small', link: { bandwidth: 125_000_000, ceiling: 99_960 } },
+  ];
   return runResult({
     scenarios: [listPosts(), paced],
     comparisonSkipped: 'the base cannot be built',
-    github: { repository: 'o/r', pullRequest: 7, headSha: 'a'.repeat(40), runId: '1', runUrl: 'https://github.com/o/r/actions/runs/1', commentKey: 'k' },
+    github: {
+      repository: 'o/r',
+      pullRequest: 7,
+      headSha: 'a'.repeat(40),
+      runId: '1',
+      runUrl: 'https://github.com/o/r/actions/runs/1',
+      commentKey: 'k',
+    },
   });
 }
 
@@ -63,17 +72,61 @@ function faulty(mutate: (json: any) => void): unknown {
 }
 
 const FAULTS: Array<[string, unknown, string]> = [
-  ['a string where a number belongs', faulty((r) => (r.scenarios[0].measurement.qps = 'fast')), 'results.json: scenarios[0].measurement.qps: expected a number, got a string'],
-  ['a missing field', faulty((r) => delete r.scenarios[1].measurement.latency.p99), 'results.json: scenarios[1].measurement.latency.p99: missing (expected a number)'],
-  ['a fraction where a count belongs', faulty((r) => (r.scenarios[0].measurement.outcomes.total = 7.5)), 'results.json: scenarios[0].measurement.outcomes.total: expected an integer, got 7.5'],
-  ['an unknown verdict', faulty((r) => (r.verdict = 'maybe')), 'results.json: verdict: expected one of "pass", "fail", "inconclusive", got "maybe"'],
-  ['an unknown compared metric', faulty((r) => (r.scenarios[0].comparison.p42 = r.scenarios[0].comparison.qps)), 'results.json: scenarios[0].comparison: unknown key "p42"'],
-  ['a status that is not one', faulty((r) => (r.scenarios[0].measurement.outcomes.byStatus['2xx'] = 1)), 'results.json: scenarios[0].measurement.outcomes.byStatus["2xx"]: not a valid key (expected a 3-digit HTTP status code)'],
-  ['an overlong name', faulty((r) => (r.scenarios[0].name = 'x'.repeat(1001))), 'results.json: scenarios[0].name: longer than the 1000 characters allowed'],
-  ['a bad scenario position', faulty((r) => (r.scenarios[0].at = { file: 'perf/api.yaml', line: -1, col: 1 })), 'results.json: scenarios[0].at.line: expected at least 0, got -1'],
-  ['two faults', faulty((r) => ((r.target = 1), (r.warnings = null))), 'results.json: target: expected a string, got an integer (and 1 more problem)'],
-  ['another schema version', faulty((r) => (r.schemaVersion = 2)), 'results.json: schemaVersion 2 is not one this perfgate reads (it reads schemaVersion 1)'],
-  ['not a results file', { hello: 'world' }, 'results.json: not a perfgate results file (no schemaVersion); expected a file written by perfgate run --json'],
+  [
+    'a string where a number belongs',
+    faulty((r) => (r.scenarios[0].measurement.qps = 'fast')),
+    'results.json: scenarios[0].measurement.qps: expected a number, got a string',
+  ],
+  [
+    'a missing field',
+    faulty((r) => delete r.scenarios[1].measurement.latency.p99),
+    'results.json: scenarios[1].measurement.latency.p99: missing (expected a number)',
+  ],
+  [
+    'a fraction where a count belongs',
+    faulty((r) => (r.scenarios[0].measurement.outcomes.total = 7.5)),
+    'results.json: scenarios[0].measurement.outcomes.total: expected an integer, got 7.5',
+  ],
+  [
+    'an unknown verdict',
+    faulty((r) => (r.verdict = 'maybe')),
+    'results.json: verdict: expected one of "pass", "fail", "inconclusive", got "maybe"',
+  ],
+  [
+    'an unknown compared metric',
+    faulty((r) => (r.scenarios[0].comparison.p42 = r.scenarios[0].comparison.qps)),
+    'results.json: scenarios[0].comparison: unknown key "p42"',
+  ],
+  [
+    'a status that is not one',
+    faulty((r) => (r.scenarios[0].measurement.outcomes.byStatus['2xx'] = 1)),
+    'results.json: scenarios[0].measurement.outcomes.byStatus["2xx"]: not a valid key (expected a 3-digit HTTP status code)',
+  ],
+  [
+    'an overlong name',
+    faulty((r) => (r.scenarios[0].name = 'x'.repeat(1001))),
+    'results.json: scenarios[0].name: longer than the 1000 characters allowed',
+  ],
+  [
+    'a bad scenario position',
+    faulty((r) => (r.scenarios[0].at = { file: 'perf/api.yaml', line: -1, col: 1 })),
+    'results.json: scenarios[0].at.line: expected at least 0, got -1',
+  ],
+  [
+    'two faults',
+    faulty((r) => ((r.target = 1), (r.warnings = null))),
+    'results.json: target: expected a string, got an integer (and 1 more problem)',
+  ],
+  [
+    'another schema version',
+    faulty((r) => (r.schemaVersion = 2)),
+    'results.json: schemaVersion 2 is not one this perfgate reads (it reads schemaVersion 1)',
+  ],
+  [
+    'not a results file',
+    { hello: 'world' },
+    'results.json: not a perfgate results file (no schemaVersion); expected a file written by perfgate run --json',
+  ],
   ['not an object', [1, 2], 'results.json: not a perfgate results file (no schemaVersion); expected a file written by perfgate run --json'],
 ];
 
@@ -95,7 +148,10 @@ for (const [name, json, message] of FAULTS) {
 
 test('messages name kinds, never the hostile content', () => {
   const json = faulty((r) => (r.scenarios[0].budgets[0].metric = '<img src=x onerror=alert(1)>'));
-  assert.throws(() => parseRunResult(json, 'r.json'), (error: Error) => !error.message.includes('<img') && /budgets\[0\]\.metric: expected one of .*, got a string$/.test(error.message));
+  assert.throws(
+    () => parseRunResult(json, 'r.json'),
+    (error: Error) => !error.message.includes('<img') && /budgets\[0\]\.metric: expected one of .*, got a string$/.test(error.message),
+  );
 });
 
 test('paths read as they would be written in code', () => {
@@ -117,10 +173,17 @@ test('readRunResult reads a file relative to cwd and names the file as given', a
   assert.deepEqual(await readRunResult('results.json', dir), original);
 
   await writeFile(join(dir, 'broken.json'), '{"schemaVersion": 1,');
-  await assert.rejects(readRunResult('broken.json', dir), (error: Error) => error instanceof InvalidResultsError && /^broken\.json: not valid JSON \(.+\); expected a file written by perfgate run --json$/.test(error.message));
+  await assert.rejects(
+    readRunResult('broken.json', dir),
+    (error: Error) =>
+      error instanceof InvalidResultsError &&
+      /^broken\.json: not valid JSON \(.+\); expected a file written by perfgate run --json$/.test(error.message),
+  );
 
   await writeFile(join(dir, 'wrong.json'), JSON.stringify(faulty((r) => (r.scenarios[0].measurement.qps = '1'))));
-  await assert.rejects(readRunResult('wrong.json', dir), { message: 'wrong.json: scenarios[0].measurement.qps: expected a number, got a string' });
+  await assert.rejects(readRunResult('wrong.json', dir), {
+    message: 'wrong.json: scenarios[0].measurement.qps: expected a number, got a string',
+  });
 
   await assert.rejects(readRunResult('nowhere.json', dir), {
     message: 'nowhere.json: cannot read the results file (no such file); write one with: perfgate run --json nowhere.json',

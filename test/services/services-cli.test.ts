@@ -17,7 +17,11 @@ async function leftovers(): Promise<string[]> {
   const containers = await docker!.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
   const networks = (await docker!.listNetworks()).filter((n) => n.Name.startsWith(NAME_PREFIX));
   const images = (await docker!.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith('perfgate-app:'));
-  return [...containers.map((c) => `container ${c.Names[0]}`), ...networks.map((n) => `network ${n.Name}`), ...images.map((t) => `image ${t}`)];
+  return [
+    ...containers.map((c) => `container ${c.Names[0]}`),
+    ...networks.map((n) => `network ${n.Name}`),
+    ...images.map((t) => `image ${t}`),
+  ];
 }
 
 async function project(yaml: string): Promise<string> {
@@ -45,12 +49,15 @@ ${options.appEnv ?? ''}
   redis:
     image: redis:7
 scenarios:
-${options.scenario ?? `  - name: list posts
+${
+  options.scenario ??
+  `  - name: list posts
     request: { path: /api/v1/posts }
     connections: 4
     warmup: 500ms
     duration: 2s
-    budgets: { p99: "<= 500ms", error_rate: "<= 5%" }`}
+    budgets: { p99: "<= 500ms", error_rate: "<= 5%" }`
+}
 `;
 }
 
@@ -90,18 +97,25 @@ describe('services', { skip, concurrency: false }, () => {
     const dir = await project(stackYaml({ appEnv: '      NEVER_READY: "1"', readyTimeout: '3s' }));
     const { code, stderr } = await runCli(['run', 'perf.yaml'], { cwd: dir });
     assert.equal(code, 3, stderr);
-    assert.match(stderr, /The app container did not become ready within 3s \(HTTP 2xx on \/health; raise ready_timeout if it is just slow\)/);
+    assert.match(
+      stderr,
+      /The app container did not become ready within 3s \(HTTP 2xx on \/health; raise ready_timeout if it is just slow\)/,
+    );
     assert.deepEqual(await leftovers(), []);
   });
 
   test('an app killed mid-run: the verdict says so and partial results are written', async () => {
-    const dir = await project(stackYaml({ scenario: `  - name: long
+    const dir = await project(
+      stackYaml({
+        scenario: `  - name: long
     request: { path: /api/v1/posts }
     connections: 4
     warmup: 0s
     duration: 20s
     timeout: 1s
-    budgets: { p99: "<= 500ms" }` }));
+    budgets: { p99: "<= 500ms" }`,
+      }),
+    );
     const run = startCli(['run', 'perf.yaml', '--json', 'results.json', '--progress', 'plain'], { cwd: dir });
     await run.waitForStderr(/long: measuring/);
     const [app] = await docker!.listContainers({ filters: { label: [`${LABEL_MANAGED}=true`, 'dev.perfgate.service=app'] } });
@@ -117,12 +131,16 @@ describe('services', { skip, concurrency: false }, () => {
   });
 
   test('SIGINT during a run: exit 130, partial results written, no container or network left', async () => {
-    const dir = await project(stackYaml({ scenario: `  - name: long
+    const dir = await project(
+      stackYaml({
+        scenario: `  - name: long
     request: { path: /api/v1/posts }
     connections: 4
     warmup: 0s
     duration: 30s
-    budgets: { p99: "<= 500ms" }` }));
+    budgets: { p99: "<= 500ms" }`,
+      }),
+    );
     const run = startCli(['run', 'perf.yaml', '--json', 'results.json', '--progress', 'plain'], { cwd: dir });
     await run.waitForStderr(/long: measuring/);
     run.child.kill('SIGINT');
@@ -151,7 +169,10 @@ describe('services', { skip, concurrency: false }, () => {
     const dir = await project(stackYaml().replace('${redis.url}', '${redis.uri}'));
     const { code, stderr } = await runCli(['run', 'perf.yaml'], { cwd: dir });
     assert.equal(code, 2);
-    assert.match(stderr, /^perf\.yaml:8:\d+ services\.app\.env\.REDIS_URL: \$\{redis\.uri\}: redis provides \$\{redis\.url\}, \$\{redis\.host\}, \$\{redis\.port\}/);
+    assert.match(
+      stderr,
+      /^perf\.yaml:8:\d+ services\.app\.env\.REDIS_URL: \$\{redis\.uri\}: redis provides \$\{redis\.url\}, \$\{redis\.host\}, \$\{redis\.port\}/,
+    );
   });
 });
 

@@ -7,7 +7,13 @@ import { mannWhitneyNullCounts, mannWhitneyPValue, mannWhitneyU } from '../../sr
 import { normalQuantile } from '../../src/stats/normal.ts';
 import { mulberry32, seedFromString } from '../../src/stats/rng.ts';
 import { signFlipPValue } from '../../src/stats/sign-flip.ts';
-import { absoluteRanks, signedRankCdf, signedRankCriticalValue, signedRankNullCounts, signedRankPValue } from '../../src/stats/signed-rank.ts';
+import {
+  absoluteRanks,
+  signedRankCdf,
+  signedRankCriticalValue,
+  signedRankNullCounts,
+  signedRankPValue,
+} from '../../src/stats/signed-rank.ts';
 import { requestsNeeded, wilsonLowerBound, wilsonUpperBound } from '../../src/stats/wilson.ts';
 
 test('signed-rank lower critical values for n = 5..12 match the published table', () => {
@@ -34,7 +40,10 @@ test('signed-rank lower critical values for n = 5..12 match the published table'
 
 test('the signed-rank null distribution is exact', () => {
   assert.deepEqual(signedRankNullCounts(3), [1, 1, 1, 2, 1, 1, 1]);
-  assert.equal(signedRankNullCounts(10).reduce((a, b) => a + b, 0), 1024);
+  assert.equal(
+    signedRankNullCounts(10).reduce((a, b) => a + b, 0),
+    1024,
+  );
   assert.equal(signedRankCdf(10, 0), 1 / 1024);
   assert.equal(signedRankCdf(5, 0), 1 / 32);
   // All ten differences positive: the smallest possible one-sided p.
@@ -83,7 +92,10 @@ test('Hodges–Lehmann estimate and exact CI on hand-computed data', () => {
 
 test('Mann–Whitney exact distribution and p, and the two-sample HL shift', () => {
   assert.deepEqual(mannWhitneyNullCounts(2, 2), [1, 1, 2, 1, 1]);
-  assert.equal(mannWhitneyNullCounts(5, 5).reduce((a, b) => a + b, 0), 252);
+  assert.equal(
+    mannWhitneyNullCounts(5, 5).reduce((a, b) => a + b, 0),
+    252,
+  );
   assert.equal(mannWhitneyU([3, 4], [1, 2]), 4);
   // Complete separation of 5 vs 5: p = 1/252 (the smallest possible, as benchstat/asv tables show).
   assert.equal(mannWhitneyPValue([6, 7, 8, 9, 10], [1, 2, 3, 4, 5], 'greater'), 1 / 252);

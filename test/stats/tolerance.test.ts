@@ -101,8 +101,16 @@ test('the Hodges–Lehmann intervals are dual to the shifted rank tests, exactly
     const theta = (random() - 0.5) * 0.2;
     for (const alpha of [0.05, 0.025, 0.05 / 3, 0.0125, 0.01, 0.05 / 15]) {
       const ci = hodgesLehmannAt(x, alpha);
-      const greater = signedRankPValue(x.map((v) => v - theta), 'greater') < alpha;
-      const less = signedRankPValue(x.map((v) => v - theta), 'less') < alpha;
+      const greater =
+        signedRankPValue(
+          x.map((v) => v - theta),
+          'greater',
+        ) < alpha;
+      const less =
+        signedRankPValue(
+          x.map((v) => v - theta),
+          'less',
+        ) < alpha;
       assert.equal(ci.low !== null && ci.low > theta, greater, `paired n=${n} α=${alpha} lower`);
       assert.equal(ci.high !== null && ci.high < theta, less, `paired n=${n} α=${alpha} upper`);
       if (greater || less) rejections++;
@@ -113,8 +121,16 @@ test('the Hodges–Lehmann intervals are dual to the shifted rank tests, exactly
     for (const alpha of [0.05, 0.025, 0.05 / 3, 0.01]) {
       const ci = hodgesLehmannShiftAt(base, head, alpha);
       const shifted = head.map((v) => v - theta);
-      assert.equal(ci.low !== null && ci.low > theta, mannWhitneyPValue(shifted, base, 'greater') < alpha, `unpaired ${m}×${n} α=${alpha} lower`);
-      assert.equal(ci.high !== null && ci.high < theta, mannWhitneyPValue(shifted, base, 'less') < alpha, `unpaired ${m}×${n} α=${alpha} upper`);
+      assert.equal(
+        ci.low !== null && ci.low > theta,
+        mannWhitneyPValue(shifted, base, 'greater') < alpha,
+        `unpaired ${m}×${n} α=${alpha} lower`,
+      );
+      assert.equal(
+        ci.high !== null && ci.high < theta,
+        mannWhitneyPValue(shifted, base, 'less') < alpha,
+        `unpaired ${m}×${n} α=${alpha} upper`,
+      );
     }
   }
   assert.ok(rejections > 100, `the check exercised both outcomes (${rejections} rejections)`);
@@ -124,7 +140,12 @@ test('signed-rank tests against a tolerance, hand-computed', () => {
   // r − d = (0.5, 1.5, 2.5, 3.5, 4.5): all positive → p = 1/32 for "worse by more than d"; never "within".
   assert.deepEqual(signedRankToleranceTests([1, 2, 3, 4, 5], 0.5), { regression: 1 / 32, improvement: 1, unchanged: 1, smallestP: 1 / 32 });
   // Every |r| < d: r − d all negative and r + d all positive → TOST p = max(1/32, 1/32).
-  assert.deepEqual(signedRankToleranceTests([0.1, -0.1, 0.2, -0.2, 0.05], 1), { regression: 1, improvement: 1, unchanged: 1 / 32, smallestP: 1 / 32 });
+  assert.deepEqual(signedRankToleranceTests([0.1, -0.1, 0.2, -0.2, 0.05], 1), {
+    regression: 1,
+    improvement: 1,
+    unchanged: 1 / 32,
+    smallestP: 1 / 32,
+  });
   // The mirror image of a regression is an improvement, with the same p (ln h − ln b is exactly antisymmetric).
   assert.equal(signedRankToleranceTests([-1, -2, -3, -4, -5], 0.5).improvement, 1 / 32);
   // A zero after the shift carries no sign and is dropped: r − d = (0, 1, 2) → 2 differences → p = 1/4, and the
