@@ -86,7 +86,12 @@ interface Gate {
   verdicts: Record<string, string>;
   mde: Record<string, number | null>;
   seconds: number;
+  pairs: number;
 }
+
+/** The product's stopping rule for one scenario: every metric decided. */
+const decidedNow = (rounds: { base: Round[]; head: Round[] }) =>
+  Object.values(compareScenarios([{ scenario, rounds }], settings, 'paired')[0]!).every((e) => e!.verdict !== 'inconclusive');
 const gates = new Map<string, Gate[]>(conditions.map((c) => [c.name, []]));
 const pools = new Map<string, Array<{ base: Round; head: Round }>>(conditions.map((c) => [c.name, []]));
 
@@ -130,6 +135,7 @@ while (Date.now() < deadline) {
           seed: `${runId}-${gate}`,
           runLoad,
           log,
+          decided: (_s, r) => decidedNow(r),
         })
       ).get(scenario.name)!;
       await neighbour?.stop();
@@ -138,7 +144,7 @@ while (Date.now() < deadline) {
       const verdicts = Object.fromEntries(Object.entries(comparison!).map(([metric, entry]) => [metric, entry!.verdict]));
       const mde = Object.fromEntries(Object.entries(comparison!).map(([metric, entry]) => [metric, entry!.mde]));
       const seconds = (performance.now() - started) / 1000;
-      gates.get(condition.name)!.push({ verdicts, mde, seconds });
+      gates.get(condition.name)!.push({ verdicts, mde, seconds, pairs: rounds.base.length });
       rounds.base.forEach((b, i) => pools.get(condition.name)!.push({ base: b, head: rounds.head[i]! }));
       const changes = Object.entries(comparison!)
         .map(
@@ -146,7 +152,7 @@ while (Date.now() < deadline) {
             `${m} ${(e!.change * 100).toFixed(1)}% ${e!.verdict}${e!.verdict === 'inconclusive' && !/more pairs/.test(e!.reason ?? '') ? ` (${e!.reason})` : ''}`,
         )
         .join(', ');
-      console.log(`gate ${gate} ${condition.name.padEnd(22)} ${seconds.toFixed(0)} s: ${changes}`);
+      console.log(`gate ${gate} ${condition.name.padEnd(22)} ${seconds.toFixed(0)} s, ${rounds.base.length} pairs: ${changes}`);
     } finally {
       await neighbour?.stop();
       neighbour = undefined;
@@ -164,7 +170,7 @@ const random = mulberry32(20261124);
 const SYNTHETIC = 2000;
 const tolerances = settings.metrics.map((m) => `${m} ${(scenario.tolerance[m] ?? DEFAULT_TOLERANCE[m]) * 100}%`).join(', ');
 console.log(
-  `\n${settings.pairs} pairs × ${settings.roundMs / 1000} s rounds, ${settings.armWarmupMs / 1000} s warm-up per arm; δ ${tolerances}; Holm α ${settings.alpha} over ${settings.metrics.length} metrics`,
+  `\n${settings.minPairs}…${settings.pairs} sequential pairs × ${settings.roundMs / 1000} s rounds, ${settings.armWarmupMs / 1000} s warm-up per arm; δ ${tolerances}; Holm α ${settings.alpha} over ${settings.metrics.length} metrics`,
 );
 for (const condition of conditions) {
   const real = gates.get(condition.name)!;
@@ -178,18 +184,22 @@ for (const condition of conditions) {
   // head-first ones (drawing pairs at random would bring back coin-like imbalance).
   const baseFirst = pool.filter((p) => p.base.order === 0);
   const headFirst = pool.filter((p) => p.base.order === 1);
+  const syntheticPairs: number[] = [];
+  let qpsRegressionBy10 = 0;
   for (let i = 0; i < SYNTHETIC; i++) {
+    // Sequential, as the product: min_pairs balanced pairs, then two at a time, stopping once every metric is decided.
     const strata = pairOrder(`synthetic-${i}`, 0, settings.pairs).map((o) => (o === 'base-first' ? baseFirst : headFirst));
     const picked = strata.map((stratum, index) => {
       const from = stratum.length > 0 ? stratum : pool;
       const pair = from[Math.floor(random() * from.length)]!;
       return { base: { ...pair.base, index }, head: { ...pair.head, index } };
     });
-    const [c] = compareScenarios(
-      [{ scenario, rounds: { base: picked.map((p) => p.base), head: picked.map((p) => p.head) } }],
-      settings,
-      'paired',
-    );
+    const take = (k: number) => ({ base: picked.slice(0, k).map((p) => p.base), head: picked.slice(0, k).map((p) => p.head) });
+    let n = Math.min(settings.minPairs, settings.pairs);
+    while (n < settings.pairs && !decidedNow(take(n))) n = Math.min(settings.pairs, n + 2);
+    syntheticPairs.push(n);
+    const [c] = compareScenarios([{ scenario, rounds: take(n) }], settings, 'paired');
+    if (c!.qps!.verdict === 'regression' && n <= 10) qpsRegressionBy10++;
     const verdicts = Object.fromEntries(Object.entries(c!).map(([m, e]) => [m, e!.verdict]));
     for (const m of settings.metrics) if (verdicts[m] === 'unchanged') unchanged[m]!++;
     synthetic = {
@@ -223,11 +233,13 @@ for (const condition of conditions) {
       return `${m} ${(values[Math.floor(values.length / 2)]! * 100).toFixed(1)}% (max ${(values[values.length - 1]! * 100).toFixed(1)}%)`;
     })
     .join(', ');
+  const medianPairs = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const pairsUsed = `pairs: real median ${medianPairs(real.map((g) => g.pairs))}, resampled median ${medianPairs(syntheticPairs)}; QPS regression within 10 pairs ${((qpsRegressionBy10 / SYNTHETIC) * 100).toFixed(0)}%`;
   const unchangedShares = settings.metrics.map((m) => `${m} ${((unchanged[m]! / SYNTHETIC) * 100).toFixed(0)}%`).join(', ');
   const mean = real.reduce((s, g) => s + g.seconds, 0) / real.length;
   console.log(
     `${condition.name.padEnd(22)} measured effect: QPS ×${ratio('qps').toFixed(3)}, p99 ×${ratio('p99').toFixed(3)} | second run of a pair vs first: QPS ×${orderRatio('qps').toFixed(3)}, p99 ×${orderRatio('p99').toFixed(3)} | real gates: ${fails}/${real.length} fail (upper 95% bound ${(clopperPearsonUpper(fails, real.length) * 100).toFixed(0)}%), ${mean.toFixed(0)} s each | ` +
-      `resampled ${SYNTHETIC}: any regression ${((synthetic.any / SYNTHETIC) * 100).toFixed(1)}%, QPS ${((synthetic.qps / SYNTHETIC) * 100).toFixed(1)}%, p99 ${((synthetic.p99 / SYNTHETIC) * 100).toFixed(1)}%, inconclusive ${((synthetic.inconclusive / SYNTHETIC) * 100).toFixed(1)}%; unchanged: ${unchangedShares} | MDE median (max): ${mdes}`,
+      `resampled ${SYNTHETIC}: any regression ${((synthetic.any / SYNTHETIC) * 100).toFixed(1)}%, QPS ${((synthetic.qps / SYNTHETIC) * 100).toFixed(1)}%, p99 ${((synthetic.p99 / SYNTHETIC) * 100).toFixed(1)}%, inconclusive ${((synthetic.inconclusive / SYNTHETIC) * 100).toFixed(1)}%; unchanged: ${unchangedShares} | MDE median (max): ${mdes} | ${pairsUsed}`,
   );
 }
 

@@ -53,7 +53,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--scenario <name>', 'run only this scenario (repeatable)', collect, [] as string[])
     .option('--base <ref>', 'compare with the merge-base of HEAD and this git ref ("none" = budgets only)')
     .option('--baseline-file <file>', 'compare with a saved results JSON (unpaired, weak evidence)')
-    .option('--pairs <n>', 'interleaved pairs of rounds for the comparison', toInt)
+    .option('--pairs <n>', 'the most interleaved pairs per scenario (sequential: stops once every metric is decided)', toInt)
     .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive', false)
     .option('--json <file>', 'write the results JSON')
     .option('--markdown <file>', 'write a markdown report (PR comment format)')

@@ -25,6 +25,7 @@ import type { ComparisonEntry, ComparisonVerdict, Round } from '../result.ts';
 import { hodgesLehmannAt, hodgesLehmannShiftAt } from '../stats/hodges-lehmann.ts';
 import { holm, type HolmDecision } from '../stats/holm.ts';
 import { newcombeIntervalAt, newcombePValue, type Proportion } from '../stats/newcombe.ts';
+import { lookSchedule, sequentialNominalLevel } from '../stats/sequential.ts';
 import { mannWhitneyToleranceTests, signedRankToleranceTests, type ToleranceTests } from '../stats/tolerance.ts';
 
 /** What a comparison reads of a scenario: a saved result supplies these too, so no Scenario is rebuilt from it. */
@@ -77,24 +78,40 @@ export function compareScenarios(
       tests.push(isRateMetric(metric) ? rateTest(input, scenario, metric, mode) : ratioTest(input, scenario, metric, settings, mode));
     }
   });
-  // Three families, each Holm-corrected across every (scenario, metric) at the family-wise α.
+  // Three families, each Holm-corrected across every (scenario, metric) at the family-wise α. With sequential pairs
+  // each test is looked at repeatedly, so its share of α buys a smaller per-look level (nominal).
+  const nominal = nominalLevels(tests, settings, mode);
   const regression = holm(
     tests.map((t) => t.p.regression),
     settings.alpha,
+    nominal,
   );
   const improvement = holm(
     tests.map((t) => t.p.improvement),
     settings.alpha,
+    nominal,
   );
   const unchanged = holm(
     tests.map((t) => t.p.unchanged),
     settings.alpha,
+    nominal,
   );
   const out: Array<Partial<Record<CompareMetric, ComparisonEntry>>> = inputs.map(() => ({}));
   tests.forEach((test, i) => {
     out[test.scenario]![test.metric] = decide(test, regression[i]!, improvement[i]!, unchanged[i]!, mode);
   });
   return out;
+}
+
+/**
+ * Per test, the level a share of α buys at each look. Paired rank tests looked at after min_pairs, +2, … pairs:
+ * the calibrated constant level of stats/sequential.ts. The rates (decided on totals, not on ranks): the share split
+ * evenly over the looks (Bonferroni), valid whatever their correlation. One look: the share itself.
+ */
+function nominalLevels(tests: Test[], settings: CompareSettings, mode: CompareMode): (share: number, index: number) => number {
+  const looks = mode === 'paired' ? lookSchedule(settings.minPairs ?? settings.pairs, 2, settings.pairs) : [settings.pairs];
+  if (looks.length <= 1) return (share) => share;
+  return (share, index) => (isRateMetric(tests[index]!.metric) ? share / looks.length : sequentialNominalLevel(share, looks));
 }
 
 function toleranceOf(scenario: ComparedScenarioSpec, metric: CompareMetric): number {

@@ -180,14 +180,22 @@ const serviceSchema = z.strictObject({
 
 const compareSchema = z.strictObject({
   base: z.string().optional().meta({ description: 'Git ref to compare with (merge-base of HEAD and it).' }),
-  pairs: z.int().min(2).max(50).optional().meta({ description: 'Interleaved pairs of rounds (default 10).' }),
+  pairs: z.int().min(2).max(100).optional().meta({
+    description:
+      'The most interleaved pairs of rounds per scenario (default 20); the comparison stops sooner once every metric is decided.',
+  }),
+  min_pairs: z.int().min(2).max(100).optional().meta({
+    description:
+      'Pairs before the first look at the data (default 8); then a look after every 2 more. Set it equal to pairs for a fixed design.',
+  }),
+  budget: duration('Time budget for the whole comparison, all scenarios (default 10m)', DURATION_RANGES.window).optional(),
   alpha: z.number().gt(0).lt(0.5).optional().meta({ description: 'Family-wise α for Holm–Bonferroni (default 0.05).' }),
   round: duration('Measured window per arm per round (default 5s)', DURATION_RANGES.window).optional(),
   warmup: duration('Unrecorded warm-up per arm before round 1 (default 5s)', DURATION_RANGES.warmup).optional(),
   max_base_cv: rate(
     "Deprecated and ignored: pairing cancels drift the arms share, and the pairs' own spread is the noise measure",
   ).optional(),
-  extend_once: z.boolean().optional().meta({ description: 'Buy one more batch of pairs when a metric is inconclusive.' }),
+  extend_once: z.boolean().optional().meta({ description: 'Deprecated and ignored: sequential pairs (min_pairs … pairs) replace it.' }),
   metrics: z
     .array(z.enum(COMPARE_METRICS))
     .min(1)

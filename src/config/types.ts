@@ -177,14 +177,22 @@ export interface Services {
 export interface CompareSettings {
   /** Git ref to compare against (merge-base of HEAD and this). */
   base?: string;
+  /** The most interleaved pairs a scenario gets. */
   pairs: number;
+  /**
+   * Sequential pairs: the first look at the data, after this many pairs; then one after every 2 more, until every
+   * metric is decided, `pairs` is reached or the time budget runs out. Equal to `pairs`: one look, a fixed design.
+   */
+  minPairs: number;
+  /** Time budget for the whole comparison (all scenarios), ms; scenarios still open share what is left. */
+  budgetMs: number;
   /** Family-wise α for Holm–Bonferroni. */
   alpha: number;
   /** Measured window per arm per round. */
   roundMs: number;
   /** Unrecorded warm-up per arm before round 1. */
   armWarmupMs: number;
-  /** Buy one more batch of pairs when a metric is inconclusive. */
+  /** Deprecated and ignored: sequential pairs replace it. */
   extendOnce: boolean;
   metrics: CompareMetric[];
 }

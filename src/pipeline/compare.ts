@@ -2,7 +2,7 @@
 // measured here in interleaved rounds, the strong evidence. Stored: the head measured again in rounds against a
 // saved run's (unpaired). Saved runs: two results files, nothing measured (`perfgate compare`). Each returns
 // what it adds to the results; finalize.ts puts it in. And reading a results file back.
-import { roundOf, runInterleaved, type ArmRounds } from '../baseline/interleave.ts';
+import { roundOf, runInterleaved, type ArmRounds, type SequentialStop } from '../baseline/interleave.ts';
 import { compareScenarios, type ComparedScenarioSpec, type CompareMode } from '../compare/decide.ts';
 import { DEFAULT_TOLERANCE } from '../config/load.ts';
 import type { CompareSettings, Scenario } from '../config/types.ts';
@@ -21,45 +21,45 @@ export interface PairedRequest {
   origins: { head: string; base: string };
 }
 
-/** Both arms here, in interleaved pairs; with extend_once, more pairs once when a metric is still undecided. */
+/**
+ * Both arms here, in interleaved pairs, sequentially: after min_pairs and every 2 pairs more, the scenario stops as
+ * soon as every metric is decided (the per-look levels keep the error rates; stats/sequential.ts), else at the most
+ * pairs or when its share of the time budget is spent.
+ */
 export async function comparePaired(request: PairedRequest, control: LoadControl, log: Log): Promise<Comparison> {
   const { plan, origins } = request;
-  // With extend_once the family α is spent in two looks of α/2 each (Bonferroni spending), so buying more pairs
-  // for an inconclusive metric cannot raise the false-alarm rate above α.
-  const looks = request.compare.extendOnce ? 2 : 1;
-  const settings = { ...request.compare, pairs: plan.pairs, alpha: request.compare.alpha / looks };
+  const settings: CompareSettings = { ...request.compare, pairs: plan.pairs, minPairs: Math.min(request.compare.minPairs, plan.pairs) };
   const measurable = request.scenarios.filter((s) => request.measured.some((r) => r.name === s.name && !r.error));
   const loader = (o: LoadOptions) =>
     runLoad({ ...o, onProgress: (p) => control.onProgress?.(o.scenario.name, o.origin === origins.base ? 'base' : 'head', p) });
-  const interleave = (firstPair: number) =>
-    runInterleaved({
-      scenarios: measurable,
-      base: { name: 'base', origin: origins.base },
-      head: { name: 'head', origin: origins.head },
-      settings,
-      seed: plan.seed,
-      runLoad: loader,
-      signal: control.signal,
-      log,
-      firstPair,
-      skipWarmup: firstPair > 0,
-    });
-  const rounds = await interleave(0);
-  let compared = compareRounds(measurable, rounds, settings, 'paired');
-  let pairs = settings.pairs;
-  const undecided = [...compared.values()].some((c) =>
-    Object.values(c.comparison ?? {}).some((entry) => entry?.verdict === 'inconclusive'),
-  );
-  if (looks === 2 && undecided && !control.signal?.aborted) {
-    log.info(`some metrics are inconclusive: buying ${settings.pairs} more pairs once (extend_once)`);
-    const more = await interleave(settings.pairs);
-    for (const [name, extra] of more) {
-      const first = rounds.get(name);
-      if (first) rounds.set(name, { base: [...first.base, ...extra.base], head: [...first.head, ...extra.head] });
-    }
-    pairs = settings.pairs * 2;
-    compared = compareRounds(measurable, rounds, settings, 'paired');
+  // Every look decides with the whole family in view: scenarios not measured yet take part with no pairs (p = 1),
+  // so a look is never held to a laxer Holm threshold than the final decision.
+  const soFar = new Map<string, ArmRounds>();
+  const decided = (scenario: Scenario, rounds: ArmRounds) => {
+    soFar.set(scenario.name, rounds);
+    const inputs = measurable.map((s) => ({ scenario: s, rounds: soFar.get(s.name) ?? { base: [], head: [] } }));
+    const entries = compareScenarios(inputs, settings, 'paired')[measurable.indexOf(scenario)] ?? {};
+    return Object.values(entries).every((entry) => entry?.verdict !== 'inconclusive');
+  };
+  const stops = new Map<string, SequentialStop>();
+  const rounds = await runInterleaved({
+    scenarios: measurable,
+    base: { name: 'base', origin: origins.base },
+    head: { name: 'head', origin: origins.head },
+    settings,
+    seed: plan.seed,
+    runLoad: loader,
+    signal: control.signal,
+    log,
+    decided,
+    onStop: (name, stop) => stops.set(name, stop),
+  });
+  const compared = compareRounds(measurable, rounds, settings, 'paired');
+  for (const [name, scenario] of compared) {
+    const stop = stops.get(name);
+    if (stop) scenario.sequential = { pairs: stop.pairs, stop: stop.reason };
   }
+  const pairs = Math.max(0, ...[...stops.values()].map((s) => s.pairs));
   return { base: plan.base, head: plan.head, pairs, seed: plan.seed, scenarios: compared, warnings: [] };
 }
 

@@ -73,9 +73,9 @@ export function assembleSaved(head: RunResult, comparison: SavedComparison): Run
 /** Each compared scenario (the first of its name) with its comparison and rounds; the others as they were. */
 function withComparisons(scenarios: ScenarioResult[], compared: Map<string, ComparedScenario>): ScenarioResult[] {
   const out = [...scenarios];
-  for (const [name, { comparison, rounds }] of compared) {
+  for (const [name, { comparison, rounds, sequential }] of compared) {
     const index = out.findIndex((s) => s.name === name);
-    if (index >= 0) out[index] = { ...out[index]!, comparison, rounds };
+    if (index >= 0) out[index] = { ...out[index]!, comparison, rounds, ...(sequential ? { sequential } : {}) };
   }
   return out;
 }

@@ -76,6 +76,8 @@ export interface RunPlan {
 export interface ComparedScenario {
   comparison: ScenarioResult['comparison'];
   rounds: Round[];
+  /** Paired comparisons: the pairs this scenario used, and why they stopped. */
+  sequential?: ScenarioResult['sequential'];
 }
 
 /** What a comparison adds to a run's result (finalize.ts puts it in). */

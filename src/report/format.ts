@@ -223,3 +223,18 @@ export function formatOutcomes(outcomes: Outcomes): string {
   }
   return `${parts[0]}, ${parts.slice(1).join(', ')}`;
 }
+
+/** How many pairs a scenario's comparison used and why it stopped, for a reader: "decided after 10 pairs". */
+export function sequentialWords(sequential: { pairs: number; stop: 'decided' | 'max-pairs' | 'budget' | 'interrupted' }): string {
+  const pairs = `${sequential.pairs} pair${sequential.pairs === 1 ? '' : 's'}`;
+  switch (sequential.stop) {
+    case 'decided':
+      return `every metric decided after ${pairs}`;
+    case 'max-pairs':
+      return `${pairs}, the most allowed (compare.pairs), left some metrics undecided`;
+    case 'budget':
+      return `stopped after ${pairs}: the time budget (compare.budget) was spent with some metrics undecided`;
+    case 'interrupted':
+      return `interrupted after ${pairs}`;
+  }
+}

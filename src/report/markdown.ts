@@ -8,6 +8,7 @@ import { sweepFinding, sweeps, type Sweep } from './sweep.ts';
 import { comparisonEntries, hasComparison, scenarioFindings } from './findings.ts';
 import {
   comparisonWords,
+  sequentialWords,
   formatBytes,
   formatTransfer,
   formatConfidence,
@@ -185,6 +186,7 @@ function scenarioSection(result: RunResult, scenario: ScenarioResult): string[] 
   out.push(`#### ${verdictEmoji(scenario.verdict)} ${codeName(clip(scenario.name, MAX_NAME))} · ${conn}`, '');
   const table = hasComparison(result) ? comparisonTable(scenario) : budgetTable(scenario);
   if (table.length > 0) out.push(...table, '');
+  if (scenario.sequential) out.push(`Pairs: ${sequentialWords(scenario.sequential)}.`, '');
   out.push(measuredLine(scenario), '');
   const notes = scenarioNotes(scenario);
   if (notes.length > 0) out.push(...notes, '');

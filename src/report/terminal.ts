@@ -3,6 +3,7 @@ import type { BudgetStatus, ComparisonVerdict, RunResult, ScenarioResult, Verdic
 import { comparisonEntries } from './findings.ts';
 import {
   comparisonWords,
+  sequentialWords,
   formatBytes,
   formatTransfer,
   formatConfidence,
@@ -136,6 +137,7 @@ function scenarioBlock(scenario: ScenarioResult, p: Paint, status: (s: BudgetSta
   const entries = comparisonEntries(scenario);
   if (entries.length > 0) {
     lines.push('  Comparison (median per arm, rates over all rounds; each CI at the level of its verdict)');
+    if (scenario.sequential) lines.push(`  Pairs: ${sequentialWords(scenario.sequential)}`);
     const rows = entries.map(([metric, e]) => [
       metricLabel(metric),
       formatMetric(metric, e.base),

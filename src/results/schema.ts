@@ -209,6 +209,10 @@ export const scenarioResultSchema = z
     budgets: z.array(budgetResultSchema).max(1000),
     comparison: z.partialRecord(compareMetricSchema, comparisonEntrySchema).optional(),
     rounds: z.array(roundSchema).max(10_000).optional(),
+    sequential: described(
+      z.object({ pairs: count, stop: z.enum(['decided', 'max-pairs', 'budget', 'interrupted']) }),
+      'Sequential pairs: how many pairs this scenario used, and why they stopped (every metric decided, the most pairs, the time budget, an interruption).',
+    ).optional(),
     warnings: z.array(text()).max(1000),
     error: described(text(), 'Set when the scenario could not be measured (target died, …).').optional(),
     /** Where the scenario is written; absent from results written before perfgate recorded it. */

@@ -13,13 +13,23 @@ export interface HolmDecision {
   level: number;
 }
 
-export function holm(pValues: number[], alpha: number): HolmDecision[] {
+/**
+ * `nominal` maps a test's share of alpha to the level its p-value is held to: the identity for a single look; for a
+ * test looked at repeatedly, the smaller per-look level that keeps its chance of ever rejecting at that share
+ * (stats/sequential.ts). Family-wise error stays ≤ alpha: a true null is rejected only if some true null's p-value
+ * falls below nominal(alpha / m0) at some look, which each does with probability ≤ alpha / m0.
+ */
+export function holm(
+  pValues: number[],
+  alpha: number,
+  nominal: (share: number, index: number) => number = (share) => share,
+): HolmDecision[] {
   const m = pValues.length;
   const order = pValues.map((p, i) => [p, i] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const decisions = new Array<HolmDecision>(m);
   let stoppedAt: number | undefined;
   order.forEach(([p, index], rank) => {
-    const threshold = alpha / (m - rank);
+    const threshold = nominal(alpha / (m - rank), index);
     const reject = stoppedAt === undefined && p < threshold;
     if (!reject) stoppedAt ??= threshold;
     decisions[index] = { threshold, reject, level: reject ? threshold : stoppedAt! };

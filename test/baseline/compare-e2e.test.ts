@@ -24,9 +24,8 @@ services:
     resources: { cpus: 1, memory: 512m }
   postgres: { image: "postgres:15", init: [../db/schema.sql] }
   redis: { image: "redis:7" }
-# compare: the defaults (10 pairs of 5 s rounds, 5 s warm-up per arm, qps/p50/p99): what users get. Shorter
-# rounds (1 s) gave an A/A p50 false regression about once in 8 runs here: a few seconds' transient in one
-# stack (a checkpoint, a cache refill) then covers half the pairs and poses as a difference between the arms.
+# compare: the defaults (sequential pairs of 5 s rounds, 8 to 20, 5 s warm-up per arm; qps, p50, p99 and the two
+# rates): what users get.
 scenarios:
   - name: list posts
     request: { path: /api/v1/posts }
@@ -86,14 +85,18 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     assert.equal(result.base!.ref, 'main');
     assert.equal(result.base!.sha, git(repo, 'rev-parse', 'main'));
     assert.equal(result.head!.sha, git(repo, 'rev-parse', 'HEAD'));
-    assert.equal(result.pairs, 10);
+    // Sequential pairs: a clear regression is decided after the first look or soon after, not at the most pairs.
+    const used = result.scenarios[0]!.sequential!;
+    assert.ok(used.pairs >= 8 && used.pairs < 20, `pairs used: ${JSON.stringify(used)}`);
+    assert.equal(used.stop, 'decided');
+    assert.equal(result.pairs, used.pairs);
     assert.equal(result.seed, result.head!.sha);
     const [scenario] = result.scenarios;
     const qps = scenario!.comparison!.qps!;
     assert.equal(qps.verdict, 'regression');
     assert.ok(qps.change < -0.2 && qps.high! < 0, `QPS change ${qps.change}`);
     assert.ok(qps.p < qps.alpha);
-    assert.equal(scenario!.rounds!.length, 20);
+    assert.equal(scenario!.rounds!.length, 2 * used.pairs);
     assert.deepEqual(new Set(scenario!.rounds!.map((r) => r.arm)), new Set(['base', 'head']));
     assert.match(stdout, /regressed/);
     assert.match(await readFile(path.join(repo, 'report.md'), 'utf8'), /xychart-beta/);

@@ -8,8 +8,11 @@ import type { ComparisonEntry, Round } from '../../src/result.ts';
 import { formatMetricChange, formatMetricInterval, formatMetricSize } from '../../src/report/format.ts';
 import { mulberry32 } from '../../src/stats/rng.ts';
 
+// A fixed design (one look at 10 pairs) unless a test says otherwise.
 const settings: CompareSettings = {
   pairs: 10,
+  minPairs: 10,
+  budgetMs: 600_000,
   alpha: 0.05,
   roundMs: 5000,
   armWarmupMs: 0,

@@ -1,7 +1,9 @@
 // The config loader against real files: the examples from the issues load, and each broken variant gives
 // its exact file:line:col message.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
 import { schemaText } from '../../src/config/schema-text.ts';
@@ -92,7 +94,8 @@ describe('valid configs', () => {
       ],
     );
     assert.match((dependencies[0] as { init: string[] }).init[0]!, /services\/db\/schema\.sql$/);
-    assert.equal(config.compare.pairs, 10);
+    // Sequential pairs by default: the first look after 8, at most 20, within a 10-minute budget.
+    assert.deepEqual([config.compare.minPairs, config.compare.pairs, config.compare.budgetMs], [8, 20, 600_000]);
   });
 
   test('a concurrency sweep expands into one scenario per level', async () => {
@@ -330,4 +333,21 @@ test('dist/perf.schema.json matches the zod schema (run: node scripts/gen-schema
   const schema = JSON.parse(committed);
   assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
   assert.ok(schema.properties.scenarios.items.properties.budgets.properties.p99);
+});
+
+test('compare: min_pairs, pairs and budget; a min_pairs above pairs is a fixed design at pairs', async () => {
+  const load = async (compare: string) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-compare-'));
+    await writeFile(
+      path.join(dir, 'perf.yaml'),
+      `version: 1\ntarget: http://127.0.0.1:9\ncompare: ${compare}\nscenarios:\n  - name: a\n    request: { path: / }\n`,
+    );
+    return (await loadConfig([path.join(dir, 'perf.yaml')])).compare;
+  };
+  const sequential = await load('{ min_pairs: 10, pairs: 30, budget: 4m }');
+  assert.deepEqual([sequential.minPairs, sequential.pairs, sequential.budgetMs], [10, 30, 240_000]);
+  const fixed = await load('{ min_pairs: 12, pairs: 12 }');
+  assert.deepEqual([fixed.minPairs, fixed.pairs], [12, 12]);
+  const onlyMin = await load('{ min_pairs: 24 }');
+  assert.deepEqual([onlyMin.minPairs, onlyMin.pairs], [24, 24]);
 });
