@@ -1,12 +1,14 @@
 // `perfgate` on the command line: the same pipeline as the action, with a terminal table and exit codes
 // 0 pass, 1 fail (budget or regression), 2 config/usage error, 3 infrastructure error, 130 interrupted.
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_COMPARE, loadConfig } from './config/load.ts';
 import { ConfigError, ExitCode, isPerfgateError, InfrastructureError } from './errors.ts';
 import { consoleLog, type Log } from './log.ts';
 import type { LoadProgress } from './load/run-load.ts';
-import { compareSavedRuns, exitCodeFor, runPerfgate } from './run.ts';
+import { calibratePerfgate, compareSavedRuns, exitCodeFor, runPerfgate } from './run.ts';
+import { renderCalibration } from './report/calibration.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { writeOutputs } from './report/write-outputs.ts';
 
@@ -27,6 +29,7 @@ Examples:
   perfgate run --base origin/main           also compare with the merge-base of HEAD and origin/main
   perfgate run --json results.json --markdown report.md --csv metrics.csv
   perfgate compare base.json head.json      compare two saved runs (unpaired, weak evidence)
+  perfgate calibrate                        A/A on this runner → perf/calibration.json (compare.calibration)
   perfgate cleanup                          remove containers left by a killed run
 
 Exit codes: 0 all budgets hold and no regression; 1 a budget failed or a metric regressed
@@ -62,6 +65,18 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'tty', 'plain', 'off']).default('auto'))
     .action(async (paths: string[], opts) => {
       exitCode = await runCommand(paths, opts, io, log);
+    });
+
+  program
+    .command('calibrate')
+    .description("measure this runner's noise: an A/A comparison (the same code in both arms) → the tolerances it allows, in a file")
+    .argument('[paths...]', 'perf YAML files or directories', ['perf'])
+    .option('--out <file>', 'where to write the calibration (default: calibration.json beside the first perf file)')
+    .option('--pairs <n>', "interleaved pairs per scenario, every one measured (default: the config's most pairs)", toInt)
+    .option('--keep', 'leave the containers running (remove them later with perfgate cleanup)', false)
+    .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'tty', 'plain', 'off']).default('auto'))
+    .action(async (paths: string[], opts) => {
+      exitCode = await calibrateCommand(paths, opts, io, log);
     });
 
   program
@@ -127,20 +142,76 @@ interface RunFlags {
   progress: string;
 }
 
-async function runCommand(paths: string[], opts: RunFlags, io: Io, log: Log): Promise<number> {
+/**
+ * Runs `body` with SIGINT/SIGTERM turned into an abort (a second signal exits at once) and a progress line whose
+ * log clears it before writing.
+ */
+async function interruptible(
+  mode: string,
+  io: Io,
+  log: Log,
+  stopping: string,
+  body: (signal: AbortSignal, progress: ReturnType<typeof progressPrinter>, log: Log) => Promise<number>,
+): Promise<number> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       io.stderr.write(`${signal} again: exiting without cleanup; run perfgate cleanup to remove leftovers\n`);
       process.exit(signal === 'SIGINT' ? 130 : 143);
     }
-    io.stderr.write(`\n${signal}: stopping, cleaning up and writing partial results…\n`);
+    io.stderr.write(`\n${signal}: ${stopping}…\n`);
     controller.abort(signal);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = progressPrinter(opts.progress, io);
+  const progress = progressPrinter(mode, io);
   try {
+    return await body(controller.signal, progress, {
+      ...log,
+      info: (m) => (progress.clear(), log.info(m)),
+      warn: (m) => (progress.clear(), log.warn(m)),
+    });
+  } finally {
+    progress.clear();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+/** `perfgate calibrate`'s flags as commander parses them. */
+interface CalibrateFlags {
+  out?: string;
+  pairs?: number;
+  keep?: boolean;
+  progress: string;
+}
+
+async function calibrateCommand(paths: string[], opts: CalibrateFlags, io: Io, log: Log): Promise<number> {
+  return interruptible(opts.progress, io, log, 'stopping and cleaning up (nothing is written)', async (signal, progress, quiet) => {
+    const outcome = await calibratePerfgate(
+      { paths, cwd: io.cwd, env: io.env, out: opts.out, pairs: opts.pairs, keep: opts.keep, signal, onProgress: progress.update },
+      quiet,
+    );
+    progress.clear();
+    if (!outcome.calibration) return outcome.exitCode;
+    const shown = path.relative(io.cwd, outcome.file) || outcome.file;
+    const { compare, scenarios } = outcome.config;
+    io.stdout.write(
+      renderCalibration({
+        calibration: outcome.calibration,
+        file: shown,
+        scenarios,
+        design: { minPairs: Math.min(compare.minPairs, compare.pairs), pairs: compare.pairs },
+        applied: compare.calibration === outcome.file,
+        fromConfig: path.relative(outcome.config.baseDir, outcome.file),
+      }),
+    );
+    return outcome.exitCode;
+  });
+}
+
+async function runCommand(paths: string[], opts: RunFlags, io: Io, log: Log): Promise<number> {
+  return interruptible(opts.progress, io, log, 'stopping, cleaning up and writing partial results', async (signal, progress, quiet) => {
     const outcome = await runPerfgate(
       {
         paths,
@@ -156,10 +227,10 @@ async function runCommand(paths: string[], opts: RunFlags, io: Io, log: Log): Pr
         json: opts.json,
         markdown: opts.markdown,
         csv: opts.csv,
-        signal: controller.signal,
+        signal,
         onProgress: progress.update,
       },
-      { ...log, info: (m) => (progress.clear(), log.info(m)), warn: (m) => (progress.clear(), log.warn(m)) },
+      quiet,
     );
     progress.clear();
     io.stdout.write(renderTerminal(outcome.result, { color: Boolean(io.stdout.isTTY) }));
@@ -168,11 +239,7 @@ async function runCommand(paths: string[], opts: RunFlags, io: Io, log: Log): Pr
       log.warn('the verdict is inconclusive (exit 0); pass --fail-on-inconclusive to fail instead');
     }
     return outcome.exitCode;
-  } finally {
-    progress.clear();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  });
 }
 
 /** A live line in a terminal; in CI logs (not a TTY) a plain line every few seconds. */

@@ -1,19 +1,22 @@
 // The pipeline shared by the CLI and the action: plan → start → measure → compare → finalize, one step per file
 // in src/pipeline/. Side effects happen in the steps and the modules they call at the edges (services/, load/,
 // baseline/); the decisions are pure (compare/, stats/). Partial results are written whatever happens.
+import path from 'node:path';
+import type { Calibration } from './config/calibration.ts';
 import { loadConfig } from './config/load.ts';
-import type { CompareSettings } from './config/types.ts';
+import type { CompareSettings, PerfConfig } from './config/types.ts';
 import { InfrastructureError } from './errors.ts';
 import type { Log } from './log.ts';
 import { writeOutputs } from './report/write-outputs.ts';
-import type { RunResult } from './result.ts';
+import type { RunResult, ScenarioResult } from './result.ts';
+import { calibrationOf, writeCalibration } from './pipeline/calibrate.ts';
 import { comparePaired, compareSaved, compareWithStored } from './pipeline/compare.ts';
 import { readRunResult } from './results/read.ts';
 import { assemble, assembleSaved, newResult, runExitCode, type RunState } from './pipeline/finalize.ts';
 import { measureScenarios } from './pipeline/measure.ts';
-import type { RunOptions, RunOutcome } from './pipeline/options.ts';
-import { planRun, selectScenarios } from './pipeline/plan.ts';
-import { cleanUp, startBase, startHead, type Started } from './pipeline/start.ts';
+import { EXIT_INTERRUPTED, type RunOptions, type RunOutcome } from './pipeline/options.ts';
+import { planCalibration, planRun, selectScenarios } from './pipeline/plan.ts';
+import { cleanUp, startBase, startHead, startTwin, type Started } from './pipeline/start.ts';
 
 export { type RunOptions, type RunOutcome } from './pipeline/options.ts';
 export { newRunId } from './pipeline/plan.ts';
@@ -92,4 +95,65 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
 export async function compareSavedRuns(baseFile: string, headFile: string, cwd: string, settings: CompareSettings): Promise<RunResult> {
   const [base, head] = await Promise.all([readRunResult(baseFile, cwd), readRunResult(headFile, cwd)]);
   return assembleSaved(head, compareSaved(base, head, { base: baseFile, head: headFile }, settings));
+}
+
+/** What `perfgate calibrate` is asked to do: the run's options that apply, and where to write the file. */
+export type CalibrateOptions = Pick<RunOptions, 'paths' | 'cwd' | 'env' | 'pairs' | 'keep' | 'signal' | 'onProgress' | 'runId'> & {
+  /** Default: calibration.json beside the first perf file. */
+  out?: string;
+};
+
+export interface CalibrateOutcome {
+  config: PerfConfig;
+  /** Where the calibration was (or would have been) written, absolute. */
+  file: string;
+  /** Absent when interrupted: nothing is written then. */
+  calibration?: Calibration;
+  exitCode: number;
+}
+
+/**
+ * `perfgate calibrate`: an A/A comparison on this runner. The same pipeline as a run (plan → start → measure →
+ * compare), with the head's services started twice from the same working tree instead of a base worktree, every
+ * scenario at a fixed design of the most pairs (no early stop, no time budget), and the rounds read as this runner's
+ * spread and the tolerances its noise allows (pipeline/calibrate.ts). Throws as runPerfgate does for exits 2 and 3.
+ */
+export async function calibratePerfgate(options: CalibrateOptions, log: Log): Promise<CalibrateOutcome> {
+  const { cwd, env, signal } = options;
+  const config = await loadConfig(options.paths.length ? options.paths : ['perf'], { cwd, env });
+  const plan = await planCalibration(config, options);
+  const file = path.resolve(cwd, options.out ?? path.join(config.baseDir, 'calibration.json'));
+  const control = { signal, onProgress: options.onProgress };
+  const started: Started = { stacks: [] };
+  try {
+    const start = { runId: plan.runId, signal, keep: options.keep };
+    const head = await startHead({ services: config.services }, start, log);
+    if (head.stack) started.stacks.push(head.stack);
+    if (signal?.aborted) return { config, file, exitCode: EXIT_INTERRUPTED };
+    const twin = await startTwin(config.services!, start, log);
+    started.stacks.push(twin);
+    // Both arms get a run's load history (the head's window, the same unrecorded on the base) before the pairs.
+    const measured: ScenarioResult[] = [];
+    const failure = await measureScenarios(config.scenarios, { head, baseOrigin: twin.origin }, control, log, async (m) => {
+      measured.push(m);
+    });
+    if (failure) throw failure;
+    if (signal?.aborted) return { config, file, exitCode: EXIT_INTERRUPTED };
+    const compare = { ...config.compare, minPairs: plan.pairs, budgetMs: Number.POSITIVE_INFINITY };
+    const origins = { head: head.origin, base: twin.origin };
+    const comparison = await log.group(`A/A: the same code in both arms, ${plan.pairs} interleaved pairs per scenario`, () =>
+      comparePaired({ scenarios: config.scenarios, measured, compare, plan, origins }, control, log),
+    );
+    if (signal?.aborted) return { config, file, exitCode: EXIT_INTERRUPTED };
+    for (const [name, scenario] of comparison.scenarios) {
+      if (scenario.rounds.some((r) => r.generatorSaturated)) {
+        log.warn(`${name}: the load generator was saturated in some rounds; its spread measures the client, not the service`);
+      }
+    }
+    const calibration = calibrationOf(config, comparison, plan);
+    await writeCalibration(file, calibration);
+    return { config, file, calibration, exitCode: 0 };
+  } finally {
+    await cleanUp(started, log);
+  }
 }

@@ -1,5 +1,5 @@
-// The files a perf file names — tokens CSVs, an app's Dockerfile, postgres init scripts — read or checked before
-// normalising, so that the normalisers are pure functions of the parsed input and these facts.
+// The files a perf file names — tokens CSVs, a calibration file, an app's Dockerfile, postgres init scripts — read
+// or checked before normalising, so that the normalisers are pure functions of the parsed input and these facts.
 import { readFile, stat } from 'node:fs/promises';
 
 /** What to find out, by absolute path: files to read, and files that only need to exist. */

@@ -1,9 +1,11 @@
 // Loads perf/*.yaml into one PerfConfig. Each file goes read → parse (parse.ts) → validate (schema.ts, worded by
 // issues.ts) → normalise (normalise.ts: services.ts, scenarios.ts, compare.ts; the files it names read first by
-// file-facts.ts); then the files merge. Every problem becomes a ConfigIssue at file:line:col, all reported at once.
+// file-facts.ts); then the files merge, and a calibration file's tolerances (calibration.ts) fill those left unset.
+// Every problem becomes a ConfigIssue at file:line:col, all reported at once.
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, UsageError, type ConfigIssue } from '../errors.ts';
+import { applyCalibration } from './calibration.ts';
 import { DEFAULT_COMPARE } from './compare.ts';
 import { readFileFacts } from './file-facts.ts';
 import { describeIssue } from './issues.ts';
@@ -111,7 +113,10 @@ function merge(parts: FileConfig[], files: string[], cwd: string): PerfConfig {
       message: `use either target: (set in ${target.at.file}:${target.at.line}) or services:, not both`,
     });
   }
-  const scenarios = parts.flatMap((p) => p.scenarios);
+  // A calibration (compare: is in one file at most) fills the tolerances every file's scenarios left unset.
+  const scenarios = parts.flatMap((p) =>
+    compare?.calibration ? applyCalibration(p.scenarios, p.explicitTolerance, compare.calibration) : p.scenarios,
+  );
   const seen = new Map<string, SourceLocation>();
   for (const s of scenarios) {
     const first = seen.get(s.name);

@@ -1,13 +1,13 @@
 // One file's validated input → its part of the PerfConfig: target, services, scenarios and compare, in canonical
 // units. Pure: the files it names were read beforehand (fileNeeds → file-facts.ts), and problems go to `add`.
-import { normaliseCompare, type CompareAt } from './compare.ts';
+import { calibrationFiles, normaliseCompare, type CompareAt } from './compare.ts';
 import type { FileFacts, FileNeeds } from './file-facts.ts';
 import type { AddIssue } from './issues.ts';
 import type { Positions } from './positions.ts';
 import type { PerfFile } from './schema.ts';
 import { normaliseScenarios, tokenFiles } from './scenarios.ts';
 import { normaliseServices, serviceFiles } from './services.ts';
-import type { Scenario, Services, SourceLocation } from './types.ts';
+import type { CompareMetric, Scenario, Services, SourceLocation } from './types.ts';
 
 /** One file's share; load.ts merges them, each of target, services and compare set in one file at most. */
 export interface FileConfig {
@@ -15,6 +15,8 @@ export interface FileConfig {
   services?: { value: Services; at: SourceLocation };
   compare?: CompareAt;
   scenarios: Scenario[];
+  /** Per scenario name, the metrics whose tolerance the file set: a calibration (compare: in any file) fills the rest. */
+  explicitTolerance: Map<string, Set<CompareMetric>>;
 }
 
 export interface NormaliseContext {
@@ -30,12 +32,15 @@ export interface NormaliseContext {
 
 /** The files the input names, to read or check before normalising it. */
 export function fileNeeds(file: PerfFile, dir: string): FileNeeds {
-  return { read: tokenFiles(file.scenarios, dir), check: file.services ? serviceFiles(file.services, dir) : [] };
+  return {
+    read: [...tokenFiles(file.scenarios, dir), ...calibrationFiles(file.compare, dir)],
+    check: file.services ? serviceFiles(file.services, dir) : [],
+  };
 }
 
 export function normaliseFile(file: PerfFile, ctx: NormaliseContext): FileConfig {
   const { pos, dir, env, resolveEnv, facts, add } = ctx;
-  const config: FileConfig = { scenarios: [] };
+  const config: FileConfig = { scenarios: [], explicitTolerance: new Map() };
   if (file.target !== undefined) config.target = normaliseTarget(file.target, pos, add);
   if (file.target !== undefined && file.services !== undefined) {
     add(
@@ -50,8 +55,10 @@ export function normaliseFile(file: PerfFile, ctx: NormaliseContext): FileConfig
       at: pos.of(['services'], true),
     };
   }
-  config.scenarios = normaliseScenarios(file.scenarios, file.defaults ?? {}, { pos, dir, env, resolveEnv, texts: facts.texts, add });
-  if (file.compare) config.compare = normaliseCompare(file.compare, pos);
+  const scenarios = normaliseScenarios(file.scenarios, file.defaults ?? {}, { pos, dir, env, resolveEnv, texts: facts.texts, add });
+  config.scenarios = scenarios.scenarios;
+  config.explicitTolerance = scenarios.explicitTolerance;
+  if (file.compare) config.compare = normaliseCompare(file.compare, { pos, dir, texts: facts.texts, add });
   return config;
 }
 

@@ -41,11 +41,18 @@ export function tokenFiles(scenarios: readonly ScenarioInput[], dir: string): st
   return scenarios.flatMap((input) => (input.tokens ? [path.resolve(dir, input.tokens.file)] : []));
 }
 
-export function normaliseScenarios(inputs: readonly ScenarioInput[], defaults: DefaultsInput, ctx: ScenarioContext): Scenario[] {
+/** The scenarios, and per scenario name the metrics whose tolerance the file set (a calibration fills the others). */
+export interface NormalisedScenarios {
+  scenarios: Scenario[];
+  explicitTolerance: Map<string, Set<CompareMetric>>;
+}
+
+export function normaliseScenarios(inputs: readonly ScenarioInput[], defaults: DefaultsInput, ctx: ScenarioContext): NormalisedScenarios {
   const { pos, add } = ctx;
   const tolerance = { ...DEFAULT_TOLERANCE, ...rates(defaults.tolerance) };
   const names = new Map<string, SourceLocation>();
   const scenarios: Scenario[] = [];
+  const explicitTolerance = new Map<string, Set<CompareMetric>>();
 
   inputs.forEach((input, index) => {
     const base = ['scenarios', index] as const;
@@ -97,13 +104,19 @@ export function normaliseScenarios(inputs: readonly ScenarioInput[], defaults: D
       const tokens = tokensOf(input.tokens, [...base, 'tokens'], ctx);
       if (tokens) scenario.tokens = tokens;
     }
+    const set = new Set([...Object.keys(rates(defaults.tolerance)), ...Object.keys(rates(input.tolerance))] as CompareMetric[]);
     if (input.sweep) {
       for (const connections of input.sweep.connections) {
-        scenarios.push({ ...scenario, name: `${input.name} @ c=${connections}`, connections, sweepOf: input.name });
+        const name = `${input.name} @ c=${connections}`;
+        scenarios.push({ ...scenario, name, connections, sweepOf: input.name });
+        explicitTolerance.set(name, set);
       }
-    } else scenarios.push(scenario);
+    } else {
+      scenarios.push(scenario);
+      explicitTolerance.set(scenario.name, set);
+    }
   });
-  return scenarios;
+  return { scenarios, explicitTolerance };
 }
 
 function rates(input: Partial<Record<CompareMetric, string | number | undefined>> | undefined): Partial<Record<CompareMetric, number>> {

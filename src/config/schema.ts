@@ -201,6 +201,10 @@ const compareSchema = z.strictObject({
     .min(1)
     .optional()
     .meta({ description: 'Metrics compared (default qps, p50, p99, error_rate, failure_rate).' }),
+  calibration: z.string().min(1).optional().meta({
+    description:
+      'A calibration file written by perfgate calibrate (e.g. calibration.json), relative to this YAML file: its recommended tolerance applies to each scenario and metric whose tolerance is not set in YAML.',
+  }),
 });
 
 const defaultsSchema = z.strictObject({ ...loadKeys, headers: headers.optional() });

@@ -195,6 +195,8 @@ export interface CompareSettings {
   /** Deprecated and ignored: sequential pairs replace it. */
   extendOnce: boolean;
   metrics: CompareMetric[];
+  /** The calibration file (absolute path) whose tolerances fill those the YAML left unset, when one is named. */
+  calibration?: string;
 }
 
 export interface PerfConfig {

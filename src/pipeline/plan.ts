@@ -2,6 +2,7 @@
 // options, asks git for the commits, and throws a UsageError (exit 2) for anything wrong before a container starts.
 import { randomBytes } from 'node:crypto';
 import { defaultBaseRef, headInfo, resolveBase } from '../baseline/git-refs.ts';
+import { finalLookLevels, pairsForInterval } from '../compare/calibrate.ts';
 import { pairsProblem } from '../config/pairs.ts';
 import type { PerfConfig, Scenario } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
@@ -53,6 +54,43 @@ export async function planRun(config: PerfConfig, options: PlanRequest): Promise
     targetLabel: target ?? 'services',
     head,
     base,
+    seed: head?.sha ?? 'perfgate',
+    pairs,
+  };
+}
+
+/** The options a calibration's plan reads. */
+export type CalibrationRequest = Pick<RunOptions, 'cwd' | 'pairs' | 'runId'>;
+
+/**
+ * A calibration: an A/A comparison, the head's services started twice (base = head, the same working tree), at a
+ * fixed design of `pairs` pairs (default the config's most pairs). Needs services: (a running target cannot be
+ * started twice) and enough pairs for the interval the config's final look shows.
+ */
+export async function planCalibration(config: PerfConfig, options: CalibrationRequest): Promise<RunPlan> {
+  if (!config.services) {
+    throw new UsageError(
+      `perfgate calibrate starts the services twice and compares them: ${config.files.join(', ')} has no services:. ` +
+        'A running target (target:) cannot be calibrated.',
+    );
+  }
+  const pairs = options.pairs ?? config.compare.pairs;
+  const problem = pairsProblem(pairs, config.compare.metrics.length, config.scenarios.length, config.compare.alpha);
+  if (problem) throw new UsageError(`--pairs ${pairs}: ${problem}.`);
+  const family = config.compare.metrics.length * config.scenarios.length;
+  const needed = Math.max(pairsForInterval(finalLookLevels(config.compare, family).ratio), 2);
+  if (pairs < needed) {
+    throw new UsageError(
+      `--pairs ${pairs}: too few pairs to measure the confidence interval the final look of ${config.compare.minPairs}…${config.compare.pairs} ` +
+        `pairs shows (${family} tests); use at least ${needed}, or the config's ${config.compare.pairs}.`,
+    );
+  }
+  const head = await headInfo(options.cwd).catch(() => undefined);
+  return {
+    runId: options.runId ?? newRunId(),
+    targetLabel: 'services',
+    head,
+    base: head,
     seed: head?.sha ?? 'perfgate',
     pairs,
   };

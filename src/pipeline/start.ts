@@ -48,6 +48,17 @@ export async function startHead(under: { target?: string; services?: Services },
 }
 
 /**
+ * A calibration's second arm: the head's services started again from the same working tree (no worktree: an A/A
+ * must run the very code the head runs, uncommitted changes included), labelled as the base.
+ */
+export async function startTwin(services: Services, control: StartControl, log: Log): Promise<StartedStack> {
+  const { startStack } = await import('../services/stack.ts');
+  return log.group('Starting the services again (the same code, as the base arm)', () =>
+    startStack({ services, runId: control.runId, arm: 'base', log, signal: control.signal, keep: control.keep }),
+  );
+}
+
+/**
  * The base: its commit checked out in a worktree and its stack started. A base that cannot be built or
  * started skips the comparison (said in the log; the budgets still apply) rather than failing the run.
  */
