@@ -7,7 +7,7 @@ import { DEFAULT_COMPARE, loadConfig } from './config/load.ts';
 import { ConfigError, ExitCode, isPerfgateError, InfrastructureError } from './errors.ts';
 import { consoleLog, type Log } from './log.ts';
 import type { LoadProgress } from './load/run-load.ts';
-import { calibratePerfgate, compareSavedRuns, exitCodeFor, runPerfgate } from './run.ts';
+import { calibratePerfgate, compareSavedRuns, exitCodeFor, runPerfgate, type RunOptions } from './run.ts';
 import { renderCalibration } from './report/calibration.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { writeOutputs } from './report/write-outputs.ts';
@@ -127,20 +127,14 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   }
 }
 
-/** `perfgate run`'s flags as commander parses them (see the options above). */
-interface RunFlags {
-  target?: string;
+/** `perfgate run`'s flags as commander parses them (see the options above): the run's options, named as there. */
+type RunFlags = Pick<
+  RunOptions,
+  'target' | 'base' | 'baselineFile' | 'pairs' | 'failOnInconclusive' | 'keep' | 'json' | 'markdown' | 'csv'
+> & {
   scenario?: string[];
-  base?: string;
-  baselineFile?: string;
-  pairs?: number;
-  failOnInconclusive?: boolean;
-  keep?: boolean;
-  json?: string;
-  markdown?: string;
-  csv?: string;
   progress: string;
-}
+};
 
 /**
  * Runs `body` with SIGINT/SIGTERM turned into an abort (a second signal exits at once) and a progress line whose

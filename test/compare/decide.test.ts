@@ -7,6 +7,7 @@ import { compareScenarios, type CompareInput } from '../../src/compare/decide.ts
 import type { ComparisonEntry, Round } from '../../src/result.ts';
 import { formatMetricChange, formatMetricInterval, formatMetricSize } from '../../src/report/format.ts';
 import { mulberry32 } from '../../src/stats/rng.ts';
+import { simulatedPairs } from '../helpers/simulated-pairs.ts';
 
 // A fixed design (one look at 10 pairs) unless a test says otherwise.
 const settings: CompareSettings = {
@@ -311,25 +312,7 @@ test('simulation: a verdict is wrong at most α of the time, at every noise leve
       let inconclusive = 0;
       const mdes: number[] = [];
       for (let gate = 0; gate < GATES; gate++) {
-        const base: Round[] = [];
-        const head: Round[] = [];
-        for (let index = 0; index < 10; index++) {
-          const env = Math.exp(0.2 * gauss());
-          const arm = (name: 'base' | 'head', f: number): Round => {
-            // Each arm's own noise has sd sd/√2, so the pair's log-ratio has sd `sd`.
-            const e = () => Math.exp((sd / Math.SQRT2) * gauss());
-            return {
-              index,
-              arm: name,
-              order: 0,
-              metrics: { qps: (1000 * env * e()) / f, p50: 5 * env * f * e(), p95: 8, p99: 20 * env * f * e() },
-              outcomes: outcomes(5000),
-              generatorSaturated: false,
-            };
-          };
-          base.push(arm('base', 1));
-          head.push(arm('head', factor));
-        }
+        const { base, head } = simulatedPairs(gauss, 10, sd, factor, outcomes(5000));
         const [result] = compareScenarios([{ scenario: simScenario, rounds: { base, head } }], sim, 'paired');
         if (Object.values(result!).some((e) => e!.verdict === 'regression')) any++;
         for (const m of metrics) {

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import { compareScenarios } from '../../src/compare/decide.ts';
 import { DEFAULT_COMPARE } from '../../src/config/compare.ts';
 import type { CompareSettings, Scenario } from '../../src/config/types.ts';
-import type { Round } from '../../src/result.ts';
 import { mulberry32 } from '../../src/stats/rng.ts';
+import { simulatedPairs } from '../helpers/simulated-pairs.ts';
 import { lookSchedule, sequentialNominalLevel } from '../../src/stats/sequential.ts';
 import { signedRankPValue } from '../../src/stats/signed-rank.ts';
 
@@ -85,24 +85,7 @@ test('simulation: sequential verdicts are wrong at most α of the time at every 
       const count = { regression: { qps: 0, p50: 0, p99: 0 }, unchanged: { qps: 0, p50: 0, p99: 0 }, inconclusive: 0 };
       const used: number[] = [];
       for (let gate = 0; gate < GATES; gate++) {
-        const base: Round[] = [];
-        const head: Round[] = [];
-        for (let index = 0; index < 20; index++) {
-          const env = Math.exp(0.2 * gauss());
-          const arm = (name: 'base' | 'head', f: number): Round => {
-            const e = () => Math.exp((sd / Math.SQRT2) * gauss());
-            return {
-              index,
-              arm: name,
-              order: 0,
-              metrics: { qps: (1000 * env * e()) / f, p50: 5 * env * f * e(), p95: 8, p99: 20 * env * f * e() },
-              outcomes,
-              generatorSaturated: false,
-            };
-          };
-          base.push(arm('base', 1));
-          head.push(arm('head', factor));
-        }
+        const { base, head } = simulatedPairs(gauss, 20, sd, factor, outcomes);
         let result: ReturnType<typeof compareScenarios>[number] = {};
         let pairs = 0;
         for (const n of LOOKS) {
