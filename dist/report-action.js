@@ -39628,6 +39628,10 @@ var scenarioResultSchema = external_exports.object({
   budgets: external_exports.array(budgetResultSchema).max(1e3),
   comparison: external_exports.partialRecord(compareMetricSchema, comparisonEntrySchema).optional(),
   rounds: external_exports.array(roundSchema).max(1e4).optional(),
+  sequential: described(
+    external_exports.object({ pairs: count, stop: external_exports.enum(["decided", "max-pairs", "budget", "interrupted"]) }),
+    "Sequential pairs: how many pairs this scenario used, and why they stopped (every metric decided, the most pairs, the time budget, an interruption)."
+  ).optional(),
   warnings: external_exports.array(text()).max(1e3),
   error: described(text(), "Set when the scenario could not be measured (target died, \u2026).").optional(),
   /** Where the scenario is written; absent from results written before perfgate recorded it. */
@@ -44047,6 +44051,19 @@ function formatOutcomes(outcomes) {
   }
   return `${parts[0]}, ${parts.slice(1).join(", ")}`;
 }
+function sequentialWords(sequential) {
+  const pairs = `${sequential.pairs} pair${sequential.pairs === 1 ? "" : "s"}`;
+  switch (sequential.stop) {
+    case "decided":
+      return `every metric decided after ${pairs}`;
+    case "max-pairs":
+      return `${pairs}, the most allowed (compare.pairs), left some metrics undecided`;
+    case "budget":
+      return `stopped after ${pairs}: the time budget (compare.budget) was spent with some metrics undecided`;
+    case "interrupted":
+      return `interrupted after ${pairs}`;
+  }
+}
 
 // src/report/sweep.ts
 var KNEE_GAIN = 0.05;
@@ -44327,6 +44344,7 @@ function scenarioSection(result, scenario) {
   out.push(`#### ${verdictEmoji(scenario.verdict)} ${codeName(clip(scenario.name, MAX_NAME))} \xB7 ${conn}`, "");
   const table = hasComparison(result) ? comparisonTable(scenario) : budgetTable(scenario);
   if (table.length > 0) out.push(...table, "");
+  if (scenario.sequential) out.push(`Pairs: ${sequentialWords(scenario.sequential)}.`, "");
   out.push(measuredLine(scenario), "");
   const notes = scenarioNotes(scenario);
   if (notes.length > 0) out.push(...notes, "");
