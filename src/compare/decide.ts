@@ -174,49 +174,33 @@ function ratioTest(input: CompareInput, scenario: number, metric: RoundMetric, s
     base: base.length > 0 ? median(base.map((r) => r.metrics[metric])) : 0,
     head: head.length > 0 ? median(head.map((r) => r.metrics[metric])) : 0,
   };
+  // What every form of this test shares; without a pair or round left, the guard says why.
+  const common = { scenario, metric, ...shown, delta, bound, notes, ...(guard ? { guard } : {}) };
   if (base.length === 0 || head.length === 0) {
     return {
-      scenario,
-      metric,
-      ...shown,
-      delta,
-      bound,
+      ...common,
       p: { regression: 1, improvement: 1, unchanged: 1, smallestP: 1 },
       interval: () => NO_INTERVAL,
       sample: '0 pairs',
-      guard: guard!,
-      notes,
     };
   }
   if (mode === 'paired') {
     // ln(head) − ln(base), not ln(head / base): mirrored pairs then give exactly opposite ratios.
     const r = base.map((b, i) => sign * (Math.log(value(head[i]!)) - Math.log(value(b))));
     return {
-      scenario,
-      metric,
-      ...shown,
-      delta,
-      bound,
+      ...common,
       p: signedRankToleranceTests(r, bound),
       interval: (alpha) => hodgesLehmannAt(r, alpha),
       sample: `${r.length} pairs`,
-      ...(guard ? { guard } : {}),
-      notes,
     };
   }
   const lb = base.map((r) => sign * Math.log(value(r)));
   const lh = head.map((r) => sign * Math.log(value(r)));
   return {
-    scenario,
-    metric,
-    ...shown,
-    delta,
-    bound,
+    ...common,
     p: mannWhitneyToleranceTests(lb, lh, bound),
     interval: (alpha) => hodgesLehmannShiftAt(lb, lh, alpha),
     sample: `${lb.length} base and ${lh.length} head rounds`,
-    ...(guard ? { guard } : {}),
-    notes,
   };
 }
 

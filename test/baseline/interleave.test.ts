@@ -7,6 +7,7 @@ import { memoryLog } from '../../src/log.ts';
 import { startKnobServer, type KnobServer } from '../helpers/knob-server.ts';
 import { scenario } from '../helpers/scenario.ts';
 import type { LoadMeasurement } from '../../src/result.ts';
+import { outcomes } from '../helpers/outcomes.ts';
 
 test('pair order is seeded and balanced: reproducible, seed-dependent, exactly half base-first per batch', () => {
   const count = (orders: string[]) => orders.filter((o) => o === 'base-first').length;
@@ -78,19 +79,11 @@ test('rounds run in the seeded order, warm-up is unrecorded, every pair is kept'
 
 /** A measured window without load: the sequential loop's bookkeeping is what these tests check. */
 function fakeWindow(): Promise<LoadMeasurement> {
-  const outcomes = {
-    total: 100,
-    success: 100,
-    httpErrors: 0,
-    failures: 0,
-    byStatus: { '200': 100 },
-    byFailure: { timeout: 0, refused: 0, reset: 0, other: 0 },
-  };
   const latency = { min: 1, p50: 1, p90: 1, p95: 1, p99: 1, p999: 1, max: 1, mean: 1 };
   return Promise.resolve({
     connections: 1,
     durationMs: 1000,
-    outcomes,
+    outcomes: outcomes(100),
     latency,
     qps: 100,
     bytesPerSec: 0,

@@ -12,21 +12,10 @@ import type { Round } from '../../src/result.ts';
 import { hodgesLehmannAt } from '../../src/stats/hodges-lehmann.ts';
 import { mulberry32 } from '../../src/stats/rng.ts';
 import { lookSchedule, sequentialNominalLevel } from '../../src/stats/sequential.ts';
+import { outcomes } from '../helpers/outcomes.ts';
 
 const settings: CompareSettings = { ...DEFAULT_COMPARE, metrics: [...DEFAULT_COMPARE.metrics] };
 const scenario = { name: 's', durationMs: 5000, tolerance: { ...DEFAULT_TOLERANCE } } as Scenario;
-
-function outcomes(total: number, httpErrors = 0, failures = 0): Round['outcomes'] {
-  const success = total - httpErrors - failures;
-  return {
-    total,
-    success,
-    httpErrors,
-    failures,
-    byStatus: { '200': success, ...(httpErrors ? { '500': httpErrors } : {}) },
-    byFailure: { timeout: failures, refused: 0, reset: 0, other: 0 },
-  };
-}
 
 /**
  * A/A pairs: a shared per-pair drift of 20% (pairing cancels it) and each arm's own noise with sd spread/√2, so a

@@ -8,6 +8,7 @@ import type { ComparisonEntry, Round } from '../../src/result.ts';
 import { formatMetricChange, formatMetricInterval, formatMetricSize } from '../../src/report/format.ts';
 import { mulberry32 } from '../../src/stats/rng.ts';
 import { simulatedPairs } from '../helpers/simulated-pairs.ts';
+import { outcomes } from '../helpers/outcomes.ts';
 
 // A fixed design (one look at 10 pairs) unless a test says otherwise.
 const settings: CompareSettings = {
@@ -32,18 +33,6 @@ interface Noise {
   env?: number;
   /** Independent per-round noise (σ of each round's log). */
   own?: number;
-}
-
-function outcomes(total: number, httpErrors = 0, failures = 0): Round['outcomes'] {
-  const success = total - httpErrors - failures;
-  return {
-    total,
-    success,
-    httpErrors,
-    failures,
-    byStatus: { '200': success, ...(httpErrors ? { '500': httpErrors } : {}) },
-    byFailure: { timeout: failures, refused: 0, reset: 0, other: 0 },
-  };
 }
 
 /** Rounds with a shared per-pair environment factor and independent noise; head = base slowed by `slowdown`. */

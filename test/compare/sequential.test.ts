@@ -10,6 +10,7 @@ import { mulberry32 } from '../../src/stats/rng.ts';
 import { simulatedPairs } from '../helpers/simulated-pairs.ts';
 import { lookSchedule, sequentialNominalLevel } from '../../src/stats/sequential.ts';
 import { signedRankPValue } from '../../src/stats/signed-rank.ts';
+import { outcomes } from '../helpers/outcomes.ts';
 
 const LOOKS = lookSchedule(8, 2, 20);
 
@@ -64,14 +65,6 @@ test('simulation: sequential verdicts are wrong at most α of the time at every 
   const scenario = { name: 's', durationMs: 5000, tolerance } as Scenario;
   const random = mulberry32(2027);
   const gauss = () => Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
-  const outcomes = {
-    total: 20_000,
-    success: 20_000,
-    httpErrors: 0,
-    failures: 0,
-    byStatus: { '200': 20_000 },
-    byFailure: { timeout: 0, refused: 0, reset: 0, other: 0 },
-  };
   const metrics = ['qps', 'p50', 'p99'] as const;
   const rows = [
     '| pair spread | true change | regression, any metric | QPS regression | QPS unchanged | QPS inconclusive | median pairs | decided by 10 pairs |',
@@ -85,7 +78,7 @@ test('simulation: sequential verdicts are wrong at most α of the time at every 
       const count = { regression: { qps: 0, p50: 0, p99: 0 }, unchanged: { qps: 0, p50: 0, p99: 0 }, inconclusive: 0 };
       const used: number[] = [];
       for (let gate = 0; gate < GATES; gate++) {
-        const { base, head } = simulatedPairs(gauss, 20, sd, factor, outcomes);
+        const { base, head } = simulatedPairs(gauss, 20, sd, factor, outcomes(20_000));
         let result: ReturnType<typeof compareScenarios>[number] = {};
         let pairs = 0;
         for (const n of LOOKS) {
