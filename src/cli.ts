@@ -1,5 +1,5 @@
 // `perfgate` on the command line: the same pipeline as the action, with a terminal table and exit codes
-// 0 pass, 1 fail (budget or regression), 2 config/usage error, 3 infrastructure error, 130 interrupted.
+// 0 pass, 1 fail (budget or regression), 2 config/usage error, 3 infrastructure error, 130 SIGINT, 143 SIGTERM.
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
@@ -7,7 +7,7 @@ import { DEFAULT_COMPARE, loadConfig } from './config/load.ts';
 import { ConfigError, ExitCode, isPerfgateError, InfrastructureError } from './errors.ts';
 import { consoleLog, type Log } from './log.ts';
 import type { LoadProgress } from './load/run-load.ts';
-import { calibratePerfgate, compareSavedRuns, exitCodeFor, runPerfgate, type RunOptions } from './run.ts';
+import { calibratePerfgate, compareSavedRuns, EXIT_INTERRUPTED, exitCodeFor, interruptedBy, runPerfgate, type RunOptions } from './run.ts';
 import { renderCalibration } from './report/calibration.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { writeOutputs } from './report/write-outputs.ts';
@@ -34,7 +34,8 @@ Examples:
 
 Exit codes: 0 all budgets hold and no regression; 1 a budget failed or a metric regressed
 (or inconclusive with --fail-on-inconclusive); 2 config or usage error; 3 infrastructure error
-(Docker or the target unreachable, a container crashed); 130 interrupted.
+(Docker or the target unreachable, a container crashed); 130 interrupted (Ctrl-C), 143 terminated (SIGTERM):
+containers removed, partial results written.
 Docs: docs/config.md, docs/statistics.md, docs/services.md, docs/github-action.md`;
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
@@ -151,7 +152,7 @@ async function interruptible(
   const onSignal = (signal: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       io.stderr.write(`${signal} again: exiting without cleanup; run perfgate cleanup to remove leftovers\n`);
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.exit(EXIT_INTERRUPTED[signal === 'SIGTERM' ? 'SIGTERM' : 'SIGINT']);
     }
     io.stderr.write(`\n${signal}: ${stopping}…\n`);
     controller.abort(signal);
@@ -165,6 +166,13 @@ async function interruptible(
       info: (m) => (progress.clear(), log.info(m)),
       warn: (m) => (progress.clear(), log.warn(m)),
     });
+  } catch (error) {
+    const interrupted = interruptedBy(controller.signal);
+    if (!interrupted) throw error;
+    // What broke once a signal came (a start cut short) is the interruption's doing, not an error of its own.
+    progress.clear();
+    io.stderr.write(`perfgate: interrupted by ${interrupted}\n`);
+    return EXIT_INTERRUPTED[interrupted];
   } finally {
     progress.clear();
     process.off('SIGINT', onSignal);
@@ -229,7 +237,7 @@ async function runCommand(paths: string[], opts: RunFlags, io: Io, log: Log): Pr
     progress.clear();
     io.stdout.write(renderTerminal(outcome.result, { color: Boolean(io.stdout.isTTY) }));
     for (const s of outcome.result.scenarios) if (s.error) io.stderr.write(`error: ${s.error}\n`);
-    if (outcome.result.verdict === 'inconclusive' && !opts.failOnInconclusive) {
+    if (outcome.result.verdict === 'inconclusive' && !outcome.result.interrupted && !opts.failOnInconclusive) {
       log.warn('the verdict is inconclusive (exit 0); pass --fail-on-inconclusive to fail instead');
     }
     return outcome.exitCode;

@@ -5,14 +5,14 @@ import path from 'node:path';
 import type { Calibration } from './config/calibration.ts';
 import { loadConfig } from './config/load.ts';
 import type { CompareSettings, PerfConfig } from './config/types.ts';
-import { InfrastructureError } from './errors.ts';
+import { firstLine, InfrastructureError } from './errors.ts';
 import type { Log } from './log.ts';
 import { writeOutputs } from './report/write-outputs.ts';
 import type { RunResult, ScenarioResult } from './result.ts';
 import { calibrationOf, writeCalibration } from './pipeline/calibrate.ts';
 import { comparePaired, compareSaved, compareWithStored } from './pipeline/compare.ts';
 import { readRunResult } from './results/read.ts';
-import { assemble, assembleSaved, newResult, runExitCode, type RunState } from './pipeline/finalize.ts';
+import { assemble, assembleSaved, interruptedBy, newResult, runExitCode, type RunState } from './pipeline/finalize.ts';
 import { measureScenarios } from './pipeline/measure.ts';
 import { EXIT_INTERRUPTED, type RunOptions, type RunOutcome } from './pipeline/options.ts';
 import { planCalibration, planRun, selectScenarios } from './pipeline/plan.ts';
@@ -20,7 +20,8 @@ import { cleanUp, startBase, startHead, startTwin, type Started } from './pipeli
 
 export { type RunOptions, type RunOutcome } from './pipeline/options.ts';
 export { newRunId } from './pipeline/plan.ts';
-export { exitCodeFor } from './pipeline/finalize.ts';
+export { exitCodeFor, interruptedBy } from './pipeline/finalize.ts';
+export { EXIT_INTERRUPTED } from './pipeline/options.ts';
 
 /**
  * Runs perfgate. Throws ConfigError/UsageError/InfrastructureError for exits 2 and 3 before anything was
@@ -74,20 +75,26 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
       );
     }
   } catch (error) {
-    if (state.scenarios.length === 0 && !signal?.aborted) {
-      await cleanUp(started, log);
-      throw error;
+    // Before anything was measured, an error is the run's outcome (exit 2 or 3). Once interrupted, what broke
+    // is the interruption's doing: the run ends as interrupted.
+    if (state.scenarios.length === 0 && !signal?.aborted) throw error;
+    if (!signal?.aborted) {
+      // Something broke after measuring started: keep what was measured and say what happened.
+      state.warnings.push(`the run stopped early: ${firstLine(error)}`);
+      if (!(error instanceof InfrastructureError)) {
+        await save().catch(() => undefined);
+        throw error;
+      }
+      failure = error;
     }
-    // Something broke after measuring started: keep what was measured and say what happened.
-    state.warnings.push(`the run stopped early: ${error instanceof Error ? error.message : String(error)}`);
-    if (error instanceof InfrastructureError) failure = error;
-    else if (!signal?.aborted) throw error;
   } finally {
-    if (signal?.aborted) state.warnings.push(`interrupted (${String(signal.reason ?? 'signal')}); results are partial`);
+    // Whatever ended the run (its end, an error of any kind, a signal), what it started is stopped.
+    await cleanUp(started, log);
   }
-  await cleanUp(started, log);
+  state.interrupted = interruptedBy(signal);
+  if (state.interrupted) state.warnings.push(`interrupted by ${state.interrupted}: the results are partial`);
   const result = await save();
-  const exitCode = runExitCode(result, { interrupted: signal?.aborted, failure, failOnInconclusive: options.failOnInconclusive });
+  const exitCode = runExitCode(result, { failure, failOnInconclusive: options.failOnInconclusive });
   return { result, config, exitCode };
 }
 
@@ -129,7 +136,7 @@ export async function calibratePerfgate(options: CalibrateOptions, log: Log): Pr
     const start = { runId: plan.runId, signal, keep: options.keep };
     const head = await startHead({ services: config.services }, start, log);
     if (head.stack) started.stacks.push(head.stack);
-    if (signal?.aborted) return { config, file, exitCode: EXIT_INTERRUPTED };
+    if (signal?.aborted) return { config, file, exitCode: EXIT_INTERRUPTED[interruptedBy(signal)!] };
     const twin = await startTwin(config.services!, start, log);
     started.stacks.push(twin);
     // Both arms get a run's load history (the head's window, the same unrecorded on the base) before the pairs.
@@ -138,13 +145,13 @@ export async function calibratePerfgate(options: CalibrateOptions, log: Log): Pr
       measured.push(m);
     });
     if (failure) throw failure;
-    if (signal?.aborted) return { config, file, exitCode: EXIT_INTERRUPTED };
+    if (signal?.aborted) return { config, file, exitCode: EXIT_INTERRUPTED[interruptedBy(signal)!] };
     const compare = { ...config.compare, minPairs: plan.pairs, budgetMs: Number.POSITIVE_INFINITY };
     const origins = { head: head.origin, base: twin.origin };
     const comparison = await log.group(`A/A: the same code in both arms, ${plan.pairs} interleaved pairs per scenario`, () =>
       comparePaired({ scenarios: config.scenarios, measured, compare, plan, origins }, control, log),
     );
-    if (signal?.aborted) return { config, file, exitCode: EXIT_INTERRUPTED };
+    if (signal?.aborted) return { config, file, exitCode: EXIT_INTERRUPTED[interruptedBy(signal)!] };
     for (const [name, scenario] of comparison.scenarios) {
       if (scenario.rounds.some((r) => r.generatorSaturated)) {
         log.warn(`${name}: the load generator was saturated in some rounds; its spread measures the client, not the service`);

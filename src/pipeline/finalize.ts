@@ -6,7 +6,14 @@ import packageJson from '../../package.json' with { type: 'json' };
 import { runVerdict, scenarioVerdict } from '../compare/verdict.ts';
 import type { InfrastructureError } from '../errors.ts';
 import type { RunResult, ScenarioResult } from '../result.ts';
-import { EXIT_INTERRUPTED, type ComparedScenario, type Comparison, type RunOptions, type SavedComparison } from './options.ts';
+import {
+  EXIT_INTERRUPTED,
+  type ComparedScenario,
+  type Comparison,
+  type InterruptSignal,
+  type RunOptions,
+  type SavedComparison,
+} from './options.ts';
 
 /** What a run has found so far; assemble() turns it into the results. */
 export interface RunState {
@@ -21,6 +28,8 @@ export interface RunState {
   comparison?: Comparison;
   /** The run's own (stopped early, interrupted); a comparison's warnings come before them. */
   warnings: string[];
+  /** The signal that stopped the run: the results are partial. */
+  interrupted?: InterruptSignal;
 }
 
 /** The results as known before anything runs; `target` is the plan's label. */
@@ -56,6 +65,7 @@ export function assemble(header: RunResult, state: RunState): RunResult {
     warnings: [...(comparison?.warnings ?? []), ...state.warnings],
     ...(state.startup ? { startup: state.startup } : {}),
     ...(state.comparisonSkipped !== undefined ? { comparisonSkipped: state.comparisonSkipped } : {}),
+    ...(state.interrupted ? { interrupted: state.interrupted } : {}),
     ...(comparison ? { base: comparison.base, head: comparison.head, pairs: comparison.pairs, seed: comparison.seed } : {}),
   });
 }
@@ -80,10 +90,19 @@ function withComparisons(scenarios: ScenarioResult[], compared: Map<string, Comp
   return out;
 }
 
-/** Every scenario's verdict from its budgets and comparison, the run's from theirs, and the time it ended. */
+/**
+ * Every scenario's verdict from its budgets and comparison, the run's from theirs, and the time it ended. An
+ * interrupted run never passes: what it did not measure is unknown (a failure it found still fails).
+ */
 function finalize(result: RunResult): RunResult {
   const scenarios = result.scenarios.map((scenario) => ({ ...scenario, verdict: scenarioVerdict(scenario) }));
-  return { ...result, verdict: runVerdict(scenarios), finishedAt: new Date().toISOString(), scenarios };
+  const verdict = runVerdict(scenarios);
+  return {
+    ...result,
+    verdict: result.interrupted && verdict === 'pass' ? 'inconclusive' : verdict,
+    finishedAt: new Date().toISOString(),
+    scenarios,
+  };
 }
 
 /** 1 for a failed verdict, or an inconclusive one when asked to fail on it; else 0. */
@@ -93,12 +112,15 @@ export function exitCodeFor(result: RunResult, failOnInconclusive = false): numb
   return 0;
 }
 
-/** How a run ends: interrupted (130), an infrastructure failure (3), or its verdict. */
-export function runExitCode(
-  result: RunResult,
-  end: { interrupted?: boolean; failure?: InfrastructureError; failOnInconclusive?: boolean },
-): number {
-  if (end.interrupted) return EXIT_INTERRUPTED;
+/** How a run ends: interrupted (130 by SIGINT, 143 by SIGTERM), an infrastructure failure (3), or its verdict. */
+export function runExitCode(result: RunResult, end: { failure?: InfrastructureError; failOnInconclusive?: boolean }): number {
+  if (result.interrupted) return EXIT_INTERRUPTED[result.interrupted];
   if (end.failure) return end.failure.exitCode;
   return exitCodeFor(result, end.failOnInconclusive);
+}
+
+/** The signal that stopped a run, if one did: the entry points abort with the signal's name. */
+export function interruptedBy(signal: AbortSignal | undefined): InterruptSignal | undefined {
+  if (!signal?.aborted) return undefined;
+  return signal.reason === 'SIGTERM' ? 'SIGTERM' : 'SIGINT';
 }

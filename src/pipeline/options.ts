@@ -57,8 +57,11 @@ export interface RunOutcome {
   exitCode: number;
 }
 
-/** Exit codes beyond 0–3: interrupted by SIGINT/SIGTERM, as shells report it. */
-export const EXIT_INTERRUPTED = 130;
+/** The signals that interrupt a run (the CLI's Ctrl-C or kill, the runner cancelling the Action's job). */
+export type InterruptSignal = 'SIGINT' | 'SIGTERM';
+
+/** Exit codes beyond 0–3: interrupted, as shells report it (128 + the signal's number). */
+export const EXIT_INTERRUPTED: Record<InterruptSignal, number> = { SIGINT: 130, SIGTERM: 143 };
 
 /** Everything decided before anything starts: where load goes, which commits are compared, with what seed. */
 export interface RunPlan {

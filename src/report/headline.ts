@@ -58,6 +58,12 @@ export function headlineText(result: RunResult, style: HeadlineStyle): string {
   const undecided = findings.filter(isInconclusive);
   const n = result.scenarios.length;
 
+  if (result.interrupted) {
+    // Partial results decide nothing about what was not measured; a failure found before the signal still shows.
+    const found = problems.length > 0 ? `; ${list(problems, style)}` : '';
+    const when = n === 0 ? 'before any scenario was measured' : `after ${plural(n, 'scenario')}`;
+    return `interrupted by ${result.interrupted} ${when}: the results are partial${found}`;
+  }
   if (result.verdict === 'fail') {
     if (problems.length > 0) return list(problems, style);
     if (undecided.length > 0) return `inconclusive, counted as a failure — ${list(undecided, style)}`;

@@ -79,7 +79,8 @@ export function renderTerminal(result: RunResult, options: TerminalOptions = {})
     for (const w of result.warnings) lines.push(`  - ${plain(w)}`);
   }
 
-  lines.push('', `${status(result.verdict)}: ${overallLine(result)}`);
+  // An interrupted run has no verdict line: the line says it was interrupted (the exit code is 130 or 143).
+  lines.push('', result.interrupted ? p.yellow(overallLine(result)) : `${status(result.verdict)}: ${overallLine(result)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -237,6 +237,10 @@ export const runResultSchema = z
     pairs: count.optional(),
     seed: text(200).optional(),
     comparisonSkipped: described(text(), 'Why a requested comparison did not happen (base could not be built, …).').optional(),
+    interrupted: described(
+      z.enum(['SIGINT', 'SIGTERM']),
+      'Set when a signal stopped the run: the results are partial (what was measured before it), and never a pass.',
+    ).optional(),
     startup: described(z.record(text(200), finite), 'Stack start-up phases in ms (#3).').optional(),
     environment: z.object({ platform: text(100), cpus: count, cpuModel: text(500), runner: text(500).optional() }),
     github: described(
