@@ -39,7 +39,8 @@ export async function loadConfig(paths: string[], options: LoadOptions = {}): Pr
   );
 }
 
-async function expandPaths(paths: string[], cwd: string): Promise<string[]> {
+/** The perf files the paths name: files as given, directories as their .yaml files (sorted). */
+export async function expandPaths(paths: string[], cwd: string): Promise<string[]> {
   const files: string[] = [];
   for (const given of paths) {
     const full = path.resolve(cwd, given);

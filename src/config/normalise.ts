@@ -55,7 +55,15 @@ export function normaliseFile(file: PerfFile, ctx: NormaliseContext): FileConfig
       at: pos.of(['services'], true),
     };
   }
-  const scenarios = normaliseScenarios(file.scenarios, file.defaults ?? {}, { pos, dir, env, resolveEnv, texts: facts.texts, add });
+  const scenarios = normaliseScenarios(file.scenarios, file.defaults ?? {}, {
+    pos,
+    dir,
+    env,
+    resolveEnv,
+    texts: facts.texts,
+    unreadable: facts.unreadable,
+    add,
+  });
   config.scenarios = scenarios.scenarios;
   config.explicitTolerance = scenarios.explicitTolerance;
   if (file.compare) config.compare = normaliseCompare(file.compare, { pos, dir, texts: facts.texts, add });

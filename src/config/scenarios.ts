@@ -5,7 +5,7 @@ import { parseBudget } from './budget.ts';
 import type { AddIssue } from './issues.ts';
 import { keyPath, type Positions, type Segments } from './positions.ts';
 import type { PerfFile, ScenarioInput } from './schema.ts';
-import { findMalformed, findReferences, substitute } from './template.ts';
+import { findMalformed, findReferences, refusedEnv, substitute } from './template.ts';
 import { parseTokens } from './tokens.ts';
 import {
   DEFAULT_TOLERANCE,
@@ -33,6 +33,8 @@ export interface ScenarioContext {
   resolveEnv: boolean;
   /** Tokens files' text by absolute path; a file that could not be read is absent. */
   texts: ReadonlyMap<string, string>;
+  /** Why a tokens file was not read (a directory, a FIFO, too large), by absolute path. */
+  unreadable?: ReadonlyMap<string, string> | undefined;
   add: AddIssue;
 }
 
@@ -155,12 +157,15 @@ function normaliseRequest(
       );
     }
     for (const ref of findReferences(text)) {
+      const refused = ref.scope === 'env' ? refusedEnv(ref.key) : undefined;
       if (ref.scope !== 'env') {
         add(
           pos.ofReference(segments, text, ref.start),
           keyPath(segments),
           `unknown reference \${${ref.scope}.${ref.key}} in a request; requests can use \${env.NAME}`,
         );
+      } else if (refused) {
+        add(pos.ofReference(segments, text, ref.start), keyPath(segments), refused);
       } else if (resolveEnv && env[ref.key] === undefined) {
         add(
           pos.ofReference(segments, text, ref.start),
@@ -169,7 +174,7 @@ function normaliseRequest(
         );
       }
     }
-    return resolveEnv ? substitute(text, (scope, key) => (scope === 'env' ? (env[key] ?? '') : '')) : text;
+    return resolveEnv ? substitute(text, (scope, key) => (scope === 'env' && !refusedEnv(key) ? (env[key] ?? '') : '')) : text;
   };
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(defaultHeaders ?? {}))
@@ -196,10 +201,13 @@ function tokensOf(input: NonNullable<ScenarioInput['tokens']>, where: Segments, 
   const file = path.resolve(ctx.dir, input.file);
   const text = ctx.texts.get(file);
   if (text === undefined) {
+    const problem = ctx.unreadable?.get(file);
     add(
       pos.of([...where, 'file']),
       keyPath([...where, 'file']),
-      `cannot read the tokens file ${file}; it is resolved relative to this YAML file`,
+      problem
+        ? `the tokens file ${file} ${problem}; name a CSV file of tokens, one per row (docs/config.md#tokens)`
+        : `cannot read the tokens file ${file}; it is resolved relative to this YAML file`,
     );
     return undefined;
   }

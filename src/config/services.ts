@@ -6,7 +6,7 @@ import type { AddIssue } from './issues.ts';
 import { keyPath, type Positions } from './positions.ts';
 import type { ServiceInput } from './schema.ts';
 import { suggest } from './suggest.ts';
-import { findMalformed, findReferences } from './template.ts';
+import { findMalformed, findReferences, refusedEnv } from './template.ts';
 import type {
   AppService,
   GenericService,
@@ -229,9 +229,13 @@ function serviceEnv(
     const value = String(raw);
     const segments = ['services', name, 'env', key];
     for (const ref of findReferences(value)) {
-      if (ref.scope === 'env') continue;
-      const kind = kinds.get(ref.scope);
       const at = pos.ofReference(segments, value, ref.start);
+      if (ref.scope === 'env') {
+        const refused = refusedEnv(ref.key);
+        if (refused) add(at, keyPath(segments), refused);
+        continue;
+      }
+      const kind = kinds.get(ref.scope);
       if (!kind || ref.scope === name) {
         const others = names.filter((n) => n !== name);
         const hint = suggest(ref.scope, others);

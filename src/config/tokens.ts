@@ -1,5 +1,6 @@
 // tokens.csv: one token per row, in the first column or a named/indexed one. A first row that names the
-// column (token, authorization, …) is a header, not a token.
+// column (token, authorization, …) is a header, not a token. The file holds secrets: an error names a row and a
+// column, never a cell's content (a first row that is not a header is a token, and may be anything at all).
 
 const HEADER_NAMES = new Set(['token', 'tokens', 'authorization', 'auth', 'bearer', 'value', 'jwt', 'api_key', 'apikey', 'key']);
 
@@ -14,7 +15,15 @@ export function parseTokens(text: string, column?: string | number): { ok: true;
   if (typeof column === 'number') index = column;
   else if (typeof column === 'string') {
     index = rows[0]!.findIndex((cell) => cell.trim() === column);
-    if (index < 0) return { ok: false, error: `no column named "${column}" in the header row (${rows[0]!.join(', ')})` };
+    if (index < 0) {
+      const count = rows[0]!.length;
+      return {
+        ok: false,
+        error:
+          `no column named ${JSON.stringify(column)} in row 1, read as the header row (${count} column${count === 1 ? '' : 's'}); ` +
+          'name a column of the header row, or give the column by number (column: 0 is the first)',
+      };
+    }
     hasHeader = true;
   }
   const tokens = rows.slice(hasHeader ? 1 : 0).map((row) => (row[index] ?? '').trim());

@@ -1,7 +1,7 @@
 // ${postgres.url}-style references in service env, resolved to addresses valid inside the private network
 // (aliases and container ports, never host ports).
 import type { GenericService, PostgresService, RedisService } from '../config/types.ts';
-import { substitute } from '../config/template.ts';
+import { refusedEnv, substitute } from '../config/template.ts';
 
 type Dependency = PostgresService | RedisService | GenericService;
 
@@ -36,7 +36,10 @@ export function resolveEnv(
   return Object.fromEntries(
     Object.entries(env).map(([key, value]) => [
       key,
-      substitute(value, (scope, name) => (scope === 'env' ? (processEnv[name] ?? '') : (values.get(scope)?.[name] ?? ''))),
+      // A runner secret is never handed over (the config loader refuses it at its line first).
+      substitute(value, (scope, name) =>
+        scope === 'env' ? (refusedEnv(name) ? '' : (processEnv[name] ?? '')) : (values.get(scope)?.[name] ?? ''),
+      ),
     ]),
   );
 }
