@@ -9,6 +9,7 @@ import { consoleLog, type Log } from './log.ts';
 import type { LoadProgress } from './load/run-load.ts';
 import { calibratePerfgate, compareSavedRuns, EXIT_INTERRUPTED, exitCodeFor, interruptedBy, runPerfgate, type RunOptions } from './run.ts';
 import { renderCalibration } from './report/calibration.ts';
+import { redactUrls } from './report/redact.ts';
 import { renderTerminal } from './report/terminal.ts';
 import { writeOutputs } from './report/write-outputs.ts';
 
@@ -294,14 +295,14 @@ function reportError(error: unknown, io: Io, log: Log): number {
     return error.exitCode;
   }
   if (error instanceof InfrastructureError) {
-    io.stderr.write(`error: ${error.message}\n`);
+    io.stderr.write(`error: ${redactUrls(error.message)}\n`);
     for (const [name, tail] of Object.entries(error.logs)) {
       io.stderr.write(`--- last lines of ${name}'s log ---\n${tail.trimEnd()}\n`);
     }
     return error.exitCode;
   }
   if (isPerfgateError(error)) {
-    io.stderr.write(`error: ${error.message}\n`);
+    io.stderr.write(`error: ${redactUrls(error.message)}\n`);
     return error.exitCode;
   }
   // A bug in perfgate, not the user's doing: say so, with the stack for the report.

@@ -7,6 +7,7 @@ import { loadConfig } from './config/load.ts';
 import type { CompareSettings, PerfConfig } from './config/types.ts';
 import { firstLine, InfrastructureError } from './errors.ts';
 import type { Log } from './log.ts';
+import { redactUrls } from './report/redact.ts';
 import { writeOutputs } from './report/write-outputs.ts';
 import type { RunResult, ScenarioResult } from './result.ts';
 import { calibrationOf, writeCalibration } from './pipeline/calibrate.ts';
@@ -49,7 +50,7 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     const head = await startHead({ target: plan.target, services: config.services }, start, log);
     if (head.stack) started.stacks.push(head.stack);
     state.startup = head.stack?.timings;
-    state.target = head.origin;
+    state.target = redactUrls(head.origin);
 
     const base =
       plan.base && !signal?.aborted ? await startBase({ base: plan.base, services: config.services!, cwd }, start, log) : undefined;

@@ -22,7 +22,7 @@ interface AutocannonRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | undefined;
   setupRequest?: (req: AutocannonRequest) => AutocannonRequest;
 }
 
@@ -42,8 +42,11 @@ export function autocannonRequests(scenario: Scenario): AutocannonRequest[] {
   return [
     {
       ...shape(first),
-      setupRequest: () => {
-        const request = shape(pick());
+      // autocannon hands over the request with its connection's fields (host, port, the URL's credentials as
+      // `auth`): the picked request replaces method, path, headers and body only, so those still go out.
+      setupRequest: (defaults) => {
+        const picked = shape(pick());
+        const request: AutocannonRequest = { ...defaults, ...picked, body: picked.body };
         if (tokens) {
           request.headers = { ...request.headers, [tokens.header]: tokens.prefix + tokens.tokens[next % tokens.tokens.length] };
           next++;

@@ -9,6 +9,7 @@ import { probeTarget } from '../load/probe.ts';
 import { runLoad } from '../load/run-load.ts';
 import type { Log } from '../log.ts';
 import { metricsOf } from '../metrics.ts';
+import { redactUrls } from '../report/redact.ts';
 import { measurementWarnings } from '../report/warnings.ts';
 import type { ScenarioResult, ServerCost } from '../result.ts';
 import type { HeadArm, LoadControl } from './options.ts';
@@ -76,7 +77,8 @@ async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadC
       (tail ? `\nLast lines of its log:\n${tail}` : '');
   } else if (!stack && measurement.outcomes.failures > 0) {
     const probe = await probeTarget(origin, { deadlineMs: 2000, signal: control.signal });
-    if (probe.outcome === 'unreachable') error = `The target ${origin} stopped responding during "${scenario.name}" (${probe.reason}).`;
+    if (probe.outcome === 'unreachable')
+      error = `The target ${redactUrls(origin)} stopped responding during "${scenario.name}" (${probe.reason}).`;
   }
   if (error) measurement.aborted ??= 'the service under test went away';
   const budgets = evaluateBudgets(scenario, measurement);

@@ -6,6 +6,7 @@ import { finalLookLevels, pairsForInterval } from '../compare/calibrate.ts';
 import { pairsProblem } from '../config/pairs.ts';
 import type { PerfConfig, Scenario } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
+import { redactUrls } from '../report/redact.ts';
 import type { RunOptions, RunPlan } from './options.ts';
 
 /** The options a plan reads. */
@@ -51,7 +52,7 @@ export async function planRun(config: PerfConfig, options: PlanRequest): Promise
   return {
     runId: options.runId ?? newRunId(),
     target,
-    targetLabel: target ?? 'services',
+    targetLabel: target ? redactUrls(target) : 'services',
     head,
     base,
     seed: head?.sha ?? 'perfgate',
@@ -106,17 +107,18 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|::1)$/i;
 /** Load goes only to loopback or to containers perfgate started; remote targets need an explicit opt-in. */
 function assertAllowedTarget(target: string, env: NodeJS.ProcessEnv): void {
   let url: URL;
+  const shown = redactUrls(target);
   try {
     url = new URL(target);
   } catch {
-    throw new UsageError(`The target "${target}" is not a URL; expected e.g. http://127.0.0.1:8080.`);
+    throw new UsageError(`The target "${shown}" is not a URL; expected e.g. http://127.0.0.1:8080.`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`The target ${target} must be http:// or https://.`);
+    throw new UsageError(`The target ${shown} must be http:// or https://.`);
   }
   if (!LOOPBACK.test(url.hostname) && env.PERFGATE_ALLOW_REMOTE_TARGET !== '1') {
     throw new UsageError(
-      `The target ${target} is not on this machine. perfgate only loads loopback or the containers it starts, ` +
+      `The target ${shown} is not on this machine. perfgate only loads loopback or the containers it starts, ` +
         'because a network between the generator and the service adds noise a gate cannot tell from a regression. ' +
         'Set PERFGATE_ALLOW_REMOTE_TARGET=1 to load it anyway.',
     );

@@ -8,6 +8,7 @@ import type { Services } from '../config/types.ts';
 import { firstLine, InfrastructureError } from '../errors.ts';
 import { probeTarget } from '../load/probe.ts';
 import type { Log } from '../log.ts';
+import { redactUrls } from '../report/redact.ts';
 import type { StartedStack } from '../services/stack.ts';
 import type { HeadArm, RunOptions } from './options.ts';
 
@@ -34,7 +35,7 @@ export async function startHead(under: { target?: string; services?: Services },
     // Interrupted: nothing is known about the target; the run ends as interrupted (exit 130).
     if (probe.outcome === 'unreachable') {
       throw new InfrastructureError(
-        `The target ${under.target} is not reachable: ${probe.reason}.\n` +
+        `The target ${redactUrls(under.target)} is not reachable: ${probe.reason}.\n` +
           'Start the service first, or declare it under services: so perfgate starts it.',
       );
     }

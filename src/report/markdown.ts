@@ -25,6 +25,7 @@ import {
   metricLabel,
 } from './format.ts';
 import { describeFinding, headlineText, verdictEmoji } from './headline.ts';
+import { redactUrls } from './redact.ts';
 
 /** GitHub rejects issue comments longer than this many characters. */
 export const GITHUB_COMMENT_LIMIT = 65_536;
@@ -412,7 +413,7 @@ function methodDetails(result: RunResult, detail: Detail): string[] {
   const env = result.environment;
   const lines = [
     `- perfgate ${escapeMarkdown(result.tool.version)} on Node ${escapeMarkdown(result.tool.node)}, ${escapeMarkdown(env.platform)}, ${env.cpus} × ${escapeMarkdown(clip(env.cpuModel, 80))}${env.runner ? ` (runner ${escapeMarkdown(clip(env.runner, 80))})` : ''}`,
-    `- Target: ${codeName(clip(result.target, 200))}`,
+    `- Target: ${codeName(clip(redactUrls(result.target), 200))}`,
     `- Config: ${result.config.map((c) => codeName(clip(c, 200))).join(', ') || '—'}`,
   ];
   if (result.base) {

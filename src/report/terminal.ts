@@ -19,6 +19,7 @@ import {
   statusWord,
 } from './format.ts';
 import { headlineText } from './headline.ts';
+import { redactUrls } from './redact.ts';
 import { sweepFinding, sweeps, type Sweep } from './sweep.ts';
 import { textTable } from './text-table.ts';
 
@@ -60,7 +61,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions = {})
   };
   const lines: string[] = [];
 
-  lines.push(p.bold(`perfgate ${result.tool.version}`) + p.dim(` · target ${plain(result.target)}`));
+  lines.push(p.bold(`perfgate ${result.tool.version}`) + p.dim(` · target ${plain(redactUrls(result.target))}`));
   if (result.base) {
     const head = result.head ? `${plain(result.head.ref)} (${short(result.head.sha)})` : 'head';
     const pairs = result.pairs ? `, ${result.pairs} interleaved pairs` : '';

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { RunResult } from '../result.ts';
 import { renderCsv } from './csv.ts';
 import { JOB_SUMMARY_MAX_LENGTH, renderMarkdown, type MarkdownOptions } from './markdown.ts';
+import { redactUrls } from './redact.ts';
 
 export interface OutputPaths {
   json?: string;
@@ -19,7 +20,8 @@ export async function writeOutputs(result: RunResult, paths: OutputPaths): Promi
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content, 'utf8');
   };
-  if (paths.json) writes.push(write(paths.json, `${JSON.stringify(result, null, 2)}\n`));
+  // A saved run read back (perfgate compare) may predate redaction: its target is redacted here too.
+  if (paths.json) writes.push(write(paths.json, `${JSON.stringify({ ...result, target: redactUrls(result.target) }, null, 2)}\n`));
   if (paths.markdown) {
     const options = { maxLength: JOB_SUMMARY_MAX_LENGTH, ...paths.markdownOptions };
     writes.push(write(paths.markdown, renderMarkdown(result, options)));
