@@ -1,10 +1,12 @@
 // The perfgate action (action.yml): main runs the pipeline and publishes the result; post removes anything
 // a cancelled or crashed run left behind. Main and post are one bundle; saved state tells them apart.
 import { join, relative } from 'node:path';
+import { interpolatedEnvValues } from '../config/secrets.ts';
 import { ConfigError, InfrastructureError, isPerfgateError } from '../errors.ts';
 import type { RunOutcome } from '../run.ts';
 import { newRunId, runPerfgate } from '../run.ts';
 import { headlineText } from '../report/headline.ts';
+import { redactUrls, urlCredentials } from '../report/redact.ts';
 import { renderTerminal } from '../report/terminal.ts';
 import { actionsLog, type ActionsIo } from './actions-io.ts';
 import { annotationFile, configErrorAnnotations, type PathContext } from './annotations.ts';
@@ -39,6 +41,10 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
     return;
   }
   if (inputs.token) io.setSecret(inputs.token);
+  // Masked before anything runs: the target's credentials and every value a perf file's ${env.NAME} reads.
+  for (const secret of urlCredentials(inputs.target)) io.setSecret(secret);
+  for (const secret of await interpolatedEnvValues(inputs.config, inputs.workingDirectory, env)) io.setSecret(secret);
+  if (context.eventName === 'pull_request_target') io.warning(PULL_REQUEST_TARGET, { title: 'perfgate: pull_request_target' });
 
   const workspace = env.GITHUB_WORKSPACE || cwd;
   const paths: PathContext = { cwd: inputs.workingDirectory, workspace };
@@ -121,26 +127,34 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
   }
 }
 
+/** Under pull_request_target the job holds the base repository's secrets and a write token. */
+const PULL_REQUEST_TARGET =
+  'This workflow runs on pull_request_target: the job holds your secrets and a write token. If it checks out the ' +
+  "pull request's head, perfgate builds and runs the PR's code (its Dockerfile, its app) with those in reach. " +
+  'Run perfgate on pull_request instead, and comment from a separate workflow_run job with the report sub-action ' +
+  '(docs/github-action.md#security).';
+
 function reportError(error: unknown, io: ActionsIo, paths: PathContext): void {
+  // Messages name files, lines and URLs, never a secret; a URL's credentials are redacted here once more.
   if (error instanceof ConfigError) {
-    for (const a of configErrorAnnotations(error, paths)) io.error(a.message, a.properties);
+    for (const a of configErrorAnnotations(error, paths)) io.error(redactUrls(a.message), a.properties);
     const where = error.issues.map(
       (i) => `${annotationFile(i.at.file, paths)}:${i.at.line}:${i.at.col} ${i.path ? `${i.path}: ` : ''}${i.message}`,
     );
-    io.setFailed(`Invalid perfgate config:\n${where.join('\n')}`);
+    io.setFailed(redactUrls(`Invalid perfgate config:\n${where.join('\n')}`));
     return;
   }
   if (error instanceof InfrastructureError) {
     for (const [service, tail] of Object.entries(error.logs)) io.info(`--- last log lines of ${service} ---\n${tail}`);
-    io.setFailed(error.message);
+    io.setFailed(redactUrls(error.message));
     return;
   }
   if (isPerfgateError(error)) {
-    io.setFailed(error.message);
+    io.setFailed(redactUrls(error.message));
     return;
   }
   // A bug, not a user error: keep the stack for the report.
-  io.setFailed(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  io.setFailed(redactUrls(error instanceof Error ? (error.stack ?? error.message) : String(error)));
 }
 
 /** Post step: remove containers, networks and images a cancelled or crashed run left behind. */
