@@ -43,12 +43,22 @@ export async function removeLeftovers(docker: Dockerode, runId?: string, arm?: s
   );
   let removedImages = 0;
   for (const tag of images) {
-    // noprune keeps the parent layers: Docker's build cache, so the next build of the same app is fast.
-    await docker
-      .getImage(tag)
-      .remove({ force: true, noprune: true })
-      .then(() => removedImages++)
-      .catch(() => undefined);
+    if (await removeImage(docker, tag)) removedImages++;
   }
   return { containers: containers.length, networks: removedNetworks, images: removedImages };
+}
+
+/**
+ * Removes a built image by its tag, with its untagged parents: Docker's classic builder keeps its cache as a chain of
+ * intermediate images under the built one, and removing only the top (noprune) leaves that chain behind as a
+ * dangling image of the app's full size, one per build. Not forced: an image a container still uses keeps its tag,
+ * so `perfgate cleanup` can find it later, rather than becoming an untagged image nothing can find. False when there
+ * was nothing to remove or Docker refused.
+ */
+export async function removeImage(docker: Dockerode, tag: string): Promise<boolean> {
+  return docker
+    .getImage(tag)
+    .remove({ noprune: false })
+    .then(() => true)
+    .catch(() => false);
 }

@@ -1,6 +1,6 @@
 // The stack under test: dependencies (Postgres, Redis, others) started in parallel on a private network,
 // then the app, built from its Dockerfile or run from an image, waited for until ready. `stop()` removes all
-// of it, whatever happened, and sweeps by label for anything half-created.
+// of it (the built image too, with its build layers), whatever happened, and sweeps by label for anything half-created.
 import http from 'node:http';
 import path from 'node:path';
 import { PostgreSqlContainer } from '@testcontainers/postgresql';
@@ -11,7 +11,7 @@ import type { AppService, GenericService, PostgresService, ReadyCheck, RedisServ
 import { InfrastructureError, firstLine } from '../errors.ts';
 import type { Log } from '../log.ts';
 import { dockerClient } from './docker-check.ts';
-import { removeLeftovers } from './cleanup.ts';
+import { removeImage, removeLeftovers } from './cleanup.ts';
 import { containerName, imageTag, labelsFor, networkName } from './labels.ts';
 import { LogTail } from './log-tail.ts';
 import { resolveEnv } from './references.ts';
@@ -83,7 +83,7 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
     const app = services.app;
     const buildPhase = (async () => {
       const t = performance.now();
-      const image = await prepareAppImage(app, options.buildContext, imageTag(runId, arm), log);
+      const image = await prepareAppImage(app, options.buildContext, imageTag(runId, arm), docker, log);
       timings.build = performance.now() - t;
       return image.container;
     })();
@@ -229,15 +229,23 @@ async function startApp(
   }
 }
 
+/**
+ * The app's image: its `image:`, or built from its Dockerfile and tagged for this run and arm. stop() removes the
+ * built image with its intermediate layers (cleanup.ts, removeImage), so a run leaves no image behind; a tag left
+ * by an earlier start with this run id and arm (and no container) is removed first, so the rebuild does not leave
+ * the old image untagged (dangling).
+ */
 async function prepareAppImage(
   app: AppService,
   contextOverride: string | undefined,
   tag: string,
+  docker: Dockerode,
   log: Log,
 ): Promise<{ container: GenericContainer; tag: string }> {
   if (!app.build) return { container: new GenericContainer(app.image!), tag: app.image! };
   const context = contextOverride ?? app.build.context;
   log.info(`building ${app.name} image from ${path.relative(process.cwd(), context) || '.'}/${app.build.dockerfile}…`);
+  await removeImage(docker, tag);
   try {
     const container = await GenericContainer.fromDockerfile(context, app.build.dockerfile)
       .withBuildArgs(app.build.args)
