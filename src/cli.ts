@@ -196,7 +196,11 @@ async function calibrateCommand(paths: string[], opts: CalibrateFlags, io: Io, l
       quiet,
     );
     progress.clear();
-    if (!outcome.calibration) return outcome.exitCode;
+    if (!outcome.calibration) {
+      // Only an interrupted calibration has none.
+      io.stderr.write(`perfgate: interrupted by ${interruptedBy(signal) ?? 'a signal'}: no calibration was written\n`);
+      return outcome.exitCode;
+    }
     const shown = path.relative(io.cwd, outcome.file) || outcome.file;
     const { compare, scenarios } = outcome.config;
     io.stdout.write(
