@@ -6,7 +6,7 @@ import { ConfigError, InfrastructureError, isPerfgateError } from '../errors.ts'
 import type { RunOutcome } from '../run.ts';
 import { newRunId, runPerfgate } from '../run.ts';
 import { headlineText } from '../report/headline.ts';
-import { redactUrls, urlCredentials } from '../report/redact.ts';
+import { redactUrls, urlPassword } from '../report/redact.ts';
 import { renderTerminal } from '../report/terminal.ts';
 import { actionsLog, type ActionsIo } from './actions-io.ts';
 import { annotationFile, configErrorAnnotations, type PathContext } from './annotations.ts';
@@ -41,9 +41,11 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
     return;
   }
   if (inputs.token) io.setSecret(inputs.token);
-  // Masked before anything runs: the target's credentials and every value a perf file's ${env.NAME} reads.
-  for (const secret of urlCredentials(inputs.target)) io.setSecret(secret);
-  for (const secret of await interpolatedEnvValues(inputs.config, inputs.workingDirectory, env)) io.setSecret(secret);
+  // Masked before anything runs: the target's password and every value a perf file's ${env.NAME} reads. perfgate
+  // prints none of them; the runner then hides them in anything else too (a service's own log lines). A value
+  // under MIN_MASKED_LENGTH characters is no secret, and masking it would star out every "on" or "4" in the log.
+  const secrets = [...urlPassword(inputs.target), ...(await interpolatedEnvValues(inputs.config, inputs.workingDirectory, env))];
+  for (const secret of secrets) if (secret.length >= MIN_MASKED_LENGTH) io.setSecret(secret);
   if (context.eventName === 'pull_request_target') io.warning(PULL_REQUEST_TARGET, { title: 'perfgate: pull_request_target' });
 
   const workspace = env.GITHUB_WORKSPACE || cwd;
@@ -126,6 +128,8 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
     );
   }
 }
+
+const MIN_MASKED_LENGTH = 4;
 
 /** Under pull_request_target the job holds the base repository's secrets and a write token. */
 const PULL_REQUEST_TARGET =

@@ -11,8 +11,8 @@ export function redactUrls(text: string): string {
   return text.replace(WITH_SCHEME, '$1***@').replace(BARE, '$1***@');
 }
 
-/** The user name and password of a URL, as written and decoded (for the runner to mask); none if it has none. */
-export function urlCredentials(url: string | undefined): string[] {
+/** The password of a URL, as written and decoded (for the runner to mask); none if it has none. */
+export function urlPassword(url: string | undefined): string[] {
   if (!url) return [];
   let parsed: URL;
   try {
@@ -20,8 +20,7 @@ export function urlCredentials(url: string | undefined): string[] {
   } catch {
     return [];
   }
-  const parts = [parsed.username, parsed.password].filter((part) => part !== '');
-  return [...new Set(parts.flatMap((part) => [part, safeDecode(part)]))];
+  return parsed.password === '' ? [] : [...new Set([parsed.password, safeDecode(parsed.password)])];
 }
 
 function safeDecode(text: string): string {

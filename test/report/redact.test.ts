@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { planRun } from '../../src/pipeline/plan.ts';
-import { redactUrls, urlCredentials } from '../../src/report/redact.ts';
+import { redactUrls, urlPassword } from '../../src/report/redact.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { renderTerminal } from '../../src/report/terminal.ts';
 import { writeOutputs } from '../../src/report/write-outputs.ts';
@@ -33,11 +33,13 @@ test('redactUrls: the user info of every URL, with or without a scheme; nothing 
   for (const [text, expected] of cases) assert.equal(redactUrls(text), expected, text);
 });
 
-test('urlCredentials: the parts to mask, as written and decoded', () => {
-  assert.deepEqual(urlCredentials('http://admin:S3%40CRET@127.0.0.1:8080'), ['admin', 'S3%40CRET', 'S3@CRET']);
-  assert.deepEqual(urlCredentials('http://127.0.0.1:8080'), []);
-  assert.deepEqual(urlCredentials('not a url'), []);
-  assert.deepEqual(urlCredentials(undefined), []);
+test('urlPassword: the password to mask, as written and decoded', () => {
+  assert.deepEqual(urlPassword('http://admin:S3%40CRET@127.0.0.1:8080'), ['S3%40CRET', 'S3@CRET']);
+  assert.deepEqual(urlPassword('http://admin:S3CRET@127.0.0.1:8080'), ['S3CRET']);
+  assert.deepEqual(urlPassword('http://token@127.0.0.1:8080'), []);
+  assert.deepEqual(urlPassword('http://127.0.0.1:8080'), []);
+  assert.deepEqual(urlPassword('not a url'), []);
+  assert.deepEqual(urlPassword(undefined), []);
 });
 
 test('the terminal header, the Markdown report and the results JSON show the target without its credentials', async (t) => {
