@@ -2,9 +2,10 @@
 // issues.ts) → normalise (normalise.ts: services.ts, scenarios.ts, compare.ts; the files it names read first by
 // file-facts.ts); then the files merge, and a calibration file's tolerances (calibration.ts) fill those left unset.
 // Every problem becomes a ConfigIssue at file:line:col, all reported at once.
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, UsageError, type ConfigIssue } from '../errors.ts';
+import { showInvisible } from '../invisible.ts';
 import { applyCalibration } from './calibration.ts';
 import { DEFAULT_COMPARE } from './compare.ts';
 import { readFileFacts } from './file-facts.ts';
@@ -31,7 +32,7 @@ export async function loadConfig(paths: string[], options: LoadOptions = {}): Pr
   const files = await expandPaths(paths.length ? paths : ['perf'], cwd);
   const loaded = await Promise.all(files.map((file) => loadFile(file, cwd, options)));
   const issues = loaded.flatMap((p) => p.issues);
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw configError(issues);
   return merge(
     loaded.map((p) => p.config!),
     files,
@@ -64,8 +65,9 @@ export async function expandPaths(paths: string[], cwd: string): Promise<string[
 /** One file: its share of the config, or the issues that stopped it (a file stops at the first step that fails). */
 async function loadFile(file: string, cwd: string, options: LoadOptions): Promise<{ issues: ConfigIssue[]; config?: FileConfig }> {
   const full = path.resolve(cwd, file);
-  const source = await readFile(full, 'utf8');
-  const parsed = parseYaml(file, source);
+  const read = await readBounded(file, full);
+  if (typeof read !== 'string') return { issues: [read] };
+  const parsed = parseYaml(file, read);
   if (!parsed.ok) return { issues: parsed.issues };
   const valid = validate(parsed.data, parsed.pos);
   if (!valid.ok) return { issues: valid.issues };
@@ -83,10 +85,62 @@ async function loadFile(file: string, cwd: string, options: LoadOptions): Promis
   return { issues, config };
 }
 
+/** The most a perf file may hold: far more than any config needs, and parsed well within a second. */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+/**
+ * A perf file's text; a file larger than MAX_FILE_BYTES is an issue where the limit falls (only that much is read),
+ * and a device, FIFO or socket (which could be endless, or never answer) is refused before it is opened.
+ */
+async function readBounded(file: string, full: string): Promise<string | ConfigIssue> {
+  const info = await stat(full);
+  if (!info.isFile()) throw new UsageError(`${file} is not a regular file (a device, FIFO or socket?); pass a perf YAML file`);
+  if (info.size <= MAX_FILE_BYTES) return readFile(full, 'utf8');
+  // Too large: only the first MAX_FILE_BYTES are read, to say where the limit falls.
+  const handle = await open(full, 'r');
+  try {
+    const buffer = Buffer.alloc(MAX_FILE_BYTES);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) {
+      n = (await handle.read(buffer, length, buffer.length - length, length)).bytesRead;
+    }
+    const before = buffer.toString('utf8', 0, length).split('\n');
+    return {
+      at: { file, line: before.length, col: before[before.length - 1]!.length + 1 },
+      path: '',
+      message: `the file is more than ${MAX_FILE_BYTES} bytes (1 MiB), the most a perf file may be; split its scenarios over several files in perf/`,
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
 function validate(data: Record<string, unknown>, pos: Positions): { ok: true; file: PerfFile } | { ok: false; issues: ConfigIssue[] } {
   const result = perfFileSchema.safeParse(data);
   if (result.success) return { ok: true, file: result.data };
   return { ok: false, issues: result.error.issues.flatMap((issue) => describeIssue(issue, pos, data)) };
+}
+
+/** The most problems a config error lists; the rest are counted in a last line. */
+export const MAX_SHOWN_ISSUES = 100;
+
+/**
+ * The error for these issues: the first MAX_SHOWN_ISSUES and a count of the rest (a file of 60,000 unknown keys
+ * needs fixing at its first line, not 60,000 lines of output), each message with its invisible and control
+ * characters written as escapes (a key or value quoted in a message can hold a right-to-left override or ESC).
+ */
+function configError(all: ConfigIssue[]): ConfigError {
+  const clean = (issue: ConfigIssue): ConfigIssue => ({ ...issue, path: showInvisible(issue.path), message: showInvisible(issue.message) });
+  const issues = all.slice(0, MAX_SHOWN_ISSUES).map(clean);
+  const rest = all.length - issues.length;
+  if (rest > 0) {
+    issues.push({
+      at: all[MAX_SHOWN_ISSUES]!.at,
+      path: '',
+      message: `… and ${rest} more problem${rest === 1 ? '' : 's'} from here on, not listed; fix the ones above first`,
+    });
+  }
+  return new ConfigError(issues);
 }
 
 /** Across files: target:, services: and compare: set once at most, scenario names unique, enough pairs for all. */
@@ -128,7 +182,7 @@ function merge(parts: FileConfig[], files: string[], cwd: string): PerfConfig {
   const settings = compare?.value ?? { ...DEFAULT_COMPARE, metrics: [...DEFAULT_COMPARE.metrics] };
   const problem = pairsProblem(settings.pairs, settings.metrics.length, scenarios.length, settings.alpha);
   if (problem && compare) issues.push({ at: compare.pairsAt ?? compare.at, path: 'compare.pairs', message: problem });
-  if (issues.length > 0) throw new ConfigError(issues);
+  if (issues.length > 0) throw configError(issues);
   return {
     files,
     baseDir: path.dirname(path.resolve(cwd, files[0]!)),

@@ -1,6 +1,7 @@
 // scenarios: (with the file's defaults:) → Scenario[]: canonical units, requests with ${env.NAME} resolved, the
 // tokens file parsed, sweeps expanded. Pure: the tokens files arrive as text (file-facts.ts read them).
 import path from 'node:path';
+import { firstInvisible } from '../invisible.ts';
 import { parseBudget } from './budget.ts';
 import type { AddIssue } from './issues.ts';
 import { keyPath, type Positions, type Segments } from './positions.ts';
@@ -52,21 +53,46 @@ export interface NormalisedScenarios {
 export function normaliseScenarios(inputs: readonly ScenarioInput[], defaults: DefaultsInput, ctx: ScenarioContext): NormalisedScenarios {
   const { pos, add } = ctx;
   const tolerance = { ...DEFAULT_TOLERANCE, ...rates(defaults.tolerance) };
-  const names = new Map<string, SourceLocation>();
   const scenarios: Scenario[] = [];
   const explicitTolerance = new Map<string, Set<CompareMetric>>();
+  // Every name a scenario is stored under (comparison rounds are kept by name), written or made by a sweep: each
+  // once, so a sweep level listed twice, or a sweep's "a @ c=2" beside a scenario named so, is refused where it is.
+  const names = new Map<string, { at: SourceLocation; sweepOf?: string }>();
+  const claim = (name: string, segments: Segments, sweepOf?: string): void => {
+    const at = pos.of(segments);
+    const previous = names.get(name);
+    if (!previous) {
+      names.set(name, sweepOf === undefined ? { at } : { at, sweepOf });
+      return;
+    }
+    const where = `${previous.at.file}:${previous.at.line}`;
+    const first = previous.sweepOf === undefined ? `first used at ${where}` : `the sweep of "${previous.sweepOf}" at ${where} makes it`;
+    add(
+      at,
+      keyPath(segments),
+      sweepOf === undefined
+        ? `duplicate scenario name "${name}" (${first})`
+        : `the sweep of "${sweepOf}" makes a scenario "${name}", a name already taken (${first}); rename one`,
+    );
+  };
 
   inputs.forEach((input, index) => {
     const base = ['scenarios', index] as const;
     const at = pos.of(base);
-    const previous = names.get(input.name);
-    if (previous)
-      add(
-        pos.of([...base, 'name']),
-        `scenarios[${index}].name`,
-        `duplicate scenario name "${input.name}" (first used at ${previous.file}:${previous.line})`,
-      );
-    names.set(input.name, at);
+    claim(input.name, [...base, 'name']);
+    invisibleInName(input.name, [...base, 'name'], ctx);
+    if (input.sweep) {
+      const levels = new Set<number>();
+      input.sweep.connections.forEach((connections, i) => {
+        const where = [...base, 'sweep', 'connections', i];
+        if (levels.has(connections)) {
+          add(pos.of(where), keyPath(where), `the sweep lists ${connections} connections twice; list each level once`);
+          return;
+        }
+        levels.add(connections);
+        claim(`${input.name} @ c=${connections}`, where, input.name);
+      });
+    }
 
     if ((input.request === undefined) === (input.mix === undefined)) {
       add(
@@ -119,6 +145,18 @@ export function normaliseScenarios(inputs: readonly ScenarioInput[], defaults: D
     }
   });
   return { scenarios, explicitTolerance };
+}
+
+/** A name is shown in the comment and the terminal: a right-to-left override or a zero-width space could disguise it. */
+function invisibleInName(name: string, segments: Segments, { pos, add }: ScenarioContext): void {
+  const bad = firstInvisible(name);
+  if (!bad) return;
+  const { node, offset } = pos.find(segments);
+  const start = node?.range?.[0];
+  const index = start === undefined ? -1 : pos.source.indexOf(bad.char, start);
+  const at = pos.at(start !== undefined && index >= 0 && index < node!.range![1] ? index : offset);
+  const code = `U+${bad.char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  add(at, keyPath(segments), `the name contains ${code}, an invisible control or formatting character that can disguise it; remove it`);
 }
 
 function rates(input: Partial<Record<CompareMetric, string | number | undefined>> | undefined): Partial<Record<CompareMetric, number>> {

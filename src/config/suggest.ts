@@ -1,19 +1,23 @@
 // "did you mean": the closest known name by edit distance, when it is close enough to be a typo.
 
 export function suggest(input: string, candidates: readonly string[]): string | undefined {
+  const threshold = Math.max(1, Math.min(2, Math.floor(input.length / 3)));
+  const lower = input.toLowerCase();
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
-    const d = distance(input.toLowerCase(), candidate.toLowerCase());
+    // The distance is at least the difference in length: a name too long or too short to be a typo is not
+    // compared at all, so a huge key costs nothing here (suggesting is linear in the keys of a file).
+    if (Math.abs(candidate.length - input.length) > threshold) continue;
+    const d = distance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  const threshold = Math.max(1, Math.min(2, Math.floor(input.length / 3)));
   if (best !== undefined && bestDistance <= threshold) return best;
   // A prefix is also a likely typo: "dur" → "duration".
-  return candidates.find((c) => input.length >= 3 && c.startsWith(input.toLowerCase()));
+  return input.length >= 3 ? candidates.find((c) => c.startsWith(lower)) : undefined;
 }
 
 /** Optimal string alignment distance (Levenshtein with adjacent transpositions). */

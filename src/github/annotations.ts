@@ -4,6 +4,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { SourceLocation } from '../config/types.ts';
 import type { ConfigError } from '../errors.ts';
+import { showInvisible } from '../invisible.ts';
 import type { RunResult } from '../result.ts';
 import { comparisonEntries } from '../report/findings.ts';
 import { formatConfidence, formatMetric, formatMetricChange, formatMetricInterval, metricLabel } from '../report/format.ts';
@@ -93,7 +94,12 @@ export function resultAnnotations(result: RunResult, paths: PathContext): Annota
       });
     }
   }
-  return annotations;
+  // Names and reasons come from the results file: a bidi control or a control character in them is shown, not obeyed.
+  return annotations.map((a) => ({
+    ...a,
+    message: showInvisible(a.message, '\n'),
+    properties: { ...a.properties, ...(a.properties.title ? { title: showInvisible(a.properties.title) } : {}) },
+  }));
 }
 
 /** One error annotation per config issue, at its file:line:col. */

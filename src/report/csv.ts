@@ -1,5 +1,6 @@
 // One CSV row per scenario with every figure, for spreadsheets and dashboards (RFC 4180).
 import { COMPARE_METRICS, METRICS } from '../config/types.ts';
+import { showInvisible } from '../invisible.ts';
 import type { FailureKind, RunResult, ScenarioResult } from '../result.ts';
 
 const FAILURE_KINDS: FailureKind[] = ['timeout', 'refused', 'reset', 'truncated', 'other'];
@@ -65,6 +66,8 @@ const COLUMNS: Column[] = [
 export function csvField(value: Cell, text = false): string {
   if (value === undefined || value === null) return '';
   let s = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
+  // Bidi, zero-width and control characters in a name are shown as escapes (\u202E), not obeyed.
+  if (text) s = showInvisible(s, '\r\n');
   // A name starting with = + - @ would run as a formula in a spreadsheet (OWASP "CSV injection").
   if (text && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;

@@ -1,17 +1,19 @@
 // Makes user-provided text (scenario names, paths, reasons quoting them) inert in GitHub Markdown:
-// no HTML, no formatting, no table breaks, no links, no @mentions that ping, no #123 cross-references.
+// no HTML, no formatting, no table breaks, no links, no @mentions that ping, no #123 cross-references, and no
+// invisible character (a right-to-left override, a zero-width space) that would make it read as something else.
+import { showInvisible } from '../invisible.ts';
 
 /** Zero-width space: breaks GitHub's mention/reference/autolink patterns without changing what people read. */
 const ZWSP = '\u200B';
 
 /**
  * Escapes text for GitHub-flavoured Markdown and HTML, inline (table cells included).
- * Line breaks become spaces so a name can never end a table row or start a block.
+ * Line breaks become spaces so a name can never end a table row or start a block; other control, bidi and
+ * zero-width characters become visible escapes (U+202E → \u202E), before this function adds its own ZWSPs.
  */
 export function escapeMarkdown(text: string): string {
   return (
-    text
-      .replace(/[\r\n\t\f\v]+/g, ' ')
+    showInvisible(text.replace(/[\r\n\t\f\v\u2028\u2029]+/g, ' '))
       // HTML first, so the entities added below are not themselves escaped.
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
@@ -25,7 +27,8 @@ export function escapeMarkdown(text: string): string {
       .replace(/(#|GH-)(?=\d)/gi, (m) => `${m}${ZWSP}`)
       // Bare URLs and www. autolinks.
       .replace(/:\/\//g, `:${ZWSP}//`)
-      .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`)
+      // Every "www.", not only at a word boundary: GFM links "_www.x" too (after an escaped "_").
+      .replace(/www\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`)
   );
 }
 

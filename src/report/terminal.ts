@@ -1,4 +1,5 @@
 // The human-readable report for a terminal: one block per scenario, then a one-line overall verdict.
+import { showInvisible } from '../invisible.ts';
 import type { BudgetStatus, ComparisonVerdict, RunResult, ScenarioResult, Verdict } from '../result.ts';
 import { comparisonEntries } from './findings.ts';
 import {
@@ -48,9 +49,12 @@ function paint(color: boolean): Paint {
   return { green: wrap(32, 39), red: wrap(31, 39), yellow: wrap(33, 39), bold: wrap(1, 22), dim: wrap(2, 22) };
 }
 
-/** User-provided text without control characters, so a scenario name cannot drive the terminal. */
+/**
+ * User-provided text without control characters, so a scenario name cannot drive the terminal; bidi and zero-width
+ * characters shown as escapes (\u202E), so it cannot pass for another name.
+ */
 function plain(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return showInvisible(text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' '));
 }
 
 export function renderTerminal(result: RunResult, options: TerminalOptions = {}): string {
