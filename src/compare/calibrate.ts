@@ -3,12 +3,13 @@
 // that many pairs (a fixed design: every pair counted), and the tolerance the config's own sequential design
 // (min_pairs … pairs) could call "unchanged" on an A/A:
 //
-//   δ ≥ MARGIN × h,  h = the half-width of the CI the final look would show, at its per-look level for the strictest
-//   Holm threshold α / m (m = scenarios × metrics);
+//   δ ≥ MARGIN × h,  h = the half-width of the CI the final look would show, at the per-look level "unchanged" is
+//   held to (α for each metric on its own, compare/decide.ts);
 //
 // on the log scale for QPS and latency (δ = expm1(MARGIN·h), rounded up to a whole percent), in rate units for the
-// rates (rounded up to 0.01 percentage points); never below DEFAULT_TOLERANCE. Pure: the rounds come in, the numbers
-// go out (pipeline/calibrate.ts measures and writes them).
+// rates (rounded up to 0.01 percentage points); never below a floor (1%, 0.01 pp), and below the defaults when this
+// runner is quieter than the machines they were chosen on. Pure: the rounds come in, the numbers go out
+// (pipeline/calibrate.ts measures and writes them).
 import {
   DEFAULT_TOLERANCE,
   isRateMetric,
@@ -24,7 +25,10 @@ import { lookSchedule, sequentialNominalLevel } from '../stats/sequential.ts';
 import { compareScenarios, type CompareInput } from './decide.ts';
 
 /** The recommended tolerance is at least this multiple of the final look's CI half-width (docs/statistics.md). */
-export const CALIBRATION_MARGIN = 1.25;
+export const CALIBRATION_MARGIN = 1.75;
+
+/** No recommendation is finer than these: below them a change is not worth a verdict on any runner. */
+const FLOOR = { ratio: 0.01, rate: 0.0001 };
 
 interface MetricCalibration {
   /** QPS and latency: the sample standard deviation of the paired log-ratios ln(head) − ln(base). */
@@ -50,7 +54,8 @@ export function calibrateScenarios(inputs: CompareInput[], settings: CompareSett
   // The MDE as a gate at these pairs would report it: one look, every pair counted.
   const fixed: CompareSettings = { ...settings, pairs: measured, minPairs: measured };
   const entries = compareScenarios(inputs, fixed, 'paired');
-  const levels = finalLookLevels(settings, inputs.length * settings.metrics.length);
+  // "Unchanged" is held to α for each metric on its own, so the recommendation is for that level, not Holm's α / m.
+  const levels = finalLookLevels(settings, 1);
   return inputs.map((input, i) => {
     const out: ScenarioCalibration = {};
     for (const metric of settings.metrics) {
@@ -64,7 +69,8 @@ export function calibrateScenarios(inputs: CompareInput[], settings: CompareSett
 }
 
 /**
- * The one-sided level the final look of the config's design holds a test to at the strictest Holm threshold α / m:
+ * The one-sided level the final look of the config's design holds a test to at a share α / family (1 for "unchanged",
+ * held to α per metric; scenarios × metrics for the strictest Holm threshold):
  * the rank tests' constant per-look level (stats/sequential.ts), the rates' share split over the looks; as
  * compare/decide.ts does.
  */
@@ -97,8 +103,9 @@ function ratioCalibration(
   const iv = hodgesLehmannAt(r, level);
   // Too few pairs for the interval at that level (the command refuses such --pairs): the recommendation is unknown,
   // so it stays at the default rather than guessing.
-  const half = iv.low === null || iv.high === null ? 0 : ((iv.high - iv.low) / 2) * Math.sqrt(r.length / settings.pairs);
-  const tolerance = Math.max(DEFAULT_TOLERANCE[metric], ceilTo(Math.expm1(CALIBRATION_MARGIN * half), 0.01));
+  if (iv.low === null || iv.high === null) return { spread, mde, recommended: { tolerance: DEFAULT_TOLERANCE[metric], pairs: settings.pairs } };
+  const half = ((iv.high - iv.low) / 2) * Math.sqrt(r.length / settings.pairs);
+  const tolerance = Math.max(FLOOR.ratio, ceilTo(Math.expm1(CALIBRATION_MARGIN * half), 0.01));
   return { spread, mde, recommended: { tolerance, pairs: settings.pairs } };
 }
 
@@ -114,8 +121,9 @@ function rateCalibration(input: CompareInput, metric: RateMetric, mde: number | 
   const scale = n > 0 ? pairs / n : 1;
   const base = total(rounds.base, scale);
   const head = total(rounds.head, scale);
-  const half = base.n > 0 && head.n > 0 ? halfWidth(newcombeIntervalAt(head, base, level)) : 0;
-  const tolerance = Math.max(DEFAULT_TOLERANCE[metric], ceilTo(CALIBRATION_MARGIN * half, 0.0001));
+  if (base.n === 0 || head.n === 0) return { base: rate(base), head: rate(head), mde, recommended: { tolerance: DEFAULT_TOLERANCE[metric], pairs } };
+  const half = halfWidth(newcombeIntervalAt(head, base, level));
+  const tolerance = Math.max(FLOOR.rate, ceilTo(CALIBRATION_MARGIN * half, 0.0001));
   return { base: rate(base), head: rate(head), mde, recommended: { tolerance, pairs } };
 }
 

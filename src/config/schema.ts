@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { METRIC } from '../metrics.ts';
 import { parseBudget } from './budget.ts';
 import { DURATION_RANGES, describeRange, inRange, MAX_CONNECTIONS, MAX_RATE, MAX_REQUESTS, type DurationRange } from './limits.ts';
-import { COMPARE_METRICS, METRICS, type MetricName } from './types.ts';
+import { COMPARE_METRICS, DEFAULT_TOLERANCE, METRICS, type MetricName } from './types.ts';
 import { parseBandwidth, parseDuration, parseRate, parseSize, show, type Parsed } from './units.ts';
 
 function unit(parse: (input: unknown) => Parsed, description: string) {
@@ -88,15 +88,15 @@ const toleranceSchema = z
         m,
         rate(
           METRIC[m].compare === 'absolute'
-            ? `tolerance for ${m}, absolute: 0.05% = 0.05 percentage points (default 0.05%)`
-            : `tolerance for ${m}, relative`,
+            ? `tolerance for ${m}, absolute: 0.05% = 0.05 percentage points (default ${DEFAULT_TOLERANCE[m] * 100}%)`
+            : `tolerance for ${m}, relative (default ${Math.round(DEFAULT_TOLERANCE[m] * 100)}%)`,
         ).optional(),
       ]),
     ) as Record<(typeof COMPARE_METRICS)[number], z.ZodOptional<ReturnType<typeof rate>>>,
   )
   .meta({
     description:
-      'Comparison tolerance δ per metric: a change is called a regression only when its confidence interval lies wholly beyond δ. Relative for qps and latency (5% = a ratio of 1.05), absolute for error_rate and failure_rate.',
+      'Comparison tolerance δ per metric: a change is called a regression only when its confidence interval lies wholly beyond δ. Relative for qps and latency (10% = a ratio of 1.1), absolute for error_rate and failure_rate.',
   });
 
 const loadKeys = {

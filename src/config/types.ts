@@ -22,14 +22,17 @@ export function isRateMetric(metric: CompareMetric): metric is RateMetric {
 }
 
 /**
- * Default comparison tolerance δ. Relative for QPS and latency (0.05 = a ratio of 1.05 either way); absolute
- * for the two rates, in rate units (0.0005 = 0.05 percentage points).
+ * Default comparison tolerance δ. Relative for QPS and latency (0.1 = a ratio of 1.1 either way); absolute for the
+ * two rates, in rate units (0.0005 = 0.05 percentage points). Chosen from measured noise on 2-core runners
+ * (BENCHMARKS.md, "Fourth look"): a quiet 5 s round's paired log-ratio spread was 8–10% for QPS and p50 and 17–25%
+ * for p99, so tighter defaults could almost never read "unchanged" within 20 pairs there. `perfgate calibrate`
+ * recommends tighter ones where a runner is quieter.
  */
 export const DEFAULT_TOLERANCE: Record<CompareMetric, number> = {
-  qps: 0.05,
-  p50: 0.05,
-  p95: 0.1,
-  p99: 0.1,
+  qps: 0.1,
+  p50: 0.1,
+  p95: 0.15,
+  p99: 0.2,
   error_rate: 0.0005,
   failure_rate: 0.0005,
 };
@@ -143,6 +146,8 @@ export interface PostgresService {
   user: string;
   password: string;
   database: string;
+  /** pg_stat_statements loaded and read between windows (the diagnosis); `stats: false` turns it off. */
+  stats: boolean;
   resources?: Resources;
   at: SourceLocation;
 }
@@ -151,6 +156,8 @@ export interface RedisService {
   kind: 'redis';
   name: string;
   image: string;
+  /** INFO commandstats and INFO stats read between windows (the diagnosis); `stats: false` turns it off. */
+  stats: boolean;
   resources?: Resources;
   at: SourceLocation;
 }

@@ -52,8 +52,8 @@ export function renderCalibration({ calibration, file, scenarios, design, applie
     ...textTable(rows, ['left', 'left', 'right', 'right', 'right', 'right', 'left'], '  '),
     '',
     "spread: the sd of the paired log-ratios (QPS, latency); for the rates, each arm's rate (base / head).",
-    `recommended δ: the smallest tolerance at which an A/A comparison of ${design.minPairs}…${design.pairs} pairs reads "unchanged":`,
-    `${CALIBRATION_MARGIN} × the half-width of the final look's confidence interval, rounded up, never below the default.`,
+    `recommended δ: a tolerance at which an A/A comparison of ${design.minPairs}…${design.pairs} pairs reads "unchanged" in most gates:`,
+    `${CALIBRATION_MARGIN} × the half-width of the final look's confidence interval, rounded up, at least 1%.`,
     applied
       ? 'compare.calibration names this file: the next run uses these tolerances wherever the YAML sets none.'
       : `To use them: compare: { calibration: ${fromConfig} } in the perf file; a tolerance set in YAML still wins.`,

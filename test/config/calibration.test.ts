@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import { main } from '../../src/cli.ts';
 import { calibrationText, parseCalibration, type Calibration } from '../../src/config/calibration.ts';
 import { loadConfig } from '../../src/config/load.ts';
-import type { PerfConfig } from '../../src/config/types.ts';
+import { DEFAULT_TOLERANCE, type PerfConfig } from '../../src/config/types.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { calibrationOf } from '../../src/pipeline/calibrate.ts';
 import type { Round } from '../../src/result.ts';
@@ -118,7 +118,8 @@ test('a file perfgate writes from a comparison reads back through the schema', (
   assert.deepEqual(read.value, written);
   assert.equal(written.commit, 'abc');
   assert.deepEqual(Object.keys(written.scenarios.a!), ['qps', 'p50', 'p99', 'error_rate', 'failure_rate']);
-  assert.equal(written.scenarios.a!.qps!.recommended.tolerance, 0.05);
+  // A 5%-wide uniform noise (sd ≈ 2%) per arm: a tighter tolerance than the default is recommended.
+  assert.equal(written.scenarios.a!.qps!.recommended.tolerance, 0.03);
 });
 
 test('what is wrong with a calibration file, in a few words', () => {
@@ -136,11 +137,11 @@ test('compare.calibration: a recommended tolerance applies where the YAML set no
   const config = await loadConfig([await perfWith(yaml)]);
   const [a, b, c] = config.scenarios;
   // a: qps set on the scenario and p50 in defaults: both win; p99 and error_rate come from the calibration.
-  assert.deepEqual(a!.tolerance, { qps: 0.02, p50: 0.03, p95: 0.1, p99: 0.14, error_rate: 0.0006, failure_rate: 0.0005 });
+  assert.deepEqual(a!.tolerance, { ...DEFAULT_TOLERANCE, qps: 0.02, p50: 0.03, p99: 0.14, error_rate: 0.0006 });
   // b: p50 from defaults: still wins over the calibration; qps is calibrated.
-  assert.deepEqual(b!.tolerance, { qps: 0.07, p50: 0.03, p95: 0.1, p99: 0.1, error_rate: 0.0005, failure_rate: 0.0005 });
+  assert.deepEqual(b!.tolerance, { ...DEFAULT_TOLERANCE, qps: 0.07, p50: 0.03 });
   // c: not in the calibration (and "gone scenario" not in the config): the defaults, no error.
-  assert.deepEqual(c!.tolerance, { qps: 0.05, p50: 0.03, p95: 0.1, p99: 0.1, error_rate: 0.0005, failure_rate: 0.0005 });
+  assert.deepEqual(c!.tolerance, { ...DEFAULT_TOLERANCE, p50: 0.03 });
   assert.equal(config.compare.calibration, path.join(path.dirname(config.files[0]!), 'calibration.json'));
 });
 
@@ -171,7 +172,7 @@ test('a sweep: each level is calibrated by its own name', async () => {
   const config = await loadConfig([file]);
   assert.deepEqual(
     config.scenarios.map((s) => s.tolerance.qps),
-    [0.11, 0.05],
+    [0.11, DEFAULT_TOLERANCE.qps],
   );
 });
 

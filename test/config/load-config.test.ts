@@ -17,6 +17,7 @@ import {
   MAX_WINDOW_MS,
 } from '../../src/config/limits.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
+import { DEFAULT_TOLERANCE } from '../../src/config/types.ts';
 
 const dir = 'test/fixtures/config';
 
@@ -120,7 +121,7 @@ test('compare: the rates are compared by default with an absolute tolerance; max
   assert.equal('maxBaseCv' in config.compare, false);
   const [s] = config.scenarios;
   assert.equal(s!.maxErrorRate, undefined);
-  assert.deepEqual(s!.tolerance, { qps: 0.03, p50: 0.05, p95: 0.1, p99: 0.1, error_rate: 0.0005, failure_rate: 0.001 });
+  assert.deepEqual(s!.tolerance, { ...DEFAULT_TOLERANCE, qps: 0.03, failure_rate: 0.001 });
 });
 
 test('bandwidth: the defaults apply to every scenario, a scenario may override them, in bytes per second', async () => {
