@@ -180,6 +180,11 @@ test('validation is linear: 1 MiB of 14,500 unknown keys, or 16,000 short ones, 
     const run = await validate(text);
     const wall = performance.now() - started;
     const { user, system } = process.cpuUsage(cpu);
+    // CPU time, so a busy machine does not fail it (the edit distances to every long key took 3 s for the first
+    // file; before the one-pass checks the 16,000 keys took 11 s); the wall time is printed beside it.
+    const ms = (user + system) / 1000;
+    console.log(`${count} keys, ${text.length} bytes: ${ms.toFixed(0)} ms CPU, ${wall.toFixed(0)} ms wall`);
+    assert.ok(ms < 2000, `${ms.toFixed(0)} ms of CPU`);
     const lines = run.stderr.trimEnd().split('\n');
     assert.equal(run.code, 2);
     assert.equal(lines.length, MAX_SHOWN_ISSUES + 2);
@@ -192,10 +197,6 @@ test('validation is linear: 1 MiB of 14,500 unknown keys, or 16,000 short ones, 
       `${run.file}:106:1 … and ${count - MAX_SHOWN_ISSUES} more problems from here on, not listed; fix the ones above first`,
     );
     assert.equal(lines[MAX_SHOWN_ISSUES + 1], `${MAX_SHOWN_ISSUES + 1} problems in the perf config; see docs/config.md`);
-    // CPU time, so a busy machine does not fail it (the quadratic checks took 11 s for the 16,000 keys); wall printed.
-    const ms = (user + system) / 1000;
-    console.log(`${count} keys, ${text.length} bytes: ${ms.toFixed(0)} ms CPU, ${wall.toFixed(0)} ms wall`);
-    assert.ok(ms < 2000, `${ms.toFixed(0)} ms of CPU`);
   }
 });
 
