@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Launcher: perfgate needs Node >= 22.22 (it targets GitHub's node24 runtime). In a checkout, an older
-// `node` on PATH hands over to the project-local Node 24 (scripts/ensure-node.sh installs it).
+// `node` on PATH hands over to the project-local Node 24, installing it first from the npm registry
+// (scripts/ensure-node.sh) when it is not there yet, so the quick start works with any Node >= 18.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,13 @@ const supported = major > 22 || (major === 22 && minor >= 22);
 
 if (!supported) {
   const localNode = fileURLToPath(new URL('../.tools/node/bin/node', import.meta.url));
+  const installer = fileURLToPath(new URL('../scripts/ensure-node.sh', import.meta.url));
+  // Only in a checkout (an installed package has no scripts/), and only where the registry's build runs.
+  const canInstall = existsSync(installer) && !installer.includes('/node_modules/') && process.platform === 'linux' && process.arch === 'x64';
+  if (!existsSync(localNode) && canInstall) {
+    process.stderr.write(`perfgate: Node ${process.version} is too old; installing Node 24 into .tools/node (once)…\n`);
+    spawnSync('bash', [installer], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
   if (existsSync(localNode)) {
     const child = spawnSync(localNode, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
     process.exit(child.status ?? 1);
