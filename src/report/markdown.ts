@@ -27,19 +27,30 @@ import {
 import { describeFinding, headlineText, verdictEmoji } from './headline.ts';
 import { redactUrls } from './redact.ts';
 
-/** GitHub rejects issue comments longer than this many characters. */
+/**
+ * GitHub rejects an issue comment longer than 65,536 characters. Lengths here are UTF-8 bytes, never fewer than
+ * characters of any count, so a body within this many bytes is within GitHub's limit however it counts.
+ */
 export const GITHUB_COMMENT_LIMIT = 65_536;
+/** The comment's cap, in UTF-8 bytes. */
 export const DEFAULT_MAX_LENGTH = 65_000;
-/** $GITHUB_STEP_SUMMARY is capped at 1024k; keep a margin for other steps' summaries. */
+/** $GITHUB_STEP_SUMMARY takes up to 1 MiB (1,048,576 bytes) per step; the cap in UTF-8 bytes keeps a margin. */
 export const JOB_SUMMARY_MAX_LENGTH = 1_000_000;
+
+/** The size GitHub's limits count: UTF-8 bytes (an emoji is 4, a CJK character 3). */
+export function utf8Bytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
 
 export interface MarkdownOptions {
   /** Distinguishes several perfgate jobs commenting on one PR (hidden marker). */
   key?: string;
   /** Link to the workflow run. */
   runUrl?: string;
-  /** Default 65,000 (under GitHub's 65,536-character comment limit). */
+  /** In UTF-8 bytes; default 65,000 (under GitHub's 65,536-character comment limit). */
   maxLength?: number;
+  /** What the report is shaped to fit, for the note that says it was shortened (default: the comment). */
+  fits?: 'comment' | 'job summary';
   /** Where the full report lives when this one had to be shortened (default: runUrl). */
   summaryUrl?: string;
 }
@@ -96,7 +107,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   const max = options.maxLength ?? DEFAULT_MAX_LENGTH;
   for (const detail of DETAILS) {
     const body = render(result, options, detail, max);
-    if (body.length <= max) return body;
+    if (utf8Bytes(body) <= max) return body;
   }
   return hardTruncate(render(result, options, 'minimal', max), max, options);
 }
@@ -132,7 +143,7 @@ function render(result: RunResult, options: MarkdownOptions, detail: Detail, max
 
   if (detail === 'minimal') {
     const footer = footerLines(result, options, detail);
-    const budget = max - out.join('\n').length - footer.join('\n').length - 200;
+    const budget = max - utf8Bytes(out.join('\n')) - utf8Bytes(footer.join('\n')) - 200;
     out.push(...fittingScenarioLines(result, budget), '');
     out.push(...footer);
   } else {
@@ -146,7 +157,10 @@ function headline(result: RunResult): string {
 }
 
 function clip(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  if (text.length <= max) return text;
+  // Never keep the first half of a surrogate pair (an emoji) without its second.
+  const end = /[\uD800-\uDBFF]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
 }
 
 function reason(text: string): string {
@@ -314,9 +328,10 @@ function fittingScenarioLines(result: RunResult, budget: number): string[] {
   let used = 0;
   for (const { s } of sorted) {
     const line = `- ${verdictEmoji(s.verdict)} ${codeName(clip(s.name, MAX_NAME))}: ${summaryText(s)}`;
-    if (used + line.length + 1 > budget) break;
+    const bytes = utf8Bytes(line) + 1;
+    if (used + bytes > budget) break;
     lines.push(line);
-    used += line.length + 1;
+    used += bytes;
   }
   const omitted = result.scenarios.length - lines.length;
   if (omitted > 0) lines.push(`- …and ${omitted} more scenario${omitted === 1 ? '' : 's'}`);
@@ -460,8 +475,7 @@ function footerLines(result: RunResult, options: MarkdownOptions, detail: Detail
         : detail === 'summary'
           ? 'Shortened to one line per scenario'
           : 'Shortened to the verdict';
-    const where = full ? `the [job summary](${full})` : 'the job summary of this workflow run';
-    out.push(`> [!NOTE]`, `> ${dropped} to fit GitHub's comment size limit. The full report is in ${where} and in the results JSON.`, '');
+    out.push(`> [!NOTE]`, `> ${dropped} to fit GitHub's ${options.fits ?? 'comment'} size limit. ${fullReport(options, full)}`, '');
   }
   const meta = [`perfgate ${escapeMarkdown(result.tool.version)}`];
   if (run) meta.push(`[workflow run](${run})`);
@@ -469,12 +483,39 @@ function footerLines(result: RunResult, options: MarkdownOptions, detail: Detail
   return out;
 }
 
-/** Last resort when even the minimal report is too long: cut at a line and say so. */
+/** Where the whole report is, for a note that says this one is shorter. */
+function fullReport(options: MarkdownOptions, full: string | undefined): string {
+  if (options.fits === 'job summary') return 'The full report is in the results JSON.';
+  return `The full report is in ${full ? `the [job summary](${full})` : 'the job summary of this workflow run'} and in the results JSON.`;
+}
+
+/**
+ * Last resort when even the minimal report is too long: cut after a whole line within `max` UTF-8 bytes and say so.
+ * A whole line keeps every character (no half of a surrogate pair or of a UTF-8 sequence), every table row and the
+ * marker on the first line; the note follows a blank line, so it never joins a table.
+ */
 function hardTruncate(body: string, max: number, options: MarkdownOptions): string {
-  const where = safeUrl(options.summaryUrl) ?? safeUrl(options.runUrl);
-  const note = `\n\n> [!NOTE]\n> Truncated to fit GitHub's comment size limit; the full report is in ${where ? `the [job summary](${where})` : 'the job summary'}.\n`;
-  let cut = body.slice(0, Math.max(0, max - note.length));
+  const note = `\n\n> [!NOTE]\n> Truncated to fit GitHub's ${options.fits ?? 'comment'} size limit. ${fullReport(options, safeUrl(options.summaryUrl) ?? safeUrl(options.runUrl))}\n`;
+  const room = Math.max(0, max - utf8Bytes(note));
+  const markerEnd = body.includes('\n') ? body.indexOf('\n') : body.length;
+  let cut = prefixWithin(body, room);
   const newline = cut.lastIndexOf('\n');
-  if (newline > 0) cut = cut.slice(0, newline);
-  return `${cut}${note}`.slice(0, max);
+  // The marker line stays even when nothing else fits: without it the next run would start a second comment.
+  cut = newline > markerEnd ? cut.slice(0, newline) : body.slice(0, markerEnd);
+  return `${cut}${note}`;
+}
+
+/** The longest prefix of `text` within `maxBytes` UTF-8 bytes that ends between two characters. */
+function prefixWithin(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0)!;
+    // A lone surrogate is written as U+FFFD, 3 bytes, as Buffer.byteLength counts it.
+    const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }

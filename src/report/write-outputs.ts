@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { RunResult } from '../result.ts';
+import { serializeRunResult } from '../results/write.ts';
 import { renderCsv } from './csv.ts';
 import { JOB_SUMMARY_MAX_LENGTH, renderMarkdown, type MarkdownOptions } from './markdown.ts';
 import { redactUrls } from './redact.ts';
@@ -20,10 +21,11 @@ export async function writeOutputs(result: RunResult, paths: OutputPaths): Promi
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, content, 'utf8');
   };
-  // A saved run read back (perfgate compare) may predate redaction: its target is redacted here too.
-  if (paths.json) writes.push(write(paths.json, `${JSON.stringify({ ...result, target: redactUrls(result.target) }, null, 2)}\n`));
+  // A saved run read back (perfgate compare) may predate redaction: its target is redacted here too. Checked to read
+  // back through the results schema: what perfgate writes, it can read.
+  if (paths.json) writes.push(write(paths.json, serializeRunResult({ ...result, target: redactUrls(result.target) })));
   if (paths.markdown) {
-    const options = { maxLength: JOB_SUMMARY_MAX_LENGTH, ...paths.markdownOptions };
+    const options: MarkdownOptions = { maxLength: JOB_SUMMARY_MAX_LENGTH, fits: 'job summary', ...paths.markdownOptions };
     writes.push(write(paths.markdown, renderMarkdown(result, options)));
   }
   if (paths.csv) writes.push(write(paths.csv, renderCsv(result)));

@@ -1,7 +1,8 @@
 // Reading a results file back (perfgate compare, run --baseline-file, the report sub-action): parsed with the
 // one schema, so what comes back is a RunResult or one clear user error (exit 2) naming the file and the first
 // fault's path, e.g. `results.json: scenarios[0].measurement.qps: expected a number, got a string`.
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import { UsageError } from '../errors.ts';
@@ -22,23 +23,69 @@ export class InvalidResultsError extends UsageError {
   }
 }
 
+/** The results file does not exist (the report sub-action words this one its own way). */
+export class MissingResultsError extends InvalidResultsError {
+  constructor(file: string) {
+    super(file, `cannot read the results file (no such file); write one with: perfgate run --json ${file}`);
+    this.name = 'MissingResultsError';
+  }
+}
+
+/** The largest results file read: far above any real run (10,000 rounds is a few MB), far below a memory problem. */
+export const MAX_RESULTS_BYTES = 50 * 1024 * 1024;
+
 /** Reads `file` (relative to `cwd`) as a results file written by `perfgate run --json`. */
 export async function readRunResult(file: string, cwd: string): Promise<RunResult> {
+  return parseRunResult(await readResultsJson(file, cwd), file);
+}
+
+/**
+ * The JSON of a results file, not yet validated: a regular file (never a FIFO or a device that would hang or never
+ * end) of at most MAX_RESULTS_BYTES, parsed. Every reader of results files starts here.
+ */
+export async function readResultsJson(file: string, cwd: string): Promise<unknown> {
   let text: string;
+  let handle;
   try {
-    text = await readFile(path.resolve(cwd, file), 'utf8');
+    // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
+    handle = await open(path.resolve(cwd, file), constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (error) {
-    const why =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : ((error as NodeJS.ErrnoException).code ?? 'unreadable');
-    throw new InvalidResultsError(file, `cannot read the results file (${why}); write one with: perfgate run --json ${file}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new MissingResultsError(file);
+    throw new InvalidResultsError(
+      file,
+      `cannot read the results file (${code ?? 'unreadable'}); write one with: perfgate run --json ${file}`,
+    );
   }
-  let json: unknown;
   try {
-    json = JSON.parse(text);
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new InvalidResultsError(file, 'not a regular file; expected a file written by perfgate run --json');
+    if (stats.size > MAX_RESULTS_BYTES) {
+      throw new InvalidResultsError(file, `it is ${stats.size} bytes, over the ${MAX_RESULTS_BYTES}-byte limit of a results file`);
+    }
+    text = await handle.readFile('utf8');
   } catch (error) {
-    throw new InvalidResultsError(file, `not valid JSON (${(error as Error).message}); expected a file written by perfgate run --json`);
+    if (error instanceof InvalidResultsError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InvalidResultsError(file, `cannot read the results file (${code ?? 'unreadable'})`);
+  } finally {
+    await handle.close();
   }
-  return parseRunResult(json, file);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidResultsError(
+      file,
+      `not valid JSON (${jsonFault((error as Error).message)}); expected a file written by perfgate run --json`,
+    );
+  }
+}
+
+/** Where JSON.parse stopped, without the snippet of the file its message quotes (the file may be hostile). */
+function jsonFault(message: string): string {
+  if (/Unexpected end of JSON input/i.test(message)) return 'it ends early: a truncated file?';
+  const at = /at position \d+(?: \(line \d+ column \d+\))?/.exec(message)?.[0];
+  return at ? `a syntax error ${at}` : 'a syntax error';
 }
 
 /**

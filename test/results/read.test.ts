@@ -2,13 +2,14 @@
 // for hostile files, so a bound or an enum that is too tight would refuse perfgate's own output), and anything
 // else is one user error (exit 2) naming the file and the first fault's path.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { ExitCode, isPerfgateError, UsageError } from '../../src/errors.ts';
 import type { RunResult } from '../../src/result.ts';
-import { formatPath, InvalidResultsError, parseRunResult, readRunResult } from '../../src/results/read.ts';
+import { formatPath, InvalidResultsError, MAX_RESULTS_BYTES, parseRunResult, readRunResult } from '../../src/results/read.ts';
 import { budgetsOnly, listPosts, measurement, runResult } from '../report/fixture.ts';
 
 /** A result with every optional field filled. */
@@ -187,5 +188,43 @@ test('readRunResult reads a file relative to cwd and names the file as given', a
 
   await assert.rejects(readRunResult('nowhere.json', dir), {
     message: 'nowhere.json: cannot read the results file (no such file); write one with: perfgate run --json nowhere.json',
+  });
+});
+
+test(
+  'a FIFO, a directory or an oversized file is refused before it is read: no hang, no heap exhaustion',
+  { timeout: 10_000 },
+  async (t) => {
+    const dir = await tempDir(t);
+    execFileSync('mkfifo', [join(dir, 'fifo.json')]);
+    await assert.rejects(readRunResult('fifo.json', dir), {
+      message: 'fifo.json: not a regular file; expected a file written by perfgate run --json',
+    });
+    await mkdir(join(dir, 'dir.json'));
+    await assert.rejects(readRunResult('dir.json', dir), {
+      message: 'dir.json: not a regular file; expected a file written by perfgate run --json',
+    });
+    const big = await open(join(dir, 'big.json'), 'w');
+    await big.truncate(MAX_RESULTS_BYTES + 1);
+    await big.close();
+    await assert.rejects(readRunResult('big.json', dir), {
+      message: `big.json: it is ${MAX_RESULTS_BYTES + 1} bytes, over the ${MAX_RESULTS_BYTES}-byte limit of a results file`,
+    });
+  },
+);
+
+test("a JSON syntax error names where, never the file's content", async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'hostile.json'), 'ghp_SECRETVALUE and more');
+  await assert.rejects(readRunResult('hostile.json', dir), (error: Error) => {
+    assert.ok(error instanceof InvalidResultsError);
+    assert.doesNotMatch(error.message, /SECRET/);
+    assert.equal(error.message, 'hostile.json: not valid JSON (a syntax error); expected a file written by perfgate run --json');
+    return true;
+  });
+  await writeFile(join(dir, 'cut.json'), JSON.stringify(runResult()).slice(0, 300));
+  await assert.rejects(readRunResult('cut.json', dir), {
+    message:
+      /^cut\.json: not valid JSON \((it ends early: a truncated file\?|a syntax error at position \d+ \(line 1 column \d+\))\); expected a file written by perfgate run --json$/,
   });
 });
