@@ -1,7 +1,7 @@
 // The sticky PR comment: find perfgate's comment by its hidden marker (across every page of a long PR),
 // edit it in place or create it. Works against GitHub Enterprise Server through GITHUB_API_URL.
 import { Octokit } from '@octokit/rest';
-import { GITHUB_COMMENT_LIMIT, readVerdictDigest } from '../report/markdown.ts';
+import { GITHUB_COMMENT_LIMIT, readVerdictDigest, utf8Bytes } from '../report/markdown.ts';
 import type { CommentMode } from './inputs.ts';
 
 interface CommentTarget {
@@ -34,7 +34,17 @@ export interface ClientOptions {
   retries?: number;
   /** Longest wait before a retry; a longer retry-after gives up instead (default 10 s). */
   maxRetryWaitMs?: number;
+  /** How long one request may take before it is abandoned (default 20 s; GitHub answers in well under a second). */
+  requestTimeoutMs?: number;
+  /** How long all of this client's requests together may take, retries and pages included (default 90 s). */
+  totalTimeoutMs?: number;
 }
+
+/** Both API timeouts, for callers that pass them through (tests make them short). */
+export type ApiTimeouts = Pick<ClientOptions, 'requestTimeoutMs' | 'totalTimeoutMs'>;
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
+const DEFAULT_TOTAL_TIMEOUT_MS = 90_000;
 
 /** A GitHub API failure, worded for the person reading the workflow log. */
 export class GitHubApiError extends Error {
@@ -44,6 +54,18 @@ export class GitHubApiError extends Error {
     this.name = 'GitHubApiError';
     this.status = status;
   }
+}
+
+/** The API did not answer in time: the request was abandoned (never retried: the next run tries again). */
+export class GitHubTimeoutError extends GitHubApiError {
+  constructor(message: string) {
+    super(message, 0);
+    this.name = 'GitHubTimeoutError';
+  }
+}
+
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${ms} ms`;
 }
 
 interface HttpErrorLike {
@@ -83,6 +105,7 @@ function apiMessage(error: HttpErrorLike): string {
 
 /** Turns an Octokit error into one actionable sentence. */
 export function describeApiError(error: unknown, doing: string): GitHubApiError {
+  if (error instanceof GitHubTimeoutError) return new GitHubTimeoutError(`Could not ${doing}: ${error.message}`);
   if (!isHttpError(error)) {
     const text = error instanceof Error ? error.message : String(error);
     return new GitHubApiError(`Could not ${doing}: ${text}`, 0);
@@ -115,7 +138,11 @@ export function describeApiError(error: unknown, doing: string): GitHubApiError 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** An Octokit for the given token and API URL that retries a 5xx or a short rate-limit wait once. */
+/**
+ * An Octokit for the given token and API URL that retries a 5xx or a short rate-limit wait once, and abandons a
+ * request that takes longer than `requestTimeoutMs`, or that would run past `totalTimeoutMs` from the client's
+ * creation: a server that accepts and never answers costs at most that long.
+ */
 export function createClient(options: ClientOptions): Octokit {
   const octokit = new Octokit({
     auth: options.token,
@@ -125,17 +152,36 @@ export function createClient(options: ClientOptions): Octokit {
   });
   const retries = options.retries ?? 1;
   const maxWait = options.maxRetryWaitMs ?? 10_000;
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const totalTimeout = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+  const deadline = Date.now() + totalTimeout;
   octokit.hook.wrap('request', async (request, requestOptions) => {
     for (let attempt = 0; ; attempt++) {
+      const left = deadline - Date.now();
+      const limit = Math.min(requestTimeout, left);
+      const timedOut = () =>
+        new GitHubTimeoutError(
+          limit < requestTimeout
+            ? `the GitHub API took longer than the ${seconds(totalTimeout)} allowed for all of perfgate's calls.`
+            : `the GitHub API did not answer within ${seconds(requestTimeout)}.`,
+        );
+      if (limit <= 0) throw timedOut();
+      const signal = AbortSignal.timeout(limit);
+      // In place: the hooks inside this one (request-log) hold this same options object, not what is passed on.
+      requestOptions.request = { ...requestOptions.request, signal };
       try {
-        return await request(requestOptions);
+        const response = await request(requestOptions);
+        // A body that stops arriving is cut off by the same signal; what was read is not an answer.
+        if (signal.aborted) throw timedOut();
+        return response;
       } catch (error) {
+        if (signal.aborted) throw timedOut();
         if (attempt >= retries || !isHttpError(error)) throw error;
         const transient = error.status >= 500 || isRateLimited(error);
         if (!transient) throw error;
         // Our own default pause for a 5xx is clamped to the maximum; a longer wait GitHub demands gives up.
         const wait = retryWaitMs(error) ?? (error.status >= 500 ? Math.min(1000, maxWait) : undefined);
-        if (wait === undefined || wait > maxWait) throw error;
+        if (wait === undefined || wait > maxWait || Date.now() + wait >= deadline) throw error;
         await sleep(Math.min(wait, maxWait));
       }
     }
@@ -151,46 +197,62 @@ interface IssueComment {
 }
 
 /**
- * Finds our comment: the marker in the body, written by a bot (the Actions token) or by the token's own
- * user (a personal token). A person quoting the marker is never edited over.
+ * The login of the token's own identity. GraphQL's `viewer` answers for every kind of token: an installation
+ * token (GITHUB_TOKEN, a GitHub App's) is its bot, e.g. `github-actions[bot]`, as REST spells a comment's author;
+ * REST's GET /user answers only for a person's token (an installation token gets 403), so it is the fallback.
+ */
+export async function tokenLogin(octokit: Octokit): Promise<string> {
+  let graphqlError: unknown;
+  try {
+    const data = await octokit.graphql<{ viewer?: { login?: unknown } }>('query { viewer { login } }');
+    if (typeof data.viewer?.login === 'string' && data.viewer.login !== '') return data.viewer.login;
+  } catch (error) {
+    if (error instanceof GitHubTimeoutError) throw error;
+    graphqlError = error;
+  }
+  try {
+    return (await octokit.rest.users.getAuthenticated()).data.login;
+  } catch (error) {
+    if (error instanceof GitHubTimeoutError) throw error;
+    const why = graphqlError instanceof Error ? graphqlError.message : error instanceof Error ? error.message : String(error);
+    throw new GitHubApiError(
+      `Could not tell which account the token belongs to (${why}), so no existing comment is edited. ` +
+        'perfgate edits only a comment its own token wrote.',
+      isHttpError(error) ? error.status : 0,
+    );
+  }
+}
+
+const sameLogin = (a: string | undefined, b: string) => a !== undefined && a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Finds our comment: the marker in the body, written by the token's own identity (the Actions bot, a GitHub App's
+ * bot or a personal token's user). Anyone else quoting the marker, a person or another bot, is never edited over.
  */
 async function findComment(octokit: Octokit, target: CommentTarget, marker: string): Promise<IssueComment | undefined> {
   const candidates: IssueComment[] = [];
-  let byBot: IssueComment | undefined;
   try {
     await octokit.paginate(
       octokit.rest.issues.listComments,
       { owner: target.owner, repo: target.repo, issue_number: target.issueNumber, per_page: 100 },
-      (response, done) => {
-        for (const comment of response.data as IssueComment[]) {
-          if (!comment.body?.includes(marker)) continue;
-          candidates.push(comment);
-          if (!byBot && comment.user?.type === 'Bot') {
-            byBot = comment;
-            done();
-          }
-        }
+      (response) => {
+        for (const comment of response.data as IssueComment[]) if (comment.body?.includes(marker)) candidates.push(comment);
         return [];
       },
     );
   } catch (error) {
     throw describeApiError(error, `list the comments of #${target.issueNumber}`);
   }
-  if (byBot || candidates.length === 0) return byBot;
-  // Not a bot: only a comment written by this token's own user is ours (a personal access token).
-  let login: string | undefined;
-  try {
-    login = (await octokit.rest.users.getAuthenticated()).data.login;
-  } catch {
-    return undefined;
-  }
-  return candidates.find((c) => c.user?.login === login);
+  if (candidates.length === 0) return undefined;
+  const login = await tokenLogin(octokit);
+  return candidates.find((c) => sameLogin(c.user?.login, login));
 }
 
 /** Creates or updates perfgate's comment for the marker; returns what it did and the comment URL. */
 export async function upsertComment(octokit: Octokit, options: UpsertOptions): Promise<UpsertResult> {
-  if (options.body.length > GITHUB_COMMENT_LIMIT) {
-    throw new GitHubApiError(`The comment is ${options.body.length} characters, over GitHub's ${GITHUB_COMMENT_LIMIT} limit.`, 0);
+  const bytes = utf8Bytes(options.body);
+  if (bytes > GITHUB_COMMENT_LIMIT) {
+    throw new GitHubApiError(`The comment is ${bytes} bytes, over GitHub's ${GITHUB_COMMENT_LIMIT} limit.`, 0);
   }
   if (!options.body.includes(options.marker)) throw new Error('The comment body must contain its marker.');
   const existing = await findComment(octokit, options, options.marker);

@@ -65,8 +65,11 @@ export interface ActionInputs {
 export interface ReportInputs {
   /** Absolute path of the results JSON (the downloaded artifact). */
   results: string;
+  /** The `results` input as written, part of the default comment key. */
+  resultsText: string;
   token: string;
   comment: CommentMode;
+  /** Explicit comment key, or undefined to derive one from this workflow, job and `results` (never from the file). */
   commentKey?: string;
 }
 
@@ -139,6 +142,7 @@ export function getReportInputs(env: NodeJS.ProcessEnv = process.env, cwd = proc
   if (!results) throw new UsageError(`Input ${ReportInput.results} is required: the path of perfgate's results JSON.`);
   return {
     results: resolve(env.GITHUB_WORKSPACE || cwd, results),
+    resultsText: results,
     token: readInput(env, ReportInput.githubToken),
     comment: parseCommentMode(ReportInput.comment, readInput(env, ReportInput.comment)),
     commentKey: readInput(env, ReportInput.commentKey) || undefined,

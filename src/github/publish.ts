@@ -6,7 +6,7 @@ import type { RunResult } from '../result.ts';
 import { commentMarker, JOB_SUMMARY_MAX_LENGTH, renderMarkdown } from '../report/markdown.ts';
 import type { ActionsIo } from './actions-io.ts';
 import { resultAnnotations, type PathContext } from './annotations.ts';
-import { createClient, GitHubApiError, upsertComment } from './comment.ts';
+import { createClient, GitHubApiError, upsertComment, type ApiTimeouts } from './comment.ts';
 import type { CommentMode } from './inputs.ts';
 
 /** The pull request to comment on. */
@@ -34,6 +34,8 @@ export interface PublishOptions {
   markdownPath?: string;
   /** Where the results JSON is, for messages. */
   resultsPath?: string;
+  /** How long the GitHub API may take (defaults in comment.ts); a call that runs past it is a warning. */
+  apiTimeouts?: ApiTimeouts;
 }
 
 export interface PublishOutcome {
@@ -48,7 +50,12 @@ const MAX_ANNOTATIONS_PER_LEVEL = 10;
 export async function publish(options: PublishOptions): Promise<PublishOutcome> {
   const { io, result } = options;
 
-  const summary = renderMarkdown(result, { key: options.commentKey, runUrl: options.runUrl, maxLength: JOB_SUMMARY_MAX_LENGTH });
+  const summary = renderMarkdown(result, {
+    key: options.commentKey,
+    runUrl: options.runUrl,
+    maxLength: JOB_SUMMARY_MAX_LENGTH,
+    fits: 'job summary',
+  });
   if (options.markdownPath) {
     await mkdir(dirname(options.markdownPath), { recursive: true });
     await writeFile(options.markdownPath, summary, 'utf8');
@@ -95,7 +102,12 @@ async function comment(options: PublishOptions): Promise<PublishOutcome> {
   }
   const body = renderMarkdown(result, { key: options.commentKey, runUrl: options.runUrl });
   try {
-    const octokit = createClient({ token: options.token, baseUrl: options.apiUrl, userAgent: `perfgate/${result.tool.version}` });
+    const octokit = createClient({
+      token: options.token,
+      baseUrl: options.apiUrl,
+      userAgent: `perfgate/${result.tool.version}`,
+      ...options.apiTimeouts,
+    });
     const upserted = await upsertComment(octokit, {
       owner: destination.owner,
       repo: destination.repo,

@@ -1,17 +1,15 @@
 // The report sub-action (report/action.yml), for a `workflow_run` workflow: posts the PR comment from a
 // results JSON that an unprivileged `pull_request` run uploaded. The file is data from a possibly hostile
 // fork: it is validated, tied to the triggering run's head commit, and never executed; no PR code is checked out.
-import { readFile, stat } from 'node:fs/promises';
+// Nothing in it chooses where the report goes: the comment key comes from this action's own inputs.
 import { UsageError } from '../errors.ts';
 import type { RunResult } from '../result.ts';
-import { InvalidResultsError, parseRunResult } from '../results/read.ts';
+import { InvalidResultsError, MissingResultsError, parseRunResult, readResultsJson } from '../results/read.ts';
 import type { ActionsIo } from './actions-io.ts';
-import { createClient, describeApiError } from './comment.ts';
+import { createClient, describeApiError, GitHubTimeoutError, type ApiTimeouts } from './comment.ts';
 import { isPositiveInteger, readContext, SHA, type GitHubContext } from './context.ts';
-import { getReportInputs, Output } from './inputs.ts';
+import { defaultCommentKey, getReportInputs, Output } from './inputs.ts';
 import { publish } from './publish.ts';
-
-const MAX_RESULTS_BYTES = 50 * 1024 * 1024;
 
 type Json = Record<string, unknown>;
 const object = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
@@ -57,18 +55,16 @@ async function loadResults(
   context: GitHubContext,
   run: TriggeringRun,
 ): Promise<RunResult & { github: NonNullable<RunResult['github']> }> {
-  let size: number;
-  try {
-    size = (await stat(file)).size;
-  } catch {
-    throw new UsageError(`The results file ${file} does not exist; did the artifact download into another directory?`);
-  }
-  if (size > MAX_RESULTS_BYTES) throw new TamperedResultsError(file, `it is ${size} bytes, over the ${MAX_RESULTS_BYTES}-byte limit`);
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch {
-    throw new TamperedResultsError(file, 'it is not valid JSON');
+    // The one reader of results files: a regular file within the size limit, parsed as JSON.
+    json = await readResultsJson(file, '/');
+  } catch (error) {
+    if (error instanceof MissingResultsError) {
+      throw new UsageError(`The results file ${file} does not exist; did the artifact download into another directory?`);
+    }
+    if (error instanceof InvalidResultsError) throw new TamperedResultsError(file, error.fault);
+    throw error;
   }
   const github = object(object(json)?.github);
   if (!github)
@@ -114,43 +110,71 @@ function trustedRunUrl(result: RunResult, context: GitHubContext): string | unde
   return url && url.startsWith(prefix) && /^\d+(\/attempts\/\d+)?$/.test(url.slice(prefix.length)) ? url : undefined;
 }
 
-export async function runReportAction({ env, cwd, io }: { env: NodeJS.ProcessEnv; cwd: string; io: ActionsIo }): Promise<void> {
+export interface ReportActionEnvironment {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  io: ActionsIo;
+  /** How long GitHub may take to answer (defaults in comment.ts). */
+  apiTimeouts?: ApiTimeouts;
+}
+
+export async function runReportAction({ env, cwd, io, apiTimeouts }: ReportActionEnvironment): Promise<void> {
   let inputs;
   let context: GitHubContext;
   let result: RunResult & { github: NonNullable<RunResult['github']> };
+  let comment: ReturnType<typeof getReportInputs>['comment'];
   try {
     inputs = getReportInputs(env, cwd);
     if (inputs.token) io.setSecret(inputs.token);
     context = readContext(env);
     const run = triggeringRun(context);
     result = await loadResults(inputs.results, context, run);
+    comment = inputs.comment;
     // Fork PRs come without run.pull_requests: confirm with GitHub that the PR's head is the run's commit,
     // so a fork cannot aim its report at somebody else's pull request.
-    if (run.pullRequests.length === 0 && inputs.comment !== 'off') {
-      await confirmPullRequestHead(context, inputs.token, result.github.pullRequest, run.headSha);
+    if (run.pullRequests.length === 0 && comment !== 'off') {
+      try {
+        await confirmPullRequestHead(context, inputs.token, result.github.pullRequest, run.headSha, apiTimeouts);
+      } catch (error) {
+        if (!(error instanceof GitHubTimeoutError)) throw error;
+        // Unconfirmed, nothing is posted; but GitHub being slow is a warning, not a failed report.
+        io.warning(`${error.message} Unconfirmed, no comment is posted; the job summary has the report.`, {
+          title: 'perfgate: PR comment skipped',
+        });
+        comment = 'off';
+      }
     }
   } catch (error) {
     io.setFailed((error as Error).message);
     return;
   }
 
-  const commentKey = inputs.commentKey ?? result.github.commentKey ?? 'default';
+  // Only this action's inputs choose the comment: a key in the uploaded file (a fork writes it) is ignored, so a
+  // fork cannot aim its report at another job's comment.
+  const commentKey = inputs.commentKey ?? defaultCommentKey(env, inputs.resultsText);
   const published = await publish({
     io,
     result,
     commentKey,
-    comment: inputs.comment,
+    comment,
     token: inputs.token,
     apiUrl: context.apiUrl,
     runUrl: trustedRunUrl(result, context),
     destination: { owner: context.owner, repo: context.repo, issueNumber: result.github.pullRequest, fromFork: false },
+    apiTimeouts,
   });
   io.setOutput(Output.verdict, result.verdict);
   io.setOutput(Output.commentUrl, published.commentUrl ?? '');
 }
 
-async function confirmPullRequestHead(context: GitHubContext, token: string, number: number, headSha: string): Promise<void> {
-  const octokit = createClient({ token, baseUrl: context.apiUrl, userAgent: 'perfgate' });
+async function confirmPullRequestHead(
+  context: GitHubContext,
+  token: string,
+  number: number,
+  headSha: string,
+  timeouts: ApiTimeouts | undefined,
+): Promise<void> {
+  const octokit = createClient({ token, baseUrl: context.apiUrl, userAgent: 'perfgate', ...timeouts });
   let sha: string;
   try {
     const { data } = await octokit.rest.pulls.get({ owner: context.owner, repo: context.repo, pull_number: number });

@@ -333,7 +333,8 @@ test(
     assert.equal(ok.code, 0, `${ok.stdout}\n${ok.stderr}`);
     assert.equal(ok.outputs.verdict, 'fail');
     assert.match(ok.outputs['comment-url']!, /#issuecomment-\d+$/);
-    assert.ok(github.commentsOn('acme/shop', 7)[0]!.body.startsWith('<!-- perfgate:CI/perf/perf -->'));
+    // Its own key (workflow/job/results), never the run job's key the file carries: a fork writes the file.
+    assert.ok(github.commentsOn('acme/shop', 7)[0]!.body.startsWith('<!-- perfgate:workflow/job/artifact/results.json -->'));
 
     await writeFile(
       join(dir, 'artifact/results.json'),

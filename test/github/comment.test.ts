@@ -1,9 +1,16 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createClient, GitHubApiError, upsertComment, type UpsertOptions } from '../../src/github/comment.ts';
+import {
+  createClient,
+  GitHubApiError,
+  GitHubTimeoutError,
+  tokenLogin,
+  upsertComment,
+  type UpsertOptions,
+} from '../../src/github/comment.ts';
 import { commentMarker, renderMarkdown } from '../../src/report/markdown.ts';
 import { listPosts, runResult } from '../report/fixture.ts';
-import { ACTIONS_BOT, FakeGitHub, OTHER_USER } from './fake-github.ts';
+import { ACTIONS_BOT, FakeGitHub, OTHER_BOT, OTHER_USER, silentServer } from './fake-github.ts';
 
 const REPO = 'acme/shop';
 const PR = 7;
@@ -80,6 +87,33 @@ test('a marker quoted by a person is not ours: a bot token leaves it and creates
   assert.equal(github.commentsOn(REPO, PR)[0]!.body, `quoting ${commentMarker('k')}`);
 });
 
+test("another bot quoting the marker is not ours either: only the token's own identity's comment is edited", async (t) => {
+  const github = await fake(t);
+  const marker = commentMarker('k');
+  github.seedComments(REPO, PR, 1, () => ({ body: `${marker}\nrenovate quoting perfgate`, user: OTHER_BOT }));
+  const first = await upsertComment(client(github), options(renderMarkdown(runResult(), { key: 'k' }), 'k'));
+  assert.equal(first.action, 'created');
+  const second = await upsertComment(client(github), options(renderMarkdown(runResult({ pairs: 6 }), { key: 'k' }), 'k'));
+  assert.equal(second.action, 'updated');
+  assert.equal(second.id, first.id, 'the second run edits the comment the first created');
+  const [other, ours] = github.commentsOn(REPO, PR);
+  assert.equal(other!.body, `${marker}\nrenovate quoting perfgate`, "the other bot's comment is untouched");
+  assert.equal(ours!.user.login, 'github-actions[bot]');
+  assert.match(ours!.body, /6 interleaved/);
+});
+
+test("the token's identity: GraphQL's viewer answers for an installation token, where GET /user gets 403", async (t) => {
+  const github = await fake(t);
+  assert.equal(await tokenLogin(client(github)), 'github-actions[bot]');
+  assert.equal(await tokenLogin(client(github, 'other-bot-token')), 'renovate[bot]');
+  assert.equal(await tokenLogin(client(github, 'user-token')), 'octocat');
+  assert.deepEqual(
+    github.requests.map((r) => `${r.method} ${r.path} ${r.status}`),
+    ['POST /graphql 200', 'POST /graphql 200', 'POST /graphql 200'],
+  );
+  await assert.rejects(tokenLogin(client(github, 'no-such-token')), /Could not tell which account the token belongs to/);
+});
+
 test('with a personal token, the comment written by that user is ours', async (t) => {
   const github = await fake(t);
   const octokit = client(github, 'user-token');
@@ -88,7 +122,7 @@ test('with a personal token, the comment written by that user is ours', async (t
   assert.equal(created.action, 'created');
   assert.equal(updated.action, 'updated');
   assert.equal(github.commentsOn(REPO, PR).length, 1);
-  assert.ok(github.requests.some((r) => r.path === '/user'));
+  assert.ok(github.requests.some((r) => r.path === '/graphql'));
 });
 
 test('on-change: no new comment for an all-pass run, no edit while the verdicts stay the same', async (t) => {
@@ -166,13 +200,46 @@ test('an unknown pull request is a 404 explained in words', async (t) => {
   );
 });
 
-test('GitHub Enterprise Server: the API URL with its /api/v3 prefix is honoured', async (t) => {
+test('GitHub Enterprise Server: the API URL with its /api/v3 prefix is honoured, and GraphQL is at /api/graphql', async (t) => {
   const github = await fake(t, '/api/v3');
   github.serverUrl = 'https://ghe.example.com';
   const result = await upsertComment(client(github), options(renderMarkdown(runResult()), 'default'));
   assert.equal(result.action, 'created');
   assert.match(result.url!, /^https:\/\/ghe\.example\.com\/acme\/shop\/pull\/7#issuecomment-/);
-  assert.ok(github.requests.every((r) => r.path.startsWith('/repos/')));
+  const again = await upsertComment(client(github), options(renderMarkdown(runResult({ pairs: 5 })), 'default'));
+  assert.equal(again.action, 'updated');
+  assert.deepEqual(
+    github.requests.map((r) => `${r.method} ${r.path.replace(/\d{7}$/, 'ID')}`),
+    [
+      'GET /repos/acme/shop/issues/7/comments',
+      'POST /repos/acme/shop/issues/7/comments',
+      'GET /repos/acme/shop/issues/7/comments',
+      'POST /api/graphql',
+      'PATCH /repos/acme/shop/issues/comments/ID',
+    ],
+  );
+});
+
+test('a server that accepts and never answers: each call gives up after its timeout, and is not retried', async (t) => {
+  const silent = await silentServer();
+  t.after(() => silent.close());
+  const octokit = createClient({ token: 'bot-token', baseUrl: silent.url, requestTimeoutMs: 150 });
+  await assert.rejects(upsertComment(octokit, options(renderMarkdown(runResult()), 'default')), (error) => {
+    assert.ok(error instanceof GitHubTimeoutError);
+    assert.equal(error.message, 'Could not list the comments of #7: the GitHub API did not answer within 150 ms.');
+    return true;
+  });
+  assert.equal(silent.connections(), 1, 'a timed-out call is not retried');
+});
+
+test('all calls together are bounded too: the total timeout cuts a slow sequence short', async (t) => {
+  const silent = await silentServer();
+  t.after(() => silent.close());
+  const octokit = createClient({ token: 'bot-token', baseUrl: silent.url, requestTimeoutMs: 60_000, totalTimeoutMs: 150 });
+  await assert.rejects(
+    upsertComment(octokit, options(renderMarkdown(runResult()), 'default')),
+    /^GitHubTimeoutError: Could not list the comments of #7: the GitHub API took longer than the 150 ms allowed for all of perfgate's calls\.$/,
+  );
 });
 
 test('a huge report is truncated under the limit and accepted; an over-long body is refused before sending', async (t) => {
@@ -186,4 +253,11 @@ test('a huge report is truncated under the limit and accepted; an over-long body
     upsertComment(client(github), options(`${commentMarker('x')}${'a'.repeat(70_000)}`, 'x')),
     /over GitHub's 65536 limit/,
   );
+});
+
+test('the comment limit is counted in UTF-8 bytes: 30,000 euro signs are 30,000 characters but 90,000 bytes', async (t) => {
+  const github = await fake(t);
+  const body = `${commentMarker('x')}\n${'€'.repeat(30_000)}`;
+  await assert.rejects(upsertComment(client(github), options(body, 'x')), /The comment is 90020 bytes, over GitHub's 65536 limit/);
+  assert.equal(github.requests.length, 0, 'refused before sending');
 });

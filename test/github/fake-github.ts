@@ -1,9 +1,10 @@
 // A stand-in for the GitHub REST API on 127.0.0.1 — the one thing the tests cannot reach for real. It serves
 // the issue-comment endpoints perfgate calls, fails the way GitHub fails (read-only tokens, 404, 422, 5xx,
 // rate limits), and checks every request it receives and every response it sends against GitHub's own
-// OpenAPI description: `violations` must stay empty.
+// OpenAPI description: `violations` must stay empty. It also answers the one GraphQL query perfgate sends,
+// `query { viewer { login } }`, as GitHub does: for an installation token, its bot (`github-actions[bot]`).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { example, operation, type OperationValidator } from './openapi.ts';
 
 export interface FakeUser {
@@ -49,6 +50,11 @@ export interface InjectedFailure {
 
 export const ACTIONS_BOT: FakeUser = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
 export const OTHER_USER: FakeUser = { login: 'octocat', id: 583231, type: 'User' };
+/** Another GitHub App's bot, with its own token: a bot, but not perfgate's token's identity. */
+export const OTHER_BOT: FakeUser = { login: 'renovate[bot]', id: 29139614, type: 'Bot' };
+
+/** The one GraphQL document perfgate sends (whitespace aside). */
+const VIEWER_QUERY = /^\s*query\s*\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/;
 
 const LIST = '/repos/{owner}/{repo}/issues/{issue_number}/comments';
 const ONE = '/repos/{owner}/{repo}/issues/comments/{comment_id}';
@@ -63,6 +69,27 @@ function validatorFor(method: string, path: string): OperationValidator {
   let v = validators.get(key);
   if (!v) validators.set(key, (v = operation(method, path)));
   return v;
+}
+
+/** A TCP server that accepts connections and never answers, not even with a status line. */
+export async function silentServer(): Promise<{ url: string; connections: () => number; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  let accepted = 0;
+  const server = createTcpServer((socket) => {
+    accepted++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => accepted,
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
 
 export class FakeGitHub {
@@ -85,6 +112,7 @@ export class FakeGitHub {
     fake.tokens.set('bot-token', { user: ACTIONS_BOT });
     fake.tokens.set('fork-token', { user: ACTIONS_BOT, readOnly: true });
     fake.tokens.set('user-token', { user: OTHER_USER });
+    fake.tokens.set('other-bot-token', { user: OTHER_BOT });
     fake.server = createServer((req, res) => void fake.handle(req, res, options.prefix ?? ''));
     await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
     fake.url = `http://127.0.0.1:${(fake.server.address() as AddressInfo).port}${options.prefix ?? ''}`;
@@ -122,7 +150,7 @@ export class FakeGitHub {
   }
 
   writes(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === 'POST' || r.method === 'PATCH');
+    return this.requests.filter((r) => (r.method === 'POST' || r.method === 'PATCH') && !r.path.endsWith('/graphql'));
   }
 
   private store(repository: string, issue: number, body: string, user: FakeUser): StoredComment {
@@ -198,6 +226,10 @@ export class FakeGitHub {
     const record: RecordedRequest = { method, path, query, body, status: 0 };
     this.requests.push(record);
     const base = this.apiBase(req, prefix);
+    // GitHub serves GraphQL at /graphql; GitHub Enterprise Server at /api/graphql beside its /api/v3.
+    if (url.pathname === (/\/api\/v3$/.test(prefix) ? prefix.replace(/\/api\/v3$/, '/api/graphql') : `${prefix}/graphql`)) {
+      return this.graphql(req, res, method, body, record);
+    }
 
     let template: string | undefined;
     let match: RegExpExecArray | null;
@@ -325,6 +357,29 @@ export class FakeGitHub {
       return send(200, this.commentJson(comment, base));
     }
     return error(404, 'Not Found');
+  }
+
+  /** GraphQL: a POST of `{ query, variables? }`; the answer is `{ data }` or, for a bad token, a REST-style 401. */
+  private graphql(req: IncomingMessage, res: ServerResponse, method: string, body: unknown, record: RecordedRequest): void {
+    const send = (status: number, payload: unknown) => {
+      record.status = status;
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(payload));
+    };
+    const request = body as { query?: unknown; variables?: unknown } | undefined;
+    if (method !== 'POST' || typeof request?.query !== 'string') {
+      this.violations.push(`${method} /graphql: expected a POST of { query }`);
+      return send(400, { message: 'Problems parsing JSON', documentation_url: 'https://docs.github.com/graphql' });
+    }
+    const auth = /^(?:token|bearer) (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+    const token = auth ? this.tokens.get(auth) : undefined;
+    if (!token) return send(401, { message: 'Bad credentials', documentation_url: 'https://docs.github.com/graphql' });
+    if (!VIEWER_QUERY.test(request.query)) {
+      this.violations.push(`POST /graphql: perfgate sent a query the fake does not serve: ${request.query.slice(0, 200)}`);
+      return send(200, { errors: [{ message: 'unsupported by the fake' }] });
+    }
+    // An installation token's viewer is its bot, spelled as REST spells a comment's author: `github-actions[bot]`.
+    return send(200, { data: { viewer: { login: token.user.login } } });
   }
 
   private tooLong(send: (status: number, payload: unknown) => void, text: unknown): void {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { annotationFile, resultAnnotations } from '../../src/github/annotations.ts';
 import { publish, type PublishOptions } from '../../src/github/publish.ts';
 import { budgetsOnly, runResult } from '../report/fixture.ts';
-import { FakeGitHub } from './fake-github.ts';
+import { FakeGitHub, silentServer } from './fake-github.ts';
 import { recordingIo } from './recording-io.ts';
 
 const WORKSPACE = '/home/runner/work/shop/shop';
@@ -159,3 +159,23 @@ test('comment: off, or no pull request, posts nothing', async (t) => {
   assert.ok(io.events.some((e) => e.message === 'PR comment: off (comment: off).'));
   assert.ok(io.events.some((e) => e.message.startsWith('PR comment: none — this run is not for a pull request')));
 });
+
+test(
+  'a GitHub API that never answers: publish gives up after the timeout with a warning; nothing is failed',
+  { timeout: 20_000 },
+  async (t) => {
+    const { io, base } = await setup(t);
+    const silent = await silentServer();
+    t.after(() => silent.close());
+    const outcome = await publish(base({ apiUrl: silent.url, apiTimeouts: { requestTimeoutMs: 200 } }));
+    assert.equal(outcome.commentUrl, undefined);
+    assert.equal(outcome.comment, 'PR comment: failed (see the warning).');
+    assert.equal(io.failed, undefined);
+    const warning = io.events.find((e) => e.kind === 'warning' && e.properties?.title === 'perfgate: PR comment failed')!;
+    assert.equal(
+      warning.message,
+      'Could not list the comments of #7: the GitHub API did not answer within 200 ms. The verdict is unaffected; the job summary has the report.',
+    );
+    assert.equal(io.summaries.length, 1, 'the summary was written first');
+  },
+);

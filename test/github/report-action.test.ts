@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runReportAction } from '../../src/github/report-results.ts';
 import type { RunResult } from '../../src/result.ts';
+import { commentMarker } from '../../src/report/markdown.ts';
 import { runResult } from '../report/fixture.ts';
-import { FakeGitHub } from './fake-github.ts';
+import { ACTIONS_BOT, FakeGitHub, silentServer } from './fake-github.ts';
 import { recordingIo } from './recording-io.ts';
 
 const HEAD = 'b'.repeat(40);
@@ -27,6 +28,9 @@ function results(github: Partial<NonNullable<RunResult['github']>> | Record<stri
     },
   };
 }
+
+/** The key the report job uses when its comment-key input is empty: its own workflow, job and `results` input. */
+const OWN_KEY = 'perf_report/report/perfgate/results.json';
 
 async function setup(t: TestContext, options: { pullRequests?: number[]; prHead?: string; eventName?: string } = {}) {
   const fake = await FakeGitHub.start();
@@ -55,28 +59,30 @@ async function setup(t: TestContext, options: { pullRequests?: number[]; prHead?
     GITHUB_API_URL: fake.url,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_WORKSPACE: dir,
+    GITHUB_WORKFLOW: 'perf report',
+    GITHUB_JOB: 'report',
     INPUT_RESULTS: 'perfgate/results.json',
     'INPUT_GITHUB-TOKEN': 'bot-token',
     INPUT_COMMENT: 'always',
   };
-  const run = async (content: unknown) => {
+  const run = async (content: unknown, extra: Partial<Parameters<typeof runReportAction>[0]> = {}) => {
     const { mkdir } = await import('node:fs/promises');
     await mkdir(join(dir, 'perfgate'), { recursive: true });
     await writeFile(join(dir, 'perfgate/results.json'), typeof content === 'string' ? content : JSON.stringify(content));
     const io = recordingIo();
-    await runReportAction({ env, cwd: dir, io });
+    await runReportAction({ env, cwd: dir, io, ...extra });
     return io;
   };
   return { fake, run, env };
 }
 
-test("posts the comment from a results file, under the run job's comment key", async (t) => {
+test('posts the comment from a results file, under its own comment key', async (t) => {
   const { fake, run } = await setup(t);
   const io = await run(results());
   assert.equal(io.failed, undefined);
   const comments = fake.commentsOn(REPO, 7);
   assert.equal(comments.length, 1);
-  assert.ok(comments[0]!.body.startsWith('<!-- perfgate:CI/perf/perf -->'));
+  assert.ok(comments[0]!.body.startsWith(`${commentMarker(OWN_KEY)}\n`));
   assert.match(comments[0]!.body, /\[workflow run\]\(https:\/\/github\.com\/acme\/shop\/actions\/runs\/42\)/);
   assert.equal(io.outputs.verdict, 'fail');
   assert.match(io.outputs['comment-url']!, /#issuecomment-\d+$/);
@@ -93,6 +99,48 @@ test('a fork PR (no pull_requests on the run): the PR head is confirmed with Git
   assert.ok(fake.requests.some((r) => r.path === '/repos/acme/shop/pulls/7'));
   assert.equal(fake.commentsOn(REPO, 7).length, 1);
 });
+
+test("the comment key comes from the action's inputs, never from the file: a fork cannot aim at another job's comment", async (t) => {
+  const { fake, run, env } = await setup(t);
+  // Another perfgate job's comment on the same PR, written by the same bot.
+  fake.seedComments(REPO, 7, 1, () => ({ body: `${commentMarker('perf-search')}\nthe search service's report`, user: ACTIONS_BOT }));
+  const io = await run(results({ commentKey: 'perf-search' }));
+  assert.equal(io.failed, undefined);
+  const [other, ours] = fake.commentsOn(REPO, 7);
+  assert.equal(other!.body, `${commentMarker('perf-search')}\nthe search service's report`, "the other job's comment is untouched");
+  assert.ok(ours!.body.startsWith(`${commentMarker(OWN_KEY)}\n`));
+
+  env['INPUT_COMMENT-KEY'] = 'perf-api';
+  const keyed = await run(results({ commentKey: 'perf-search' }));
+  assert.equal(keyed.failed, undefined);
+  assert.deepEqual(
+    fake.commentsOn(REPO, 7).map((c) => c.body.split('\n')[0]),
+    [commentMarker('perf-search'), commentMarker(OWN_KEY), commentMarker('perf-api')],
+  );
+});
+
+test(
+  'a GitHub API that never answers while confirming a fork PR: a warning after the timeout, not a failure',
+  { timeout: 20_000 },
+  async (t) => {
+    const { fake, run, env } = await setup(t, { pullRequests: [] });
+    const silent = await silentServer();
+    t.after(() => silent.close());
+    env.GITHUB_API_URL = silent.url;
+    const io = await run(results(), { apiTimeouts: { requestTimeoutMs: 200 } });
+    assert.equal(io.failed, undefined);
+    assert.equal(io.outputs.verdict, 'fail', 'the verdict is reported as the file has it');
+    assert.equal(io.outputs['comment-url'], '');
+    const warning = io.events.find((e) => e.kind === 'warning')!;
+    assert.equal(
+      warning.message,
+      'Could not read pull request #7 to confirm its head commit: the GitHub API did not answer within 200 ms. ' +
+        'Unconfirmed, no comment is posted; the job summary has the report.',
+    );
+    assert.equal(io.summaries.length, 1);
+    assert.equal(fake.requests.length, 0);
+  },
+);
 
 test('a fork PR whose head moved on (or the wrong PR) is rejected', async (t) => {
   const { fake, run } = await setup(t, { pullRequests: [], prHead: 'd'.repeat(40) });
@@ -114,7 +162,7 @@ const TAMPERED: Array<[string, unknown, RegExp]> = [
   ['another repository', results({ repository: 'evil/repo' }), /github\.repository "evil\/repo" is not acme\/shop/],
   ["PR not among the run's PRs", results({ pullRequest: 8 }), /PR #8 is not among the triggering run's pull requests \(#7\)/],
   ['no github block', { ...runResult() }, /it has no "github" block/],
-  ['not JSON', '{"schemaVersion": 1,', /it is not valid JSON/],
+  ['not JSON', '{"schemaVersion": 1,', /not valid JSON \(a syntax error at position 20 \(line 1 column 21\)\)/],
   [
     'a string where a number belongs',
     (() => {
