@@ -3,12 +3,13 @@
 //
 // Conditions (the example app's knobs, head arm only):
 //   A/A        the same image and settings in both arms
-//   cpu        CPU_BURN_US on the head: a QPS drop (aimed at about 10%; the measured drop is printed)
+//   cpu        CPU_BURN_US on the head: a QPS drop (35 µs aims at about 20% where the example serves ~7,000 req/s at
+//              1 CPU, ~140 µs per request; the measured drop is printed)
 //   tail       TAIL_SLOW_PCT/TAIL_SLOW_MS on the head: a tail-only delay that raises p99
 // Each full gate = per-arm warm-up + `pairs` interleaved pairs, decided by compareScenarios. Recorded pairs are
 // then resampled (seeded) into many more synthetic gates, to estimate rates beyond what the time box allows.
 // Options: --minutes M (default 12), --pairs N (the product's), --round S (the product's), --warmup S (the
-// product's), --cpu-burn US (3), --tail "PCT,MS" ("1.5,2"), --only a/a,cpu,tail (which conditions to run; default
+// product's), --cpu-burn US (35), --tail "PCT,MS" ("1.5,2"), --only a/a,cpu,tail (which conditions to run; default
 // all three, in turn), --noise quiet,noisy (each condition quiet and/or beside a noisy neighbour: another process
 // burning one core in seeded bursts, busy 1–4 s, idle 1–4 s, as another job on a shared runner).
 import path from 'node:path';
@@ -31,7 +32,7 @@ const { values } = parseArgs({
     round: { type: 'string' },
     warmup: { type: 'string' },
     noise: { type: 'string', default: 'quiet' },
-    'cpu-burn': { type: 'string', default: '3' },
+    'cpu-burn': { type: 'string', default: '35' },
     tail: { type: 'string', default: '1.5,2' },
     only: { type: 'string', default: 'a/a,cpu,tail' },
   },
@@ -186,6 +187,7 @@ for (const condition of conditions) {
   const headFirst = pool.filter((p) => p.base.order === 1);
   const syntheticPairs: number[] = [];
   let qpsRegressionBy10 = 0;
+  let qpsRegressionBy8 = 0;
   for (let i = 0; i < SYNTHETIC; i++) {
     // Sequential, as the product: min_pairs balanced pairs, then two at a time, stopping once every metric is decided.
     const strata = pairOrder(`synthetic-${i}`, 0, settings.pairs).map((o) => (o === 'base-first' ? baseFirst : headFirst));
@@ -200,6 +202,7 @@ for (const condition of conditions) {
     syntheticPairs.push(n);
     const [c] = compareScenarios([{ scenario, rounds: take(n) }], settings, 'paired');
     if (c!.qps!.verdict === 'regression' && n <= 10) qpsRegressionBy10++;
+    if (c!.qps!.verdict === 'regression' && n <= 8) qpsRegressionBy8++;
     const verdicts = Object.fromEntries(Object.entries(c!).map(([m, e]) => [m, e!.verdict]));
     for (const m of settings.metrics) if (verdicts[m] === 'unchanged') unchanged[m]!++;
     synthetic = {
@@ -234,7 +237,7 @@ for (const condition of conditions) {
     })
     .join(', ');
   const medianPairs = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  const pairsUsed = `pairs: real median ${medianPairs(real.map((g) => g.pairs))}, resampled median ${medianPairs(syntheticPairs)}; QPS regression within 10 pairs ${((qpsRegressionBy10 / SYNTHETIC) * 100).toFixed(0)}%`;
+  const pairsUsed = `pairs: real median ${medianPairs(real.map((g) => g.pairs))}, resampled median ${medianPairs(syntheticPairs)}; QPS regression within 8 pairs ${((qpsRegressionBy8 / SYNTHETIC) * 100).toFixed(0)}%, within 10 ${((qpsRegressionBy10 / SYNTHETIC) * 100).toFixed(0)}%`;
   const unchangedShares = settings.metrics.map((m) => `${m} ${((unchanged[m]! / SYNTHETIC) * 100).toFixed(0)}%`).join(', ');
   const mean = real.reduce((s, g) => s + g.seconds, 0) / real.length;
   console.log(
