@@ -32,12 +32,32 @@ const documents: Array<[string, string]> = [
   ['anchors, tags and comments before keys', 'version: 1 # c\n# hi\n&a k: 1\n\n   # x\n!!str k: 2\n'],
   ['keys in sequence items', '- name: a\n  name: b\n- {r: 1, r: 2}\n'],
   ['duplicates beside syntax errors', 'k: 1\nk: 2\ns:\n  - r: { p: /\n  bad: [\n'],
+  ['flow duplicates beside syntax errors', 'a: {x: 1, x: 2, y: [\n'],
+  ['a flow duplicate whose value holds a syntax error', 'm:\n  k: 1\n  k: {a: 1, a: [2, }\n  bad: ]\ny: 1\ny: 2\n'],
+  ['syntax errors before and after block duplicates', 'x: ]\nk: 1\nk: 2\nz: {\n'],
 ];
 for (const [what, source] of documents) {
   test(`duplicate keys as the yaml package reports them: ${what}`, () => {
     assert.deepEqual(ours(source), packageErrors(source));
   });
 }
+
+test('25,000 keys with a duplicate beside a syntax error are checked in one pass, not by the package (7 s)', () => {
+  const source = `${Array.from({ length: 25_000 }, (_, i) => `k${i}: ${i}`).join('\n')}\nk0: again\nbad: [\n`;
+  const started = process.cpuUsage();
+  const parsed = parseYaml('f.yaml', source);
+  const { user, system } = process.cpuUsage(started);
+  assert.equal(parsed.ok, false);
+  if (!parsed.ok)
+    assert.deepEqual(
+      parsed.issues.map((i) => [i.at.line, i.at.col, i.message.split(':')[0]]),
+      [
+        [25_001, 1, 'YAML duplicate key'],
+        [25_003, 1, 'YAML syntax error'],
+      ],
+    );
+  assert.ok((user + system) / 1000 < 2000, `${((user + system) / 1000).toFixed(0)} ms of CPU`);
+});
 
 test('NaN keys are never duplicates (NaN !== NaN), as in the yaml package', () => {
   const parsed = parseYaml('f.yaml', '.nan: a\n.nan: b\n');
