@@ -263,6 +263,9 @@ function decide(
   // From the decision's space (positive = worse) to the reported change: relative for QPS and latency, head − base
   // for the rates.
   const reported = (x: number) => (rate ? x : test.metric === 'qps' ? Math.expm1(-x) : Math.expm1(x));
+  // The smallest true worsening a regression verdict could reach at this spread: d + the interval's half-width.
+  const detectableAt = (iv: Interval) =>
+    iv.low === null || iv.high === null ? null : rate ? d + (iv.high - iv.low) / 2 : Math.expm1(d + (iv.high - iv.low) / 2);
   const entry = (
     verdict: ComparisonVerdict,
     level: number,
@@ -272,7 +275,8 @@ function decide(
     reason?: string,
   ): ComparisonEntry => {
     const bounds = iv.low === null || iv.high === null ? null : [reported(iv.low), reported(iv.high)].sort((a, b) => a - b);
-    const mde = iv.low === null || iv.high === null ? null : rate ? d + (iv.high - iv.low) / 2 : Math.expm1(d + (iv.high - iv.low) / 2);
+    // What a regression would have needed here, whatever the verdict: the interval at the regression's own level.
+    const mde = detectableAt(test.interval(regression.threshold));
     const why = [reason, ...test.notes].filter(Boolean).join('; ');
     return {
       base: test.base,
@@ -330,7 +334,7 @@ function decide(
   }
   const [low, high] = [reported(iv.low), reported(iv.high)].sort((a, b) => a - b);
   const ci = `, CI ${shown(low!)} to ${shown(high!)}`;
-  const mde = rate ? test.bound + (iv.high - iv.low) / 2 : Math.expm1(test.bound + (iv.high - iv.low) / 2);
+  const mde = detectableAt(test.interval(regression.threshold)) ?? detectableAt(iv)!;
   const detectable = rate
     ? `with ${test.sample}, changes of ${size(mde)} or more could be detected (tolerance ${tolerance})`
     : `with this runner's noise, ${test.sample} could detect changes of ${size(mde)} or more (tolerance ${tolerance})`;
