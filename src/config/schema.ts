@@ -176,6 +176,10 @@ const serviceSchema = z.strictObject({
   user: z.string().optional(),
   password: z.string().optional(),
   database: z.string().optional(),
+  stats: z.boolean().optional().meta({
+    description:
+      'Postgres and Redis: read what the service did per request between windows (pg_stat_statements, INFO commandstats) for the diagnosis (default true); false turns it off.',
+  }),
 });
 
 const compareSchema = z.strictObject({

@@ -32,10 +32,10 @@ const REFERENCE_KEYS: Record<Kind, string[]> = {
 
 /** Keys each kind does not use. */
 const UNUSED: Record<Kind, Array<keyof ServiceInput>> = {
-  app: ['init', 'user', 'password', 'database', 'ports'],
+  app: ['init', 'user', 'password', 'database', 'ports', 'stats'],
   postgres: ['build', 'dockerfile', 'args', 'port', 'ports', 'command', 'ready', 'env'],
   redis: ['build', 'dockerfile', 'args', 'port', 'ports', 'command', 'ready', 'env', 'init', 'user', 'password', 'database'],
-  generic: ['build', 'dockerfile', 'args', 'init', 'user', 'password', 'database'],
+  generic: ['build', 'dockerfile', 'args', 'init', 'user', 'password', 'database', 'stats'],
 };
 
 const DEFAULT_READY_TIMEOUT_MS = 60_000;
@@ -164,6 +164,7 @@ function postgresService(name: string, s: ServiceInput, at: SourceLocation, ctx:
     user: s.user ?? 'perfgate',
     password: s.password ?? 'perfgate',
     database: s.database ?? 'perfgate',
+    stats: s.stats ?? true,
     ...(resources ? { resources } : {}),
     at,
   };
@@ -172,7 +173,7 @@ function postgresService(name: string, s: ServiceInput, at: SourceLocation, ctx:
 function redisService(name: string, s: ServiceInput, at: SourceLocation, ctx: ServiceContext): RedisService {
   reportUnused(name, s, 'redis', ctx);
   const resources = resourcesOf(s.resources);
-  return { kind: 'redis', name, image: s.image ?? 'redis:7', ...(resources ? { resources } : {}), at };
+  return { kind: 'redis', name, image: s.image ?? 'redis:7', stats: s.stats ?? true, ...(resources ? { resources } : {}), at };
 }
 
 function genericService(name: string, s: ServiceInput, at: SourceLocation, env: EnvOf, ctx: ServiceContext): GenericService {
