@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
-import { DEFAULT_COMPARE, loadConfig } from './config/load.ts';
+import { DEFAULT_COMPARE, ListedConfigError, loadConfig } from './config/load.ts';
 import { ConfigError, ExitCode, isPerfgateError, InfrastructureError } from './errors.ts';
 import { consoleLog, type Log } from './log.ts';
 import type { LoadProgress } from './load/run-load.ts';
@@ -295,7 +295,8 @@ function reportError(error: unknown, io: Io, log: Log): number {
   }
   if (error instanceof ConfigError) {
     io.stderr.write(`${error.message}\n`);
-    io.stderr.write(`${error.issues.length} problem${error.issues.length === 1 ? '' : 's'} in the perf config; see docs/config.md\n`);
+    const total = error instanceof ListedConfigError ? error.total : error.issues.length;
+    io.stderr.write(`${total} problem${total === 1 ? '' : 's'} in the perf config; see docs/config.md\n`);
     return error.exitCode;
   }
   if (error instanceof InfrastructureError) {

@@ -140,7 +140,16 @@ function configError(all: ConfigIssue[]): ConfigError {
       message: `… and ${rest} more problem${rest === 1 ? '' : 's'} from here on, not listed; fix the ones above first`,
     });
   }
-  return new ConfigError(issues);
+  return rest > 0 ? new ListedConfigError(issues, all.length) : new ConfigError(issues);
+}
+
+/** A config error that lists the first MAX_SHOWN_ISSUES of `total` problems (and a line counting the rest). */
+export class ListedConfigError extends ConfigError {
+  readonly total: number;
+  constructor(issues: ConfigIssue[], total: number) {
+    super(issues);
+    this.total = total;
+  }
 }
 
 /** Across files: target:, services: and compare: set once at most, scenario names unique, enough pairs for all. */
