@@ -81,7 +81,11 @@ function knownKeys(segments: Segments): string[] {
     case 'tolerance':
       return [...COMPARE_METRICS];
     case 'request':
-      return ['method', 'path', 'headers', 'body', 'json'];
+      return ['method', 'path', 'headers', 'body', 'json', 'expect'];
+    case 'expect':
+      return ['status', 'json', 'body_contains', 'header'];
+    case 'json':
+      return ['path', 'equals'];
     case 'mix':
       return ['weight', 'request'];
     case 'tokens':

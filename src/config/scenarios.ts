@@ -5,6 +5,7 @@ import { firstInvisible } from '../invisible.ts';
 import { parseBudget } from './budget.ts';
 import type { AddIssue } from './issues.ts';
 import { keyPath, type Positions, type Segments } from './positions.ts';
+import { parseJsonPath, parseStatus } from './expect.ts';
 import type { PerfFile, ScenarioInput } from './schema.ts';
 import { findMalformed, findReferences, refusedEnv, substitute } from './template.ts';
 import { parseTokens } from './tokens.ts';
@@ -15,6 +16,7 @@ import {
   type CompareMetric,
   type MetricName,
   type RequestTemplate,
+  type ResponseExpectation,
   type Scenario,
   type SourceLocation,
 } from './types.ts';
@@ -226,12 +228,43 @@ function normaliseRequest(
     body = expand(JSON.stringify(input.json), [...where, 'json']);
     headers['content-type'] ??= 'application/json';
   }
+  const expect = input.expect ? expectationOf(input.expect) : undefined;
   return {
     method: (input.method ?? 'GET').toUpperCase(),
     path: expand(input.path, [...where, 'path']),
     headers,
     ...(body !== undefined ? { body } : {}),
+    ...(expect ? { expect } : {}),
   };
+}
+
+/** `expect:` as validated → the check run per response (the schema refused bad paths and statuses at their line). */
+function expectationOf(input: NonNullable<NonNullable<ScenarioInput['request']>['expect']>): ResponseExpectation | undefined {
+  const expect: ResponseExpectation = {};
+  if (input.status !== undefined) {
+    const status = { codes: [] as number[], classes: [] as number[] };
+    for (const item of Array.isArray(input.status) ? input.status : [input.status]) {
+      const parsed = parseStatus(item);
+      if (parsed.ok && parsed.code !== undefined) status.codes.push(parsed.code);
+      if (parsed.ok && parsed.class !== undefined) status.classes.push(parsed.class);
+    }
+    expect.status = status;
+  }
+  if (input.json) {
+    const parsed = parseJsonPath(input.json.path);
+    if (parsed.ok) {
+      expect.json = { path: input.json.path, steps: parsed.steps };
+      if (input.json.equals !== undefined) expect.json.equals = input.json.equals;
+    }
+  }
+  if (input.body_contains !== undefined) expect.bodyContains = input.body_contains;
+  if (input.header !== undefined) {
+    const entries = typeof input.header === 'string' ? [[input.header, true] as const] : Object.entries(input.header);
+    expect.header = Object.fromEntries(
+      entries.map(([name, value]) => [name.toLowerCase(), typeof value === 'number' ? String(value) : value]),
+    );
+  }
+  return Object.keys(expect).length > 0 ? expect : undefined;
 }
 
 function tokensOf(input: NonNullable<ScenarioInput['tokens']>, where: Segments, ctx: ScenarioContext): Scenario['tokens'] | undefined {

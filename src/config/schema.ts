@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { METRIC } from '../metrics.ts';
 import { parseBudget } from './budget.ts';
+import { parseJsonPath, parseStatus } from './expect.ts';
 import { DURATION_RANGES, describeRange, inRange, MAX_CONNECTIONS, MAX_RATE, MAX_REQUESTS, type DurationRange } from './limits.ts';
 import { COMPARE_METRICS, DEFAULT_TOLERANCE, METRICS, type MetricName } from './types.ts';
 import { parseBandwidth, parseDuration, parseRate, parseSize, show, type Parsed } from './units.ts';
@@ -54,12 +55,52 @@ const method = z
   )
   .meta({ description: 'HTTP method (default GET).' });
 
+const statusItem = z.union([z.string(), z.number()]).superRefine((value, ctx) => {
+  const parsed = parseStatus(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+});
+
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'expected an HTTP header name like content-type');
+
+const expectSchema = z
+  .strictObject({
+    status: z
+      .union([statusItem, z.array(statusItem).min(1)])
+      .optional()
+      .meta({ description: 'Expected status: a code (200), a class (2xx) or a list of them ([200, 3xx]). Default: any 2xx or 3xx.' }),
+    json: z
+      .strictObject({
+        path: z
+          .string()
+          .superRefine((value, ctx) => {
+            const parsed = parseJsonPath(value);
+            if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
+          })
+          .meta({ description: 'A JSONPath into the response body: $, then .key, ["key"] and [0] steps, e.g. $.data.items[0].id.' }),
+        equals: z.unknown().optional().meta({ description: 'The value expected there (any JSON value); absent: the value must exist.' }),
+      })
+      .optional()
+      .meta({ description: 'The response body is JSON and has this value at this path, e.g. { path: "$.code", equals: 0 }.' }),
+    body_contains: z.string().min(1).optional().meta({ description: 'The response body contains this text.' }),
+    header: z
+      .union([headerName, z.record(headerName, z.union([z.string(), z.number(), z.boolean()]))])
+      .optional()
+      .meta({
+        description:
+          'A header name that must be present, or name → value: true (present), false (absent), or the value it must equal (or its part before a ";" must). Header values are never printed.',
+      }),
+  })
+  .meta({
+    description: 'What a good response looks like. A response that fails it counts as an HTTP error of kind check (docs/config.md#expect).',
+  });
+
 const requestSchema = z.strictObject({
   method: method.optional(),
   path: z.string().regex(/^\//, 'expected a path starting with /, e.g. /api/v1/posts?page=1').meta({ description: 'Path and query.' }),
   headers: headers.optional(),
   body: z.string().optional().meta({ description: 'Raw request body.' }),
   json: z.unknown().optional().meta({ description: 'A JSON body (sets content-type: application/json).' }),
+  expect: expectSchema.optional(),
 });
 
 function budgetValue(metric: MetricName) {

@@ -63,6 +63,23 @@ export interface RequestTemplate {
   /** Header values may be secrets: never print them. */
   headers: Record<string, string>;
   body?: string;
+  /** What a good response looks like (`expect:`); absent = any 2xx or 3xx is a success. */
+  expect?: ResponseExpectation;
+}
+
+/**
+ * A response check. A response whose status is not expected counts as an HTTP error by its status when it is not a
+ * 2xx or 3xx, and as a check failure when it is one; a response failing `json`, `bodyContains` or `header` is a
+ * check failure.
+ */
+export interface ResponseExpectation {
+  /** Expected status codes and classes (2 = 2xx); absent = 2xx and 3xx. */
+  status?: { codes: number[]; classes: number[] };
+  /** The value at a JSONPath (a subset: keys and indexes); `equals` absent = the value exists. */
+  json?: { path: string; steps: Array<string | number>; equals?: unknown };
+  bodyContains?: string;
+  /** Header name (lower case) → true: present, false: absent, a string: its value (or its part before a `;`) equals it. */
+  header?: Record<string, string | boolean>;
 }
 
 export interface WeightedRequest {
