@@ -1,22 +1,57 @@
 // Every request that ends is counted once: a success (2xx/3xx), an HTTP error by status code, or a client
 // failure by kind. Nothing is dropped: autocannon itself folds non-2xx into its req/s and leaves timeouts out
 // of its latency, so we count apart.
+// With `expect:`, a response's verdict decides instead: a response that fails its check is an HTTP error of kind
+// check, counted apart with the first few distinct failures.
 import type { FailureKind, Outcomes } from '../result.ts';
+import type { CheckFailure, Verdict } from './response-check.ts';
+
+/** Distinct check failures kept as samples (each with its count). */
+const FAILURE_SAMPLES = 5;
 
 export class OutcomeCounter {
   success = 0;
   httpErrors = 0;
   failures = 0;
   bytes = 0;
+  checkFailures = 0;
   // Indexed by status code: cheaper than a Map on the per-response path.
   private readonly byStatus = new Array<number>(600).fill(0);
   private readonly byFailure: Record<FailureKind, number> = { timeout: 0, refused: 0, reset: 0, truncated: 0, other: 0 };
+  /** Set when the scenario checks responses: the outcomes then carry `checkFailures` and `checks`. */
+  private readonly checks: { checked: number; skipped: number; samples: Map<string, CheckFailure & { count: number }> } | undefined;
 
-  response(status: number, bytes: number): void {
+  constructor(options: { checking?: boolean } = {}) {
+    this.checks = options.checking ? { checked: 0, skipped: 0, samples: new Map() } : undefined;
+  }
+
+  /** `verdict`: the response's `expect` check; absent = a 2xx or 3xx is a success. */
+  response(status: number, bytes: number, verdict?: Verdict): void {
     this.byStatus[status] = (this.byStatus[status] ?? 0) + 1;
     this.bytes += bytes;
-    if (status >= 200 && status < 400) this.success++;
-    else this.httpErrors++;
+    if (verdict === undefined) {
+      if (status >= 200 && status < 400) this.success++;
+      else this.httpErrors++;
+    } else if (verdict.kind === 'pass') {
+      this.success++;
+      if (verdict.content === 'checked') this.checks!.checked++;
+      else if (verdict.content === 'skipped') this.checks!.skipped++;
+    } else if (verdict.kind === 'status') {
+      this.httpErrors++;
+    } else {
+      this.httpErrors++;
+      this.checkFailures++;
+      this.checks!.checked++;
+      this.sample(verdict.failure);
+    }
+  }
+
+  private sample(failure: CheckFailure): void {
+    const samples = this.checks!.samples;
+    const key = `${failure.request ?? ''}\u0000${failure.status}\u0000${failure.reason}\u0000${failure.body}`;
+    const seen = samples.get(key);
+    if (seen) seen.count++;
+    else if (samples.size < FAILURE_SAMPLES) samples.set(key, { ...failure, count: 1 });
   }
 
   failure(kind: FailureKind): void {
@@ -36,6 +71,16 @@ export class OutcomeCounter {
       failures: this.failures,
       byStatus: Object.fromEntries(this.byStatus.flatMap((n, code) => (n > 0 ? [[String(code), n]] : []))),
       byFailure: { ...this.byFailure },
+      ...(this.checks
+        ? {
+            checkFailures: this.checkFailures,
+            checks: {
+              checked: this.checks.checked,
+              skipped: this.checks.skipped,
+              failures: [...this.checks.samples.values()].map((f) => ({ ...f })),
+            },
+          }
+        : {}),
     };
   }
 }

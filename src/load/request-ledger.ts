@@ -7,6 +7,7 @@
 import type { Socket } from 'node:net';
 import type { FailureKind } from '../result.ts';
 import { failureKind } from './outcome-counter.ts';
+import type { Verdict } from './response-check.ts';
 
 /** The parts of autocannon's Client (lib/httpClient.js) the ledger drives. */
 export interface LedgerClient {
@@ -19,6 +20,8 @@ export interface LedgerClient {
   conn: Socket;
   parser: { execute(chunk: Buffer): unknown; initialize(type: 'RESPONSE'): void; finish(): unknown };
   pipelinedRequests: { clear(): void; peek(): { bytes: number } | undefined };
+  /** Called with each complete response just before its 'response' event; `context` is the one setupRequest got. */
+  requestIterator: { recordBody(req: unknown, status: number, body: string, rawHeaders: string[]): void; context: object };
   on(event: 'response', listener: (status: number, bytes: number) => void): unknown;
   on(event: 'headers', listener: (info: { shouldKeepAlive?: boolean }) => void): unknown;
 }
@@ -26,7 +29,7 @@ export interface LedgerClient {
 /** Whether a request was sent in the unrecorded warm-up or in the measured window. */
 export type Phase = 'warmup' | 'window';
 
-export type Outcome = { status: number; bytes: number } | { failure: FailureKind };
+export type Outcome = { status: number; bytes: number; verdict?: Verdict } | { failure: FailureKind };
 
 interface SettledRequest {
   phase: Phase;
@@ -42,6 +45,8 @@ export interface LedgerOptions {
   onWindowFull?(): void;
   /** Open model: how long the client's next request already waited for a free connection (ms). */
   waitMs?(client: LedgerClient): number;
+  /** Checks each response (`expect:`): its verdict goes with its outcome. */
+  inspect?(client: LedgerClient, status: number, body: string, rawHeaders: string[]): Verdict | undefined;
   now?(): number;
 }
 
@@ -49,6 +54,8 @@ interface Connection {
   request?: { phase: Phase; startedAt: number };
   /** The server ended the connection or said it would: nothing more is written to it. */
   closing: boolean;
+  /** The verdict on the response about to be reported ('response' follows recordBody at once). */
+  verdict?: Verdict | undefined;
 }
 
 export class RequestLedger {
@@ -144,7 +151,21 @@ export class RequestLedger {
     client.on('headers', (info) => {
       if (info.shouldKeepAlive === false) connection.closing = true;
     });
-    client.on('response', (status, bytes) => this.settle(connection, { status, bytes }));
+    const inspect = this.options.inspect;
+    if (inspect) {
+      // autocannon hands the whole response (body as text, raw headers) to recordBody, then emits 'response'.
+      const iterator = client.requestIterator;
+      const record = iterator.recordBody.bind(iterator);
+      iterator.recordBody = (req, status, body, rawHeaders) => {
+        connection.verdict = inspect(client, status, body, rawHeaders ?? []);
+        record(req, status, body, rawHeaders);
+      };
+    }
+    client.on('response', (status, bytes) => {
+      const verdict = connection.verdict;
+      connection.verdict = undefined;
+      this.settle(connection, verdict ? { status, bytes, verdict } : { status, bytes });
+    });
   }
 
   private watch(client: LedgerClient, connection: Connection): void {

@@ -4,7 +4,12 @@ import type { RequestTemplate, Scenario, WeightedRequest } from '../config/types
 
 /** Smooth weighted round robin (as nginx): weights 3:1 give exactly 75/25 over every 4 picks, interleaved. */
 export function weightedPicker(entries: WeightedRequest[]): () => RequestTemplate {
-  if (entries.length === 1) return () => entries[0]!.request;
+  const pick = weightedIndex(entries);
+  return () => entries[pick()]!.request;
+}
+
+function weightedIndex(entries: WeightedRequest[]): () => number {
+  if (entries.length === 1) return () => 0;
   const total = entries.reduce((sum, e) => sum + e.weight, 0);
   const current = entries.map(() => 0);
   return () => {
@@ -14,8 +19,16 @@ export function weightedPicker(entries: WeightedRequest[]): () => RequestTemplat
       if (current[i]! > current[best]!) best = i;
     }
     current[best]! -= total;
-    return entries[best]!.request;
+    return best;
   };
+}
+
+/**
+ * Which mix entry the request in flight on a client is: setupRequest leaves it in the context autocannon keeps per
+ * client (one request at a time per connection, so it is the one the next response answers). 0 without a mix.
+ */
+export function entryOf(context: object | undefined): number {
+  return (context as { perfgateEntry?: number } | undefined)?.perfgateEntry ?? 0;
 }
 
 interface AutocannonRequest {
@@ -23,7 +36,7 @@ interface AutocannonRequest {
   path: string;
   headers: Record<string, string>;
   body?: string | undefined;
-  setupRequest?: (req: AutocannonRequest) => AutocannonRequest;
+  setupRequest?: (req: AutocannonRequest, context?: { perfgateEntry?: number }) => AutocannonRequest;
 }
 
 export function autocannonRequests(scenario: Scenario): AutocannonRequest[] {
@@ -36,7 +49,7 @@ export function autocannonRequests(scenario: Scenario): AutocannonRequest[] {
     ...(r.body !== undefined ? { body: r.body } : {}),
   });
   if (!needsSetup) return [shape(first)];
-  const pick = weightedPicker(scenario.requests);
+  const pick = weightedIndex(scenario.requests);
   const tokens = scenario.tokens;
   let next = 0;
   return [
@@ -44,8 +57,10 @@ export function autocannonRequests(scenario: Scenario): AutocannonRequest[] {
       ...shape(first),
       // autocannon hands over the request with its connection's fields (host, port, the URL's credentials as
       // `auth`): the picked request replaces method, path, headers and body only, so those still go out.
-      setupRequest: (defaults) => {
-        const picked = shape(pick());
+      setupRequest: (defaults, context) => {
+        const entry = pick();
+        if (context) context.perfgateEntry = entry;
+        const picked = shape(scenario.requests[entry]!.request);
         const request: AutocannonRequest = { ...defaults, ...picked, body: picked.body };
         if (tokens) {
           request.headers = { ...request.headers, [tokens.header]: tokens.prefix + tokens.tokens[next % tokens.tokens.length] };

@@ -7,7 +7,8 @@ import { ConstantRateSchedule, type Backlog, type PacedClient } from './constant
 import { LatencyRecorder } from './latency-recorder.ts';
 import { OutcomeCounter } from './outcome-counter.ts';
 import { RequestLedger, type LedgerClient } from './request-ledger.ts';
-import { autocannonRequests } from './request-plan.ts';
+import { autocannonRequests, entryOf } from './request-plan.ts';
+import { responseChecker } from './response-check.ts';
 
 export interface LoadOptions {
   origin: string;
@@ -51,8 +52,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   const timeoutMs = Math.max(1000, scenario.timeoutMs);
 
   const latency = new LatencyRecorder();
-  const counter = new OutcomeCounter();
-  const warmup = new OutcomeCounter();
+  // `expect:` checks each response (its status always, its body and headers on a sample past a rate): see response-check.ts.
+  const check = responseChecker(scenario);
+  const counter = new OutcomeCounter({ checking: check !== undefined });
+  const warmup = new OutcomeCounter({ checking: check !== undefined });
   let aborted: string | undefined;
   let windowStart = 0;
   let windowEnd = 0;
@@ -68,11 +71,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
     settle: ({ phase, latencyMs, outcome }) => {
       const into = phase === 'window' ? counter : warmup;
       if ('failure' in outcome) into.failure(outcome.failure);
-      else into.response(outcome.status, outcome.bytes);
+      else into.response(outcome.status, outcome.bytes, outcome.verdict);
       if (phase === 'window') latency.recordMs(latencyMs);
     },
     ...(amount !== undefined ? { amount, onWindowFull: () => endWindow() } : {}),
     ...(schedule ? { waitMs: (client: LedgerClient) => schedule.waitMs(client) } : {}),
+    ...(check
+      ? {
+          inspect: (client: LedgerClient, status: number, body: string, headers: string[]) =>
+            check(entryOf(client.requestIterator.context), status, body, headers),
+        }
+      : {}),
   });
   // Without a warm-up the window opens before autocannon's first requests (it connects as it is created).
   if (warmupMs <= 0) ledger.startWindow();

@@ -75,6 +75,36 @@ export const outcomesSchema = z
       }),
       'Count per failure kind.',
     ),
+    checkFailures: described(
+      count,
+      "HTTP errors of kind check: responses whose status passed for a success but that failed their request's `expect` " +
+        '(an unexpected 2xx/3xx status, the JSON value, the body text or a header); counted in httpErrors. Present when a request has `expect`.',
+    ).optional(),
+    checks: described(
+      z.object({
+        checked: described(count, 'Responses whose body and header checks ran (those with only a status check are not counted).'),
+        skipped: described(
+          count,
+          'Responses whose body and header checks were left out to spare the load generator (every response up to 5,000 ' +
+            'per second, then 1 in 10); their status was still checked, and they count as successes.',
+        ),
+        failures: described(
+          z
+            .array(
+              z.object({
+                request: described(count, 'The mix entry (0-based), when the scenario has more than one.').optional(),
+                status: count,
+                reason: described(text(300), 'What was wrong, e.g. "$.code is 500, expected 0"; never a header value.'),
+                body: described(text(200), "The response body's first 200 characters."),
+                count: described(count, 'How many responses failed exactly so.'),
+              }),
+            )
+            .max(5),
+          'The first few distinct check failures.',
+        ),
+      }),
+      'How the responses were checked (present when a request has `expect`).',
+    ).optional(),
   })
   .meta({ id: 'Outcomes', description: 'How the requests that ended in the window ended.' });
 
