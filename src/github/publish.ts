@@ -105,7 +105,8 @@ async function comment(options: PublishOptions): Promise<PublishOutcome> {
     const octokit = createClient({
       token: options.token,
       baseUrl: options.apiUrl,
-      userAgent: `perfgate/${result.tool.version}`,
+      // The version is read from the results file (a fork's, in perfgate/report): only a version's characters reach a header.
+      userAgent: `perfgate/${result.tool.version.replace(/[^\w.+-]/g, '').slice(0, 40) || 'unknown'}`,
       ...options.apiTimeouts,
     });
     const upserted = await upsertComment(octokit, {

@@ -211,3 +211,11 @@ test('a run URL in the file that points elsewhere is dropped', async (t) => {
   assert.doesNotMatch(comment!.body, /evil\.example/);
   assert.doesNotMatch(comment!.body, /\[workflow run\]/);
 });
+
+test('a tool version with a line break in the file does not reach a request header: the comment is still posted', async (t) => {
+  const { fake, run } = await setup(t);
+  const io = await run({ ...results(), tool: { name: 'perfgate', version: '1.0\r\nX-Injected: 1', node: 'v24' } });
+  assert.equal(io.failed, undefined);
+  assert.equal(io.events.filter((e) => e.kind === 'warning').length, 0);
+  assert.equal(fake.commentsOn(REPO, 7).length, 1);
+});
