@@ -67,7 +67,11 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     if (!failure && !signal?.aborted && baseOrigin) {
       const origins = { head: head.origin, base: baseOrigin };
       state.comparison = await log.group('Comparing with the base (interleaved rounds)', () =>
-        comparePaired({ scenarios, measured: state.scenarios, compare: config.compare, plan, origins }, control, log),
+        comparePaired(
+          { scenarios, measured: state.scenarios, compare: config.compare, plan, origins, stacks: { head: head.stack, base: base?.stack } },
+          control,
+          log,
+        ),
       );
     } else if (!failure && !signal?.aborted && options.baselineFile) {
       const baseline = { file: options.baselineFile, cwd };

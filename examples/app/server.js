@@ -12,6 +12,8 @@ const TAIL_SLOW_PCT = Number(env.TAIL_SLOW_PCT ?? 0); // this share of requests 
 const TAIL_SLOW_MS = Number(env.TAIL_SLOW_MS ?? 0);
 const FAIL_RATE = Number(env.FAIL_RATE ?? 0); // this share (0..1) of requests answers 500
 const RESET_RATE = Number(env.RESET_RATE ?? 0); // this share (0..1) of requests gets its connection reset, no answer
+const EXTRA_QUERIES = Number(env.EXTRA_QUERIES ?? 0); // an N+1: the list then reads each of its first N posts' titles, one SELECT each
+const CACHE_BYPASS = env.CACHE_BYPASS === '1'; // a lost cache: the list is looked up in Redis but never stored there
 const CACHE_KEY = 'posts:list';
 
 if (env.CRASH_ON_START === '1') {
@@ -47,10 +49,16 @@ async function readBody(req) {
 }
 
 async function listPosts() {
+  const posts = await cachedList();
+  for (const post of posts.slice(0, EXTRA_QUERIES)) await db.query('SELECT title FROM posts WHERE id = $1', [post.id]);
+  return posts;
+}
+
+async function cachedList() {
   const cached = await cache.get(CACHE_KEY);
   if (cached) return JSON.parse(cached);
   const { rows } = await db.query('SELECT id, title, created_at FROM posts ORDER BY id DESC LIMIT 20');
-  await cache.set(CACHE_KEY, JSON.stringify(rows), { EX: 5 });
+  if (!CACHE_BYPASS) await cache.set(CACHE_KEY, JSON.stringify(rows), { EX: 5 });
   return rows;
 }
 

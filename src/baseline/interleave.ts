@@ -28,6 +28,11 @@ export interface InterleaveOptions {
   /** Skip the per-arm warm-up (when appending pairs to warm stacks). */
   skipWarmup?: boolean;
   onRound?: (scenario: string, round: Round) => void;
+  /**
+   * Around each round's window, never during it: called just before the window, and what it returns is called with
+   * the round and its measurement once the window ended (the diagnosis reads its counters there). Not for warm-ups.
+   */
+  aroundRound?: (scenario: Scenario, arm: 'base' | 'head') => Promise<(round: Round, measurement: LoadMeasurement) => Promise<void>>;
   /** After each look (from settings.minPairs pairs on): whether every metric of the scenario is decided. */
   decided?: (scenario: Scenario, rounds: ArmRounds) => boolean;
   /** When a scenario's pairs stop, and why. */
@@ -155,12 +160,14 @@ async function runPairs(
     const arms = order === 'base-first' ? [o.base, o.head] : [o.head, o.base];
     for (const [position, arm] of arms.entries()) {
       if (o.signal?.aborted) break;
+      const after = await o.aroundRound?.(scenario, arm.name);
       // No per-round warm-up: both arms stay hot between rounds, and the window starts on open connections.
       const m = await o.runLoad({ origin: arm.origin, scenario, warmupMs: 0, durationMs: windowMs, amount: undefined, signal: o.signal });
       if (m.aborted) break;
       const round = roundOf(index, arm.name, position as 0 | 1, m);
       rounds[arm.name].push(round);
       o.onRound?.(scenario.name, round);
+      await after?.(round, m);
     }
     const last = (arm: Round[]) => arm[arm.length - 1];
     if (last(rounds.base)?.index === index && last(rounds.head)?.index === index) {

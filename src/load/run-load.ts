@@ -21,6 +21,8 @@ export interface LoadOptions {
   amount?: number;
   signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
+  /** Told once every request has settled: how many ended in the unrecorded warm-up (the diagnosis divides by them too). */
+  onWarmupSettled?: (requests: number) => void;
 }
 
 export interface LoadProgress {
@@ -189,6 +191,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
     options.signal?.removeEventListener('abort', onAbort);
   }
 
+  options.onWarmupSettled?.(warmup.total);
   return measurementOf({
     scenario,
     windowMs: Math.max(1, windowEnd - windowStart),

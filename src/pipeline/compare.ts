@@ -4,12 +4,14 @@
 // what it adds to the results; finalize.ts puts it in. And reading a results file back.
 import { roundOf, runInterleaved, type ArmRounds, type SequentialStop } from '../baseline/interleave.ts';
 import { compareScenarios, type ComparedScenarioSpec, type CompareMode } from '../compare/decide.ts';
+import { addWindow, diagnosisOf, emptyTotals, type WindowSample } from '../compare/diagnosis.ts';
 import { DEFAULT_TOLERANCE } from '../config/load.ts';
 import type { CompareSettings, Scenario } from '../config/types.ts';
 import { runLoad, type LoadOptions } from '../load/run-load.ts';
 import type { Log } from '../log.ts';
-import type { Round, RunResult, ScenarioResult } from '../result.ts';
+import type { LoadMeasurement, Round, RunResult, ScenarioResult } from '../result.ts';
 import { readRunResult } from '../results/read.ts';
+import type { StartedStack } from '../services/stack.ts';
 import type { ComparedScenario, Comparison, LoadControl, RunPlan, SavedComparison } from './options.ts';
 
 export interface PairedRequest {
@@ -19,6 +21,8 @@ export interface PairedRequest {
   compare: CompareSettings;
   plan: Pick<RunPlan, 'head' | 'base' | 'seed' | 'pairs'>;
   origins: { head: string; base: string };
+  /** The stacks perfgate started, whose counters the diagnosis reads around each round. */
+  stacks?: { head?: StartedStack; base?: StartedStack };
 }
 
 /**
@@ -42,6 +46,7 @@ export async function comparePaired(request: PairedRequest, control: LoadControl
     return Object.values(entries).every((entry) => entry?.verdict !== 'inconclusive');
   };
   const stops = new Map<string, SequentialStop>();
+  const diagnosed = roundDiagnosis(request.stacks);
   const rounds = await runInterleaved({
     scenarios: measurable,
     base: { name: 'base', origin: origins.base },
@@ -53,14 +58,46 @@ export async function comparePaired(request: PairedRequest, control: LoadControl
     log,
     decided,
     onStop: (name, stop) => stops.set(name, stop),
+    ...(diagnosed ? { aroundRound: diagnosed.around } : {}),
   });
   const compared = compareRounds(measurable, rounds, settings, 'paired');
   for (const [name, scenario] of compared) {
     const stop = stops.get(name);
     if (stop) scenario.sequential = { pairs: stop.pairs, stop: stop.reason };
+    const diagnosis = diagnosed?.of(rounds.get(name));
+    if (diagnosis) scenario.diagnosis = diagnosis;
   }
   const pairs = Math.max(0, ...[...stops.values()].map((s) => s.pairs));
   return { base: plan.base, head: plan.head, pairs, seed: plan.seed, scenarios: compared, warnings: [] };
+}
+
+/**
+ * The diagnosis of paired rounds: each arm's counters read before and after each round's window, kept by round, so
+ * an interrupted pair's rounds, dropped from the comparison, are dropped here too; then per arm, the sum of the
+ * deltas over the sum of the requests.
+ */
+function roundDiagnosis(stacks: PairedRequest['stacks']) {
+  const readers = { head: stacks?.head?.counters, base: stacks?.base?.counters };
+  if (!readers.head || !readers.base) return undefined;
+  const samples = new Map<Round, WindowSample>();
+  const around = async (_scenario: Scenario, arm: 'base' | 'head') => {
+    const reader = readers[arm]!;
+    const before = await reader.read().catch(() => undefined);
+    return async (round: Round, measurement: LoadMeasurement) => {
+      const after = before && (await reader.read().catch(() => undefined));
+      if (before && after) samples.set(round, { requests: measurement.outcomes.total, before, after });
+    };
+  };
+  const of = (rounds: ArmRounds | undefined) => {
+    if (!rounds) return undefined;
+    const totals = (arm: Round[]) =>
+      arm.reduce((t, round) => {
+        const sample = samples.get(round);
+        return sample ? addWindow(t, sample) : t;
+      }, emptyTotals());
+    return diagnosisOf(totals(rounds.head), totals(rounds.base));
+  };
+  return { around, of };
 }
 
 export interface StoredRequest {

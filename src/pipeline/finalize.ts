@@ -83,9 +83,10 @@ export function assembleSaved(head: RunResult, comparison: SavedComparison): Run
 /** Each compared scenario (the first of its name) with its comparison and rounds; the others as they were. */
 function withComparisons(scenarios: ScenarioResult[], compared: Map<string, ComparedScenario>): ScenarioResult[] {
   const out = [...scenarios];
-  for (const [name, { comparison, rounds, sequential }] of compared) {
+  for (const [name, { comparison, rounds, sequential, diagnosis }] of compared) {
     const index = out.findIndex((s) => s.name === name);
-    if (index >= 0) out[index] = { ...out[index]!, comparison, rounds, ...(sequential ? { sequential } : {}) };
+    if (index >= 0)
+      out[index] = { ...out[index]!, comparison, rounds, ...(sequential ? { sequential } : {}), ...(diagnosis ? { diagnosis } : {}) };
   }
   return out;
 }

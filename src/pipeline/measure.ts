@@ -2,6 +2,7 @@
 // while the app (or the target) is watched so a service that goes away ends the run as an infrastructure
 // failure. The base, when there is one, gets the same load unrecorded.
 import { evaluateBudgets } from '../compare/budgets.ts';
+import { addAppCost, addWindow, diagnosisOf, emptyTotals } from '../compare/diagnosis.ts';
 import { scenarioVerdict } from '../compare/verdict.ts';
 import type { Scenario } from '../config/types.ts';
 import { InfrastructureError } from '../errors.ts';
@@ -45,7 +46,10 @@ export async function measureScenarios(
 /** One scenario on the head: its window, the server's cost, budgets and warnings, and whether the service survived. */
 async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadControl, log: Log): Promise<ScenarioResult> {
   const { origin, stack } = head;
+  // The database's and cache's counters are read before the load starts and after every request settled, never during it.
+  const before = await stack?.counters?.read().catch(() => undefined);
   const sampler = stack?.sampleServerCost();
+  let warmupRequests = 0;
   // Stop loading a dead app at once rather than counting refused connections to the end of the window.
   const window = new AbortController();
   const forward = () => window.abort(control.signal?.reason);
@@ -62,12 +66,20 @@ async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadC
     scenario,
     signal: window.signal,
     onProgress: (p) => control.onProgress?.(scenario.name, 'head', p),
+    onWarmupSettled: (requests) => (warmupRequests = requests),
   }).finally(() => {
     if (watch) clearInterval(watch);
     control.signal?.removeEventListener('abort', forward);
   });
   let server: ServerCost | undefined;
   if (sampler) server = await sampler.stop(measurement.outcomes.total).catch(() => undefined);
+  const after = before && (await stack?.counters?.read().catch(() => undefined));
+  // Per request of the whole run, warm-up included: the counters cannot be read between the two without pausing the load.
+  const requests = warmupRequests + measurement.outcomes.total;
+  let totals = after ? addWindow(emptyTotals(), { requests, before, after }) : emptyTotals();
+  // The app's own cgroup counters when they could be read; else what the stats sampler saw.
+  if (server && !totals.app) totals = addAppCost(totals, server, measurement.outcomes.total, requests);
+  const diagnosis = diagnosisOf(totals);
   const warnings = measurementWarnings(measurement, scenario);
   let error: string | undefined;
   if (stack && !(await stack.isAppRunning())) {
@@ -91,6 +103,7 @@ async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadC
     metrics: metricsOf(measurement),
     measurement,
     ...(server ? { server } : {}),
+    ...(diagnosis ? { diagnosis } : {}),
     budgets,
     warnings,
     ...(error ? { error } : {}),

@@ -81,6 +81,8 @@ export interface ComparedScenario {
   rounds: Round[];
   /** Paired comparisons: the pairs this scenario used, and why they stopped. */
   sequential?: ScenarioResult['sequential'];
+  /** Paired comparisons: what the database, the cache and the app did per request in each arm. */
+  diagnosis?: ScenarioResult['diagnosis'];
 }
 
 /** What a comparison adds to a run's result (finalize.ts puts it in). */

@@ -21,6 +21,7 @@ import {
 } from './format.ts';
 import { headlineText } from './headline.ts';
 import { redactUrls } from './redact.ts';
+import { diagnosisLines } from './diagnosis.ts';
 import { sweepFinding, sweeps, type Sweep } from './sweep.ts';
 import { textTable } from './text-table.ts';
 
@@ -161,6 +162,9 @@ function scenarioBlock(scenario: ScenarioResult, p: Paint, status: (s: BudgetSta
       ),
     );
   }
+
+  const diagnosis = diagnosisLines(scenario.diagnosis, (query) => `"${plain(query)}"`);
+  if (diagnosis) lines.push(`  ${diagnosis.title}`, ...diagnosis.lines.map((l) => `    ${l}`));
 
   if (scenario.warnings.length > 0) {
     for (const w of scenario.warnings) lines.push(p.yellow(`  warning: ${plain(w)}`));

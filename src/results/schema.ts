@@ -223,6 +223,73 @@ export const roundSchema = z
   })
   .meta({ id: 'Round', description: 'One round of one arm of an interleaved comparison.' });
 
+const armFigure = (description: string) =>
+  described(
+    z.object({
+      base: described(finite, 'The base arm over all its rounds (present when there is one).').optional(),
+      head: described(finite, 'The head arm: over all its rounds in a comparison, else over the measured run (warm-up included).'),
+    }),
+    description,
+  );
+
+const diagnosisSchema = z
+  .object({
+    postgres: described(
+      z.object({
+        statementsPerRequest: armFigure('SQL statements executed per HTTP request (pg_stat_statements calls).'),
+        rowsPerRequest: armFigure('Rows returned or affected per request.'),
+        execMsPerRequest: armFigure('Statement execution time per request, in ms (total_exec_time; planning not included).'),
+        blocksReadPerRequest: armFigure(
+          "Shared blocks (8 kB pages) read from outside Postgres's buffer cache per request (shared_blks_read).",
+        ),
+        top: described(
+          z
+            .array(
+              z.object({
+                query: described(text(2000), 'The statement as Postgres normalises it ($1 for constants), cut at 2000 characters.'),
+                callsPerRequest: armFigure('Calls of this statement per request.'),
+                execMsPerRequest: armFigure('Execution time of this statement per request, in ms.'),
+                newInHead: described(z.boolean(), 'True when the base never ran this statement and the head does.').optional(),
+              }),
+            )
+            .max(100),
+          'The statements that changed most between the arms (calls per request, then ms per request); without a base, the most called.',
+        ),
+      }),
+      'What the Postgres perfgate started did, per request (pg_stat_statements deltas between windows).',
+    ).optional(),
+    redis: described(
+      z.object({
+        commandsPerRequest: armFigure("Redis commands per request (INFO commandstats; perfgate's own INFO left out)."),
+        byCommand: described(
+          z.record(text(200), armFigure('Calls of this command per request.')),
+          'Per command, upper case (GET, SET, CLIENT|SETINFO…).',
+        ),
+        hitRatio: described(
+          z.object({ base: finite.nullable().optional(), head: finite.nullable() }),
+          'keyspace_hits / (keyspace_hits + keyspace_misses), 0..1; null when no key was looked up.',
+        ),
+      }),
+      'What the Redis perfgate started did, per request (INFO deltas between windows).',
+    ).optional(),
+    app: described(
+      z.object({
+        cpuMsPerRequest: armFigure('App container CPU time per request, in ms.'),
+        peakMemoryBytes: armFigure(
+          "The app container's memory high-water mark by the end of the arm's last window, in bytes (cgroup memory.peak; " +
+            "memory.current at the window ends where the kernel has none, or the stats sampler's peak working set).",
+        ),
+      }),
+      "The app container: its cgroup's CPU time read between windows (else the Docker stats sampler's).",
+    ).optional(),
+  })
+  .meta({
+    id: 'Diagnosis',
+    description:
+      'What the database, the cache and the app did per request, each figure { head } without a base and { base, head } with ' +
+      'one; counters read between measured windows, never during one. Diagnostics, not gates.',
+  });
+
 export const scenarioResultSchema = z
   .object({
     name: text(1000),
@@ -236,6 +303,7 @@ export const scenarioResultSchema = z
     metrics: described(z.record(metricSchema, finite), 'Keyed by metric name: latency in ms, rates as fractions 0..1, qps in req/s.'),
     measurement: loadMeasurementSchema,
     server: serverCostSchema.optional(),
+    diagnosis: diagnosisSchema.optional(),
     budgets: z.array(budgetResultSchema).max(1000),
     comparison: z.partialRecord(compareMetricSchema, comparisonEntrySchema).optional(),
     rounds: z.array(roundSchema).max(10_000).optional(),

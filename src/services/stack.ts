@@ -16,6 +16,7 @@ import { containerName, imageTag, labelsFor, networkName } from './labels.ts';
 import { LogTail } from './log-tail.ts';
 import { resolveEnv } from './references.ts';
 import { sampleServerCost, type ServerCostSampler } from './server-cost.ts';
+import { CREATE_EXTENSION_SQL, POSTGRES_STATS_ARGS, counterReader, type CounterReader, type CounterSource } from './diagnosis.ts';
 
 export interface StackOptions {
   services: Services;
@@ -37,6 +38,8 @@ export interface StartedStack {
   /** Milliseconds per start-up phase: build, dependencies, app, total. */
   timings: Record<string, number>;
   sampleServerCost(): ServerCostSampler;
+  /** Reads the app's, Postgres' and Redis' counters (the diagnosis; Postgres and Redis only with `stats` on). */
+  counters?: CounterReader;
   isAppRunning(): Promise<boolean>;
   logTail(service: string, lines?: number): Promise<string>;
   stop(): Promise<void>;
@@ -114,10 +117,12 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
     );
 
     const dockerApp = docker.getContainer(appContainer.getId());
+    const counters = counterReader(counterSources(services, started));
     const stack: StartedStack = {
       origin,
       timings,
       sampleServerCost: () => sampleServerCost(dockerApp),
+      ...(counters ? { counters } : {}),
       isAppRunning: () =>
         dockerApp
           .inspect()
@@ -278,6 +283,12 @@ function configureDependency(d: PostgresService | RedisService | GenericService)
           target: `/docker-entrypoint-initdb.d/${String(i).padStart(2, '0')}-${path.basename(source)}`,
         })),
       );
+    // The diagnosis: pg_stat_statements loaded at start, and its extension created in the app's database by an init
+    // script, which the entrypoint runs before the server accepts connections (so before the app starts).
+    if (d.stats)
+      pg.withCommand(POSTGRES_STATS_ARGS).withCopyContentToContainer([
+        { content: CREATE_EXTENSION_SQL, target: '/docker-entrypoint-initdb.d/00-perfgate-pg-stat-statements.sql' },
+      ]);
     return withResources(pg, d.resources);
   }
   if (d.kind === 'redis') return withResources(new RedisContainer(d.image), d.resources);
@@ -288,6 +299,21 @@ function configureDependency(d: PostgresService | RedisService | GenericService)
   if (d.command) generic = generic.withCommand(d.command);
   if (d.ready) generic = generic.withWaitStrategy(waitFor(d.ready, d.ports[0] ?? 80));
   return withResources(generic, d.resources);
+}
+
+/** The started containers whose counters the diagnosis reads: the app's cgroup, Postgres and Redis with `stats` on. */
+function counterSources(services: Services, started: Array<{ name: string; container: StartedTestContainer }>): CounterSource[] {
+  const find = (name: string) => started.find((s) => s.name === name)?.container;
+  const app = find(services.app.name);
+  return [
+    ...(app ? [{ kind: 'app' as const, name: services.app.name, container: app }] : []),
+    ...services.dependencies.flatMap((d): CounterSource[] => {
+      const container = find(d.name);
+      if (!container || d.kind === 'generic' || !d.stats) return [];
+      if (d.kind === 'redis') return [{ kind: 'redis', name: d.name, container }];
+      return [{ kind: 'postgres', name: d.name, container, user: d.user, password: d.password, database: d.database }];
+    }),
+  ];
 }
 
 function withResources<T extends GenericContainer>(container: T, resources: Resources | undefined): T {
