@@ -24,6 +24,7 @@ const defaultIo = (): Io => ({ stdout: process.stdout, stderr: process.stderr, e
 
 const EXAMPLES = `
 Examples:
+  perfgate init                             write perf/perf.yaml and the workflows for the Dockerfile here
   perfgate validate                         check perf/*.yaml
   perfgate run                              run every scenario in perf/ and check its budgets
   perfgate run --target http://127.0.0.1:8080 --scenario "list posts"
@@ -109,6 +110,17 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.stdout.write(renderTerminal(result, { color: Boolean(io.stdout.isTTY) }));
       log.warn('runs from different machines or times are weak evidence; perfgate run --base measures both here, interleaved');
       exitCode = exitCodeFor(result, opts.failOnInconclusive);
+    });
+
+  program
+    .command('init')
+    .description('write a starting point: perf/perf.yaml from the Dockerfile (port, Postgres, Redis, routes) and the GitHub workflows')
+    .argument('[dir]', 'the directory with the Dockerfile', '.')
+    .option('--target <url>', 'without a Dockerfile: a perf file that loads this running service')
+    .action(async (dir: string, opts: { target?: string }) => {
+      const { runInit } = await import('./init/run-init.ts');
+      const lines = await runInit({ dir, cwd: io.cwd, target: opts.target });
+      io.stdout.write(`${lines.join('\n')}\n`);
     });
 
   program
