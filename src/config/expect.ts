@@ -4,7 +4,7 @@
 // value, walked per response as a list of keys and indexes.
 import { show } from './units.ts';
 
-export type JsonPathStep = string | number;
+type JsonPathStep = string | number;
 
 export type ParsedJsonPath = { ok: true; steps: JsonPathStep[] } | { ok: false; error: string };
 

@@ -209,6 +209,8 @@ export function formatOutcomes(outcomes: Outcomes): string {
       .filter(([code]) => !/^[23]/.test(code))
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([code, n]) => `${code} ×${formatNumber(n)}`);
+    // Responses that failed their `expect:` check: HTTP errors of kind check, whatever their status.
+    if (outcomes.checkFailures) codes.push(`check ×${formatNumber(outcomes.checkFailures)}`);
     parts.push(`${formatNumber(outcomes.httpErrors)} HTTP errors${codes.length ? ` (${codes.join(', ')})` : ''}`);
   } else {
     parts.push('0 HTTP errors');

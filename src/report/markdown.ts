@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { METRICS, type CompareMetric, type MetricName } from '../config/types.ts';
 import { METRIC } from '../metrics.ts';
 import type { BudgetResult, BudgetStatus, ComparisonEntry, ComparisonVerdict, Round, RunResult, ScenarioResult } from '../result.ts';
+import { checkSummary } from './checks.ts';
 import { codeName, escapeMarkdown, mermaidLabel } from './escape.ts';
 import { sweepFinding, sweeps, type Sweep } from './sweep.ts';
 import { comparisonEntries, hasComparison, scenarioFindings } from './findings.ts';
@@ -283,6 +284,11 @@ function scenarioNotes(scenario: ScenarioResult): string[] {
   const notes: string[] = [];
   if (scenario.error) notes.push(`- ❌ Could not be measured: ${reason(scenario.error)}`);
   if (scenario.measurement.aborted) notes.push(`- ⚠️ Measurement cut short: ${reason(scenario.measurement.aborted)}`);
+  const checks = checkSummary(scenario.measurement.outcomes);
+  if (checks) {
+    notes.push(`- ⚠️ ${escapeMarkdown(checks.title)}`);
+    for (const f of checks.failures) notes.push(`  - ${escapeMarkdown(f.what)}${f.body ? `: ${codeName(f.body)}` : ''}`);
+  }
   if (scenario.measurement.generator.saturated) {
     notes.push(
       `- ⚠️ The load generator was saturated (${formatNumber(scenario.measurement.generator.cpu, 2)} cores): these figures measure the client, not the service.`,

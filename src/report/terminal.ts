@@ -19,6 +19,7 @@ import {
   metricLabel,
   statusWord,
 } from './format.ts';
+import { checkSummary } from './checks.ts';
 import { headlineText } from './headline.ts';
 import { redactUrls } from './redact.ts';
 import { diagnosisLines } from './diagnosis.ts';
@@ -125,6 +126,11 @@ function scenarioBlock(scenario: ScenarioResult, p: Paint, status: (s: BudgetSta
   ]);
   const outcomes = formatOutcomes(m.outcomes);
   info.push(['Outcomes', m.outcomes.httpErrors + m.outcomes.failures > 0 ? p.yellow(outcomes) : outcomes]);
+  const checks = checkSummary(m.outcomes);
+  if (checks) {
+    info.push(['Checks', p.yellow(plain(checks.title))]);
+    for (const f of checks.failures) info.push(['', `${plain(f.what)}${f.body ? ` — body: ${plain(JSON.stringify(f.body))}` : ''}`]);
+  }
   const generator = `load generator CPU ${formatNumber(m.generator.cpu, 2)} cores`;
   info.push([
     'Client',

@@ -85,8 +85,9 @@ export const outcomesSchema = z
         checked: described(count, 'Responses whose body and header checks ran (those with only a status check are not counted).'),
         skipped: described(
           count,
-          'Responses whose body and header checks were left out to spare the load generator (every response up to 5,000 ' +
-            'per second, then 1 in 10); their status was still checked, and they count as successes.',
+          'Responses whose body and header checks were left out to spare the load generator (each second: every response ' +
+            'until 10,000 responses or 1,000,000 body characters were checked, then 1 in 10); their status was still checked, ' +
+            'and they count as successes.',
         ),
         failures: described(
           z

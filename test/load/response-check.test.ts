@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { ResponseExpectation, Scenario } from '../../src/config/types.ts';
 import { evaluateBudgets } from '../../src/compare/budgets.ts';
-import { CHECK_ALL_PER_SECOND, CHECK_ONE_IN, responseChecker } from '../../src/load/response-check.ts';
+import { CHECK_ALL_PER_SECOND, CHECK_CHARS_PER_SECOND, CHECK_ONE_IN, responseChecker } from '../../src/load/response-check.ts';
 import { runLoad } from '../../src/load/run-load.ts';
 import { outcomesSchema } from '../../src/results/schema.ts';
 import { scenario } from '../helpers/scenario.ts';
@@ -238,22 +238,26 @@ describe('the checker', () => {
     assert.equal(v?.kind === 'check' && v.failure.body, 'é'.repeat(200));
   });
 
-  test(`sampling is deterministic: every response up to ${CHECK_ALL_PER_SECOND}/s, then 1 in ${CHECK_ONE_IN}; the status always`, () => {
+  test(`sampling is deterministic: each second every response up to ${CHECK_ALL_PER_SECOND} or ${CHECK_CHARS_PER_SECOND} body characters, then 1 in ${CHECK_ONE_IN}; the status always`, () => {
     let clock = 0;
     const c = check({ status: { codes: [200], classes: [] }, bodyContains: 'ok' }, () => clock);
-    const count = (n: number) => {
+    const count = (n: number, body = 'ok') => {
       const seen = { checked: 0, skipped: 0, failed: 0 };
       for (let i = 0; i < n; i++) {
-        const v = c(0, 200, 'ok', [])!;
+        const v = c(0, 200, body, [])!;
         if (v.kind === 'pass' && v.content === 'checked') seen.checked++;
         else if (v.kind === 'pass' && v.content === 'skipped') seen.skipped++;
       }
-      const wrongStatus = c(0, 204, 'ok', []);
+      const wrongStatus = c(0, 204, body, []);
       if (wrongStatus?.kind === 'check') seen.failed++;
       return seen;
     };
     assert.deepEqual(count(CHECK_ALL_PER_SECOND + 1000), { checked: CHECK_ALL_PER_SECOND + 100, skipped: 900, failed: 1 });
     clock = 1000;
     assert.deepEqual(count(10), { checked: 10, skipped: 0, failed: 1 }, 'a new second checks everything again');
+    clock = 2000;
+    const kB = `ok${'.'.repeat(998)}`;
+    const budget = CHECK_CHARS_PER_SECOND / kB.length;
+    assert.deepEqual(count(budget + 1000, kB), { checked: budget + 100, skipped: 900, failed: 1 }, 'large bodies: the character budget');
   });
 });
