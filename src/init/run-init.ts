@@ -24,6 +24,8 @@ const SKIP_DIRS = new Set([
 const MAX_DEPTH = 4;
 const MAX_SOURCE_FILES = 400;
 const MAX_SOURCE_BYTES = 256 * 1024;
+/** The most directory entries looked at, so that a huge tree cannot make init slow. */
+const MAX_ENTRIES = 20_000;
 const SOURCE = /\.(m?js|cjs|ts|mts|cts|jsx|tsx|py|go|rb|java|kt|php|rs|cs|ex|exs)$/;
 const MANIFEST = /^(package\.json|requirements[\w.-]*\.txt|pyproject\.toml|go\.mod|Gemfile|(docker-)?compose(\.[\w-]+)?\.ya?ml)$/;
 const OPENAPI = /^(openapi|swagger)\.(ya?ml|json)$/;
@@ -41,11 +43,13 @@ interface Found {
 async function survey(root: string): Promise<Found> {
   const found: Found = { manifests: [], sources: [], openapi: [], sql: [], dockerfiles: [] };
   let level = [''];
+  let seen = 0;
   for (let depth = 0; depth < MAX_DEPTH && level.length > 0; depth++) {
     const next: string[] = [];
     for (const rel of level) {
       const entries = await readdir(path.join(root, rel), { withFileTypes: true }).catch(() => []);
       for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        if (++seen > MAX_ENTRIES) return withinSize(root, found);
         const file = rel ? `${rel}/${entry.name}` : entry.name;
         if (entry.isDirectory()) {
           if (!SKIP_DIRS.has(entry.name) && !(depth === 0 && entry.name === 'perf')) next.push(file);
@@ -60,6 +64,11 @@ async function survey(root: string): Promise<Found> {
     }
     level = next;
   }
+  return withinSize(root, found);
+}
+
+/** Drops the source files too large to be worth reading. */
+async function withinSize(root: string, found: Found): Promise<Found> {
   const small = await Promise.all(
     found.sources.map(async (f) => ((await stat(path.join(root, f)).catch(() => undefined))?.size ?? Infinity) <= MAX_SOURCE_BYTES),
   );

@@ -290,3 +290,24 @@ test('in a subdirectory of a repository, the workflows go to the root with worki
   assert.deepEqual(perf.services, { app: { build: '..', port: 3000 } });
   assert.equal((await cli(['validate', 'services/api/perf'], root)).code, 0);
 });
+
+test("the modeline points at a schema inside the repository when there is one: perfgate's own, or an installed copy", async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'perfgate-init-'));
+  await mkdir(path.join(root, '.git'));
+  await mkdir(path.join(root, 'dist'));
+  await writeFile(path.join(root, 'package.json'), '{"name": "perfgate"}');
+  await writeFile(path.join(root, 'dist/perf.schema.json'), '{}');
+  await mkdir(path.join(root, 'examples/app'), { recursive: true });
+  await writeFile(path.join(root, 'examples/app/Dockerfile'), 'FROM node\nEXPOSE 5000\n');
+  assert.equal((await cli(['init', 'examples/app'], root)).code, 0);
+  const own = await readFile(path.join(root, 'examples/app/perf/perf.yaml'), 'utf8');
+  assert.equal(own.split('\n')[0], '# yaml-language-server: $schema=../../../dist/perf.schema.json');
+
+  const user = await mkdtemp(path.join(os.tmpdir(), 'perfgate-init-'));
+  await mkdir(path.join(user, 'node_modules/perfgate/dist'), { recursive: true });
+  await writeFile(path.join(user, 'node_modules/perfgate/dist/perf.schema.json'), '{}');
+  await writeFile(path.join(user, 'Dockerfile'), 'FROM node\nEXPOSE 5000\n');
+  assert.equal((await cli(['init'], user)).code, 0);
+  const installed = await readFile(path.join(user, 'perf/perf.yaml'), 'utf8');
+  assert.equal(installed.split('\n')[0], '# yaml-language-server: $schema=../node_modules/perfgate/dist/perf.schema.json');
+});
