@@ -153,7 +153,7 @@ export function dockerfilePort(dockerfile: string): Port {
   const envPort = Number(vars.get('PORT'));
   if (Number.isInteger(envPort) && envPort >= 1 && envPort <= 65535)
     return { port: envPort, why: 'from ENV PORT in the Dockerfile (it has no EXPOSE)', guessed: true };
-  return { port: DEFAULT_PORT, why: 'a guess: the Dockerfile has no EXPOSE', guessed: true };
+  return { port: DEFAULT_PORT, why: 'a guess: the Dockerfile has no EXPOSE with a TCP port', guessed: true };
 }
 
 /** A health path the Dockerfile's HEALTHCHECK asks for, e.g. curl -f http://localhost:5000/healthz. */
@@ -239,14 +239,15 @@ function dependency(kind: 'postgres' | 'redis', files: InitFacts['files']): Depe
 
 const HEALTH_PATHS = ['/healthz', '/health', '/readyz', '/ready', '/api/health', '/_health', '/livez', '/ping', '/status'];
 
-/** A guessed health path: the Dockerfile's HEALTHCHECK, else one the code or the OpenAPI file names. */
-function healthPath(facts: InitFacts): { path: string; why: string } | undefined {
+/** A guessed health path: the Dockerfile's HEALTHCHECK, else a GET of the OpenAPI file, else one the code names. */
+function healthPath(facts: InitFacts, openApiPaths: readonly string[]): { path: string; why: string } | undefined {
   const fromCheck = facts.dockerfile && healthcheckPath(facts.dockerfile);
   if (fromCheck) return { path: fromCheck, why: "the Dockerfile's HEALTHCHECK" };
-  const sources = [...(facts.openapi ? [facts.openapi] : []), ...facts.files];
   for (const candidate of HEALTH_PATHS) {
-    const quoted = new RegExp(`['"\`]${candidate.replace(/\//g, '\\/')}['"\`?/:]|^\\s*${candidate.replace(/\//g, '\\/')}:\\s*$`, 'm');
-    const file = sources.find((f) => quoted.test(f.text));
+    const operation = openApiPaths.find((p) => p.endsWith(candidate));
+    if (operation) return { path: operation, why: `found in ${facts.openapi!.path}` };
+    const quoted = new RegExp(`['"\`]${candidate.replace(/\//g, '\\/')}['"\`?/]`);
+    const file = facts.files.find((f) => quoted.test(f.text));
     if (file) return { path: candidate, why: `found in ${file.path}` };
   }
   return undefined;
@@ -306,8 +307,8 @@ export function openApiGets(text: string): { gets: string[]; skipped: number } |
   return { gets, skipped };
 }
 
-function scenariosOf(facts: InitFacts): { list: Scenario[]; source: string; comment: string[] } {
-  const home = { list: [{ name: 'home', path: '/' }] };
+function scenariosOf(facts: InitFacts): { list: Scenario[]; source: string; comment: string[]; openApiPaths: string[] } {
+  const home = { list: [{ name: 'home', path: '/' }], openApiPaths: [] };
   if (!facts.openapi)
     return {
       ...home,
@@ -334,7 +335,12 @@ function scenariosOf(facts: InitFacts): { list: Scenario[]; source: string; comm
     comment.push(
       `${left} more GET operation${left === 1 ? ' was' : 's were'} left out (required parameters, or past the first ${MAX_OPENAPI_SCENARIOS}).`,
     );
-  return { list: taken.map((p) => ({ name: `GET ${p}`, path: p })), source: `from ${facts.openapi.path}`, comment };
+  return {
+    list: taken.map((p) => ({ name: `GET ${p}`, path: p })),
+    source: `from ${facts.openapi.path}`,
+    comment,
+    openApiPaths: found.gets,
+  };
 }
 
 // --- perf/perf.yaml -------------------------------------------------------------------------------------------
@@ -379,7 +385,7 @@ function servicesPerfFile(facts: InitFacts, dockerfile: string, scenarios: Retur
   const port = dockerfilePort(dockerfile);
   const postgres = dependency('postgres', facts.files);
   const redis = dependency('redis', facts.files);
-  const health = healthPath(facts);
+  const health = healthPath(facts, scenarios.openApiPaths);
   const env = [
     ...(postgres ? [c(`      ${postgres.envName}: \${postgres.url}`, `${postgres.why}`)] : []),
     ...(redis ? [c(`      ${redis.envName}: \${redis.url}`, `${redis.why}`)] : []),

@@ -157,7 +157,7 @@ test('an OpenAPI file gives one scenario per GET without required parameters, un
     ],
   );
   assert.match(text, /^# 2 more GET operations were left out \(required parameters, or past the first 5\)\.$/m);
-  assert.match(text, /^ {4}# ready: \/healthz +# check: a guess \(found in openapi\.yaml\)/m);
+  assert.match(text, /^ {4}# ready: \/v1\/healthz +# check: a guess \(found in openapi\.yaml\)/m);
   const validate = await cli(['validate', 'perf'], dir);
   assert.equal(validate.stdout, 'perf/perf.yaml: valid (3 scenarios, 9 budgets)\n');
   assert.equal(validate.code, 0);
@@ -207,7 +207,7 @@ test('the Dockerfile port: the final stage, variables, UDP skipped, and a stated
   });
   assert.deepEqual(dockerfilePort('FROM node\n# EXPOSE 5000\n'), {
     port: 8080,
-    why: 'a guess: the Dockerfile has no EXPOSE',
+    why: 'a guess: the Dockerfile has no EXPOSE with a TCP port',
     guessed: true,
   });
 });
