@@ -1,10 +1,11 @@
-// What the database and the cache did: their cumulative counters, read by `docker exec` in their own containers
-// (psql, redis-cli), only between measured windows. compare/diagnosis.ts turns two readings and the window's
-// requests into figures per request.
+// What the database, the cache and the app did: their cumulative counters, read by `docker exec` in their own
+// containers (psql, redis-cli, head of the app's cgroup files), only between measured windows. compare/diagnosis.ts
+// turns two readings and the window's requests into figures per request.
 //
-// Why exec and not a client library: perfgate has no Postgres or Redis client among its dependencies, and a
-// reading is one exec of a tool the official images ship (a few tens of ms, between windows, so it costs the
-// measurement nothing); the private network need not be reachable from the runner, and no credential leaves the
+// Why exec and not a client library: perfgate has no Postgres or Redis client among its dependencies (the `pg` and
+// `redis` packages would add two to the bundle for one query each), and a reading is one exec per container of a
+// tool the official images ship, in parallel (150–250 ms on this project's machine, between windows, so never in
+// a measured one); the private network need not be reachable from the runner, and no credential leaves the
 // container (psql connects over the container's own socket).
 import type { StartedTestContainer } from 'testcontainers';
 import type { Counters, StatementCounter } from '../compare/diagnosis.ts';

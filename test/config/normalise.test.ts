@@ -69,3 +69,31 @@ test('without them, each is reported at its line', () => {
     '8:21 scenarios[0].tokens.file: cannot read the tokens file /nowhere/perf/tokens.csv; it is resolved relative to this YAML file',
   ]);
 });
+
+test('stats: on by default for Postgres and Redis, off with stats: false; on the app it is reported unused at its line', () => {
+  const yaml = (postgres: string, app = '') => `version: 1
+services:
+  app: { build: ../app, port: 8080${app} }
+  postgres: { ${postgres} }
+  redis: { stats: false }
+scenarios:
+  - name: s
+    request: { path: / }
+`;
+  const facts = { existing: ['/nowhere/app/Dockerfile'] };
+  const on = normalise(yaml('image: postgres:15'), facts);
+  assert.deepEqual(on.issues, []);
+  assert.deepEqual(
+    on.config.services!.value.dependencies.map((d) => [d.name, d.kind !== 'generic' && d.stats]),
+    [
+      ['postgres', true],
+      ['redis', false],
+    ],
+  );
+  const off = normalise(yaml('stats: false'), facts);
+  const postgres = off.config.services!.value.dependencies[0]!;
+  assert.deepEqual([postgres.kind, postgres.kind === 'postgres' && postgres.stats], ['postgres', false]);
+  assert.deepEqual(normalise(yaml('stats: true', ', stats: false'), facts).issues, [
+    '3:37 services.app.stats: stats is not used by a app service',
+  ]);
+});
