@@ -348,34 +348,67 @@ function fittingScenarioLines(result: RunResult, budget: number): string[] {
   return lines;
 }
 
+// Charts that do not lie: every value axis starts at zero (a bar that starts at the data's minimum turns a 28% rise
+// into a tenfold one), and the chart shows what the table cannot: each pair's base and head, so a reader sees the
+// noise and the shift. xychart-beta has no legend, so the two lines get fixed colours that the title names.
+const CHART_COLOURS = '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da, #cf222e"}}}}%%';
+
 function charts(result: RunResult): string[] {
   const out: string[] = [];
-  for (const metric of ['qps', 'p99'] as const) {
+  for (const s of result.scenarios.filter((x) => x.comparison).slice(0, MAX_CHART_SCENARIOS)) {
+    // The open model's QPS is the schedule's: its p99 is what moves. Otherwise QPS, at its concurrency.
+    const metric = s.rate === undefined ? 'qps' : 'p99';
     const { label, kind, unit } = METRIC[metric];
-    const title = kind === 'latency' ? `${label} latency` : label;
-    const scenarios = result.scenarios.filter((s) => s.comparison?.[metric]).slice(0, MAX_CHART_SCENARIOS);
-    if (scenarios.length === 0) continue;
-    const labels: string[] = [];
-    const values: string[] = [];
-    for (const s of scenarios) {
-      const e = s.comparison![metric]!;
-      const name = mermaidLabel(s.name);
-      const at = metric === 'qps' ? ` @${s.connections}` : '';
-      labels.push(`"${name}${at} base"`, `"${name}${at} head"`);
-      values.push(chartNumber(e.base), chartNumber(e.head));
+    const title = `${mermaidLabel(s.name)}${metric === 'qps' ? ` @${s.connections}` : ''}: ${kind === 'latency' ? `${label} latency` : label}`;
+    const pairs = pairedRounds(s);
+    if (pairs.length >= 2) {
+      const top = axisTop(pairs.flatMap(([b, h]) => [b.metrics[metric] ?? 0, h.metrics[metric] ?? 0]));
+      out.push(
+        '```mermaid',
+        CHART_COLOURS,
+        'xychart-beta',
+        `  title "${title} per pair (blue base, red head)"`,
+        `  x-axis "pair" [${pairs.map((_, i) => String(i + 1)).join(', ')}]`,
+        `  y-axis "${unit}" 0 --> ${top}`,
+        `  line [${pairs.map(([b]) => chartNumber(b.metrics[metric] ?? 0)).join(', ')}]`,
+        `  line [${pairs.map(([, h]) => chartNumber(h.metrics[metric] ?? 0)).join(', ')}]`,
+        '```',
+        '',
+      );
+      continue;
     }
+    const e = s.comparison?.[metric];
+    if (!e) continue;
     out.push(
       '```mermaid',
       'xychart-beta',
       `  title "${title}: base vs head"`,
-      `  x-axis [${labels.join(', ')}]`,
-      `  y-axis "${unit}"`,
-      `  bar [${values.join(', ')}]`,
+      '  x-axis ["base", "head"]',
+      `  y-axis "${unit}" 0 --> ${axisTop([e.base, e.head])}`,
+      `  bar [${chartNumber(e.base)}, ${chartNumber(e.head)}]`,
       '```',
       '',
     );
   }
   return out;
+}
+
+/** Base and head rounds of the same pair, in pair order. */
+function pairedRounds(s: ScenarioResult): Array<[Round, Round]> {
+  const rounds = s.rounds ?? [];
+  const head = new Map(rounds.filter((r) => r.arm === 'head').map((r) => [r.index, r]));
+  return rounds
+    .filter((r) => r.arm === 'base' && head.has(r.index))
+    .sort((a, b) => a.index - b.index)
+    .map((b) => [b, head.get(b.index)!]);
+}
+
+/** A round number a little above the largest value, so the axis runs from zero to it. */
+function axisTop(values: number[]): string {
+  const max = Math.max(0, ...values.filter(Number.isFinite));
+  if (max === 0) return '1';
+  const step = 10 ** Math.floor(Math.log10(max * 1.1));
+  return chartNumber(Math.ceil((max * 1.1) / step) * step);
 }
 
 function sweepSection(sweep: Sweep): string[] {
@@ -396,7 +429,7 @@ function sweepSection(sweep: Sweep): string[] {
     'xychart-beta',
     `  title "${mermaidLabel(sweep.name)}: QPS by connections"`,
     `  x-axis [${sweep.levels.map((l) => String(l.connections)).join(', ')}]`,
-    '  y-axis "req/s"',
+    `  y-axis "req/s" 0 --> ${axisTop(sweep.levels.map((l) => l.qps))}`,
     `  line [${sweep.levels.map((l) => chartNumber(l.qps)).join(', ')}]`,
     '```',
     '',

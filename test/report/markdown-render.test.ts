@@ -49,7 +49,7 @@ test('tables keep their columns whatever the names contain', () => {
 
 test('the chart is a mermaid code block and the details are collapsible', () => {
   const html = render(renderMarkdown(runResult()));
-  assert.match(html, /<pre><code class="language-mermaid">xychart-beta\n/);
+  assert.match(html, /<pre><code class="language-mermaid">%%\{init: [^\n]*\}%%\nxychart-beta\n/);
   assert.match(html, /<details><summary>Per-round data<\/summary>/);
   assert.match(html, /<details><summary>How this was measured<\/summary>/);
   assert.match(html, /<h3>❌ perfgate: /);

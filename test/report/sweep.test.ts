@@ -89,6 +89,6 @@ test('the terminal and the markdown show the sweep as one table, with the findin
   assert.match(markdown, /\| 8 \| 4,000 req\/s \| 1\.00 ms \| 4\.00 ms \| 0 \| ✅ \|/);
   assert.match(
     markdown,
-    /xychart-beta\n {2}title "list: QPS by connections"\n {2}x-axis \[1, 8, 32\]\n {2}y-axis "req\/s"\n {2}line \[1000, 4000, 4100\]/,
+    /xychart-beta\n {2}title "list: QPS by connections"\n {2}x-axis \[1, 8, 32\]\n {2}y-axis "req\/s" 0 --> 5000\n {2}line \[1000, 4000, 4100\]/,
   );
 });
