@@ -1083,14 +1083,14 @@ var require_util = __commonJS({
         }
         const port = url2.port != null ? url2.port : url2.protocol === "https:" ? 443 : 80;
         let origin = url2.origin != null ? url2.origin : `${url2.protocol || ""}//${url2.hostname || ""}:${port}`;
-        let path = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
+        let path2 = url2.path != null ? url2.path : `${url2.pathname || ""}${url2.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path && path[0] !== "/") {
-          path = `/${path}`;
+        if (path2 && path2[0] !== "/") {
+          path2 = `/${path2}`;
         }
-        return new URL(`${origin}${path}`);
+        return new URL(`${origin}${path2}`);
       }
       if (!isHttpOrHttpsPrefixed(url2.origin || url2.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1541,39 +1541,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path2, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path);
+        debuglog("sending request to %s %s/%s", method, origin, path2);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path2, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path,
+          path2,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path, origin }
+          request: { method, path: path2, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path);
+        debuglog("trailers received from %s %s/%s", method, origin, path2);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path, origin },
+          request: { method, path: path2, origin },
           error: error63
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path,
+          path2,
           error63.message
         );
       });
@@ -1622,9 +1622,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path, origin }
+            request: { method, path: path2, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path);
+          debuglog("sending request to %s %s/%s", method, origin, path2);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1687,7 +1687,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path,
+        path: path2,
         method,
         body,
         headers,
@@ -1702,11 +1702,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path !== "string") {
+        if (typeof path2 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path[0] !== "/" && !(path.startsWith("http://") || path.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path2[0] !== "/" && !(path2.startsWith("http://") || path2.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path)) {
+        } else if (invalidPathRegex.test(path2)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1772,7 +1772,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path, query) : path;
+        this.path = query ? buildURL(path2, query) : path2;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -5794,7 +5794,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5869,7 +5869,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports2 }) {
         assert2(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports2;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5964,11 +5964,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5991,10 +5991,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6011,7 +6011,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert2(this.ptr != null);
@@ -6191,7 +6191,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6213,7 +6213,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6249,13 +6249,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert2(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -6465,7 +6465,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path, host, upgrade, blocking, reset } = request2;
+      const { method, path: path2, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6546,7 +6546,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header2 = `${method} ${path} HTTP/1.1\r
+      let header2 = `${method} ${path2} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header2 += `host: ${host}\r
@@ -7075,7 +7075,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path2, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7172,7 +7172,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path;
+      headers[HTTP2_HEADER_PATH] = path2;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7525,9 +7525,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path = search ? `${pathname}${search}` : pathname;
+        const path2 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path;
+        this.opts.path = path2;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8766,10 +8766,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path = "/",
+          path: path2 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path;
+        opts.path = origin + path2;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10741,20 +10741,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path) {
-      if (typeof path !== "string") {
-        return path;
+    function safeUrl2(path2) {
+      if (typeof path2 !== "string") {
+        return path2;
       }
-      const pathSegments = path.split("?");
+      const pathSegments = path2.split("?");
       if (pathSegments.length !== 2) {
-        return path;
+        return path2;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path);
+    function matchKey(mockDispatch2, { path: path2, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path2);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10776,7 +10776,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path }) => matchValue(safeUrl2(path), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path2 }) => matchValue(safeUrl2(path2), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10814,9 +10814,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path, method, body, headers, query } = opts;
+      const { path: path2, method, body, headers, query } = opts;
       return {
-        path,
+        path: path2,
         method,
         body,
         headers,
@@ -11279,10 +11279,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path2, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path,
+            Path: path2,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -16161,9 +16161,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path) {
-      for (let i = 0; i < path.length; ++i) {
-        const code = path.charCodeAt(i);
+    function validateCookiePath(path2) {
+      for (let i = 0; i < path2.length; ++i) {
+        const code = path2.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -18298,9 +18298,9 @@ var require_util8 = __commonJS({
       }
       return true;
     }
-    function delay(ms) {
+    function delay(ms2) {
       return new Promise((resolve3) => {
-        setTimeout(resolve3, ms).unref();
+        setTimeout(resolve3, ms2).unref();
       });
     }
     module.exports = {
@@ -19083,11 +19083,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path = opts.path;
+          let path2 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path = `/${path}`;
+            path2 = `/${path2}`;
           }
-          url2 = new URL(util.parseOrigin(url2).origin + path);
+          url2 = new URL(util.parseOrigin(url2).origin + path2);
         } else {
           if (!opts) {
             opts = typeof url2 === "object" ? url2 : {};
@@ -19728,9 +19728,6 @@ function coreIo() {
   };
 }
 
-// src/github/report-results.ts
-import { readFile, stat as stat2 } from "node:fs/promises";
-
 // src/errors.ts
 var ExitCode2 = {
   ok: 0,
@@ -19745,6 +19742,11 @@ var UsageError = class extends Error {
     this.name = "UsageError";
   }
 };
+
+// src/results/read.ts
+import { constants as constants3 } from "node:fs";
+import { open as open3 } from "node:fs/promises";
+import path from "node:path";
 
 // node_modules/zod/v4/classic/external.js
 var external_exports = {};
@@ -20563,10 +20565,10 @@ function mergeDefs(...defs) {
 function cloneDef(schema) {
   return mergeDefs(schema._zod.def);
 }
-function getElementAtPath(obj, path) {
-  if (!path)
+function getElementAtPath(obj, path2) {
+  if (!path2)
     return obj;
-  return path.reduce((acc, key) => acc?.[key], obj);
+  return path2.reduce((acc, key) => acc?.[key], obj);
 }
 function promiseAllObject(promisesObj) {
   const keys = Object.keys(promisesObj);
@@ -20906,11 +20908,11 @@ function explicitlyAborted(x, startIndex = 0) {
   }
   return false;
 }
-function prefixIssues(path, issues) {
+function prefixIssues(path2, issues) {
   return issues.map((iss) => {
     var _a3;
     (_a3 = iss).path ?? (_a3.path = []);
-    iss.path.unshift(path);
+    iss.path.unshift(path2);
     return iss;
   });
 }
@@ -21372,16 +21374,16 @@ function flattenError(error63, mapper = (issue3) => issue3.message) {
 }
 function formatError(error63, mapper = (issue3) => issue3.message) {
   const fieldErrors = { _errors: [] };
-  const processError = (error64, path = []) => {
+  const processError = (error64, path2 = []) => {
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path2, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path2, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path2, ...issue3.path]);
       } else {
-        const fullpath = [...path, ...issue3.path];
+        const fullpath = [...path2, ...issue3.path];
         if (fullpath.length === 0) {
           fieldErrors._errors.push(mapper(issue3));
         } else {
@@ -21420,17 +21422,17 @@ function formatError(error63, mapper = (issue3) => issue3.message) {
 }
 function treeifyError(error63, mapper = (issue3) => issue3.message) {
   const result = { errors: [] };
-  const processError = (error64, path = []) => {
+  const processError = (error64, path2 = []) => {
     var _a3;
     for (const issue3 of error64.issues) {
       if (issue3.code === "invalid_union" && issue3.errors.length) {
-        issue3.errors.map((issues) => processError({ issues }, [...path, ...issue3.path]));
+        issue3.errors.map((issues) => processError({ issues }, [...path2, ...issue3.path]));
       } else if (issue3.code === "invalid_key") {
-        processError({ issues: issue3.issues }, [...path, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path2, ...issue3.path]);
       } else if (issue3.code === "invalid_element") {
-        processError({ issues: issue3.issues }, [...path, ...issue3.path]);
+        processError({ issues: issue3.issues }, [...path2, ...issue3.path]);
       } else {
-        const fullpath = [...path, ...issue3.path];
+        const fullpath = [...path2, ...issue3.path];
         if (fullpath.length === 0) {
           result.errors.push(mapper(issue3));
           continue;
@@ -21469,8 +21471,8 @@ function treeifyError(error63, mapper = (issue3) => issue3.message) {
 }
 function toDotPath(_path) {
   const segs = [];
-  const path = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
-  for (const seg of path) {
+  const path2 = _path.map((seg) => typeof seg === "object" ? seg.key : seg);
+  for (const seg of path2) {
     if (typeof seg === "number")
       segs.push(`[${seg}]`);
     else if (typeof seg === "symbol")
@@ -38608,13 +38610,13 @@ function resolveRef(ref, ctx) {
   if (!ref.startsWith("#")) {
     throw new Error("External $ref is not supported, only local refs (#/...) are allowed");
   }
-  const path = ref.slice(1).split("/").filter(Boolean);
-  if (path.length === 0) {
+  const path2 = ref.slice(1).split("/").filter(Boolean);
+  if (path2.length === 0) {
     return ctx.rootSchema;
   }
   const defsKey = ctx.version === "draft-2020-12" ? "$defs" : "definitions";
-  if (path[0] === defsKey) {
-    const key = path[1] === void 0 ? void 0 : decodeJSONPointerSegment(path[1]);
+  if (path2[0] === defsKey) {
+    const key = path2[1] === void 0 ? void 0 : decodeJSONPointerSegment(path2[1]);
     if (!key || !ctx.defs[key]) {
       throw new Error(`Reference not found: ${ref}`);
     }
@@ -39520,7 +39522,33 @@ var outcomesSchema = external_exports.object({
       other: count
     }),
     "Count per failure kind."
-  )
+  ),
+  checkFailures: described(
+    count,
+    "HTTP errors of kind check: responses whose status passed for a success but that failed their request's `expect` (an unexpected 2xx/3xx status, the JSON value, the body text or a header); counted in httpErrors. Present when a request has `expect`."
+  ).optional(),
+  checks: described(
+    external_exports.object({
+      checked: described(count, "Responses whose body and header checks ran (those with only a status check are not counted)."),
+      skipped: described(
+        count,
+        "Responses whose body and header checks were left out to spare the load generator (each second: every response until 10,000 responses or 1,000,000 body characters were checked, then 1 in 10); their status was still checked, and they count as successes."
+      ),
+      failures: described(
+        external_exports.array(
+          external_exports.object({
+            request: described(count, "The mix entry (0-based), when the scenario has more than one.").optional(),
+            status: count,
+            reason: described(text(300), 'What was wrong, e.g. "$.code is 500, expected 0"; never a header value.'),
+            body: described(text(200), "The response body's first 200 characters."),
+            count: described(count, "How many responses failed exactly so.")
+          })
+        ).max(5),
+        "The first few distinct check failures."
+      )
+    }),
+    "How the responses were checked (present when a request has `expect`)."
+  ).optional()
 }).meta({ id: "Outcomes", description: "How the requests that ended in the window ended." });
 var loadMeasurementSchema = external_exports.object({
   connections: count,
@@ -39613,6 +39641,63 @@ var roundSchema = external_exports.object({
   outcomes: outcomesSchema,
   generatorSaturated: external_exports.boolean()
 }).meta({ id: "Round", description: "One round of one arm of an interleaved comparison." });
+var armFigure = (description) => described(
+  external_exports.object({
+    base: described(finite, "The base arm over all its rounds (present when there is one).").optional(),
+    head: described(finite, "The head arm: over all its rounds in a comparison, else over the measured run (warm-up included).")
+  }),
+  description
+);
+var diagnosisSchema = external_exports.object({
+  postgres: described(
+    external_exports.object({
+      statementsPerRequest: armFigure("SQL statements executed per HTTP request (pg_stat_statements calls)."),
+      rowsPerRequest: armFigure("Rows returned or affected per request."),
+      execMsPerRequest: armFigure("Statement execution time per request, in ms (total_exec_time; planning not included)."),
+      blocksReadPerRequest: armFigure(
+        "Shared blocks (8 kB pages) read from outside Postgres's buffer cache per request (shared_blks_read)."
+      ),
+      top: described(
+        external_exports.array(
+          external_exports.object({
+            query: described(text(2e3), "The statement as Postgres normalises it ($1 for constants), cut at 2000 characters."),
+            callsPerRequest: armFigure("Calls of this statement per request."),
+            execMsPerRequest: armFigure("Execution time of this statement per request, in ms."),
+            newInHead: described(external_exports.boolean(), "True when the base never ran this statement and the head does.").optional()
+          })
+        ).max(100),
+        "The statements that changed most between the arms (calls per request, then ms per request); without a base, the most called."
+      )
+    }),
+    "What the Postgres perfgate started did, per request (pg_stat_statements deltas between windows)."
+  ).optional(),
+  redis: described(
+    external_exports.object({
+      commandsPerRequest: armFigure("Redis commands per request (INFO commandstats; perfgate's own INFO left out)."),
+      byCommand: described(
+        external_exports.record(text(200), armFigure("Calls of this command per request.")),
+        "Per command, upper case (GET, SET, CLIENT|SETINFO\u2026)."
+      ),
+      hitRatio: described(
+        external_exports.object({ base: finite.nullable().optional(), head: finite.nullable() }),
+        "keyspace_hits / (keyspace_hits + keyspace_misses), 0..1; null when no key was looked up."
+      )
+    }),
+    "What the Redis perfgate started did, per request (INFO deltas between windows)."
+  ).optional(),
+  app: described(
+    external_exports.object({
+      cpuMsPerRequest: armFigure("App container CPU time per request, in ms."),
+      peakMemoryBytes: armFigure(
+        "The app container's memory high-water mark by the end of the arm's last window, in bytes (cgroup memory.peak; memory.current at the window ends where the kernel has none, or the stats sampler's peak working set)."
+      )
+    }),
+    "The app container: its cgroup's CPU time read between windows (else the Docker stats sampler's)."
+  ).optional()
+}).meta({
+  id: "Diagnosis",
+  description: "What the database, the cache and the app did per request, each figure { head } without a base and { base, head } with one; counters read between measured windows, never during one. Diagnostics, not gates."
+});
 var scenarioResultSchema = external_exports.object({
   name: text(1e3),
   verdict: verdictSchema,
@@ -39625,6 +39710,7 @@ var scenarioResultSchema = external_exports.object({
   metrics: described(external_exports.record(metricSchema, finite), "Keyed by metric name: latency in ms, rates as fractions 0..1, qps in req/s."),
   measurement: loadMeasurementSchema,
   server: serverCostSchema.optional(),
+  diagnosis: diagnosisSchema.optional(),
   budgets: external_exports.array(budgetResultSchema).max(1e3),
   comparison: external_exports.partialRecord(compareMetricSchema, comparisonEntrySchema).optional(),
   rounds: external_exports.array(roundSchema).max(1e4).optional(),
@@ -39652,6 +39738,10 @@ var runResultSchema = external_exports.object({
   pairs: count.optional(),
   seed: text(200).optional(),
   comparisonSkipped: described(text(), "Why a requested comparison did not happen (base could not be built, \u2026).").optional(),
+  interrupted: described(
+    external_exports.enum(["SIGINT", "SIGTERM"]),
+    "Set when a signal stopped the run: the results are partial (what was measured before it), and never a pass."
+  ).optional(),
   startup: described(external_exports.record(text(200), finite), "Stack start-up phases in ms (#3).").optional(),
   environment: external_exports.object({ platform: text(100), cpus: count, cpuModel: text(500), runner: text(500).optional() }),
   github: described(
@@ -39687,6 +39777,54 @@ var InvalidResultsError = class extends UsageError {
     this.fault = fault;
   }
 };
+var MissingResultsError = class extends InvalidResultsError {
+  constructor(file2) {
+    super(file2, `cannot read the results file (no such file); write one with: perfgate run --json ${file2}`);
+    this.name = "MissingResultsError";
+  }
+};
+var MAX_RESULTS_BYTES = 50 * 1024 * 1024;
+async function readResultsJson(file2, cwd) {
+  let text2;
+  let handle;
+  try {
+    handle = await open3(path.resolve(cwd, file2), constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
+  } catch (error63) {
+    const code = error63.code;
+    if (code === "ENOENT") throw new MissingResultsError(file2);
+    throw new InvalidResultsError(
+      file2,
+      `cannot read the results file (${code ?? "unreadable"}); write one with: perfgate run --json ${file2}`
+    );
+  }
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) throw new InvalidResultsError(file2, "not a regular file; expected a file written by perfgate run --json");
+    if (stats.size > MAX_RESULTS_BYTES) {
+      throw new InvalidResultsError(file2, `it is ${stats.size} bytes, over the ${MAX_RESULTS_BYTES}-byte limit of a results file`);
+    }
+    text2 = await handle.readFile("utf8");
+  } catch (error63) {
+    if (error63 instanceof InvalidResultsError) throw error63;
+    const code = error63.code;
+    throw new InvalidResultsError(file2, `cannot read the results file (${code ?? "unreadable"})`);
+  } finally {
+    await handle.close();
+  }
+  try {
+    return JSON.parse(text2);
+  } catch (error63) {
+    throw new InvalidResultsError(
+      file2,
+      `not valid JSON (${jsonFault(error63.message)}); expected a file written by perfgate run --json`
+    );
+  }
+}
+function jsonFault(message) {
+  if (/Unexpected end of JSON input/i.test(message)) return "it ends early: a truncated file?";
+  const at2 = /at position \d+(?: \(line \d+ column \d+\))?/.exec(message)?.[0];
+  return at2 ? `a syntax error ${at2}` : "a syntax error";
+}
 function parseRunResult(json2, label) {
   const version2 = json2 !== null && typeof json2 === "object" && !Array.isArray(json2) ? json2.schemaVersion : void 0;
   if (version2 === void 0) {
@@ -41236,17 +41374,17 @@ function requestLog(octokit) {
     octokit.log.debug("request", options);
     const start = Date.now();
     const requestOptions = octokit.request.endpoint.parse(options);
-    const path = requestOptions.url.replace(options.baseUrl, "");
+    const path2 = requestOptions.url.replace(options.baseUrl, "");
     return request2(options).then((response) => {
       const requestId = response.headers["x-github-request-id"];
       octokit.log.info(
-        `${requestOptions.method} ${path} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path2} - ${response.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       return response;
     }).catch((error63) => {
       const requestId = error63.response?.headers["x-github-request-id"] || "UNKNOWN";
       octokit.log.error(
-        `${requestOptions.method} ${path} - ${error63.status} with id ${requestId} in ${Date.now() - start}ms`
+        `${requestOptions.method} ${path2} - ${error63.status} with id ${requestId} in ${Date.now() - start}ms`
       );
       throw error63;
     });
@@ -43859,19 +43997,6 @@ var METRIC = {
   failure_rate: { ...share("client failure rate", "lower", "<= 0.1%", (o) => o.failures), compare: "absolute" }
 };
 
-// src/report/escape.ts
-var ZWSP = "\u200B";
-function escapeMarkdown(text2) {
-  return text2.replace(/[\r\n\t\f\v]+/g, " ").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_~[\]()|!#]/g, (c) => `\\${c}`).replace(/@/g, `@${ZWSP}`).replace(/(#|GH-)(?=\d)/gi, (m) => `${m}${ZWSP}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`);
-}
-function codeName(text2) {
-  return `<code>${escapeMarkdown(text2)}</code>`;
-}
-function mermaidLabel(text2, max = 24) {
-  const plain = text2.replace(/[^A-Za-z0-9 _./:-]/g, " ").replace(/\s+/g, " ").trim();
-  return plain.length > max ? `${plain.slice(0, max - 1)}\u2026` : plain || "scenario";
-}
-
 // src/config/units.ts
 var SIZE_UNIT = {
   b: 1,
@@ -43899,17 +44024,17 @@ function formatNumber(value, decimals = 0) {
   if (!Number.isFinite(value)) return String(value);
   return GROUPED[Math.max(0, Math.min(3, decimals))].format(value);
 }
-function formatMsValue(ms) {
-  if (!Number.isFinite(ms)) return String(ms);
-  const abs = Math.abs(ms);
+function formatMsValue(ms2) {
+  if (!Number.isFinite(ms2)) return String(ms2);
+  const abs = Math.abs(ms2);
   if (abs === 0) return "0";
-  if (abs < 1) return formatNumber(ms, 3);
-  if (abs < 10) return formatNumber(ms, 2);
-  if (abs < 100) return formatNumber(ms, 1);
-  return formatNumber(ms, 0);
+  if (abs < 1) return formatNumber(ms2, 3);
+  if (abs < 10) return formatNumber(ms2, 2);
+  if (abs < 100) return formatNumber(ms2, 1);
+  return formatNumber(ms2, 0);
 }
-function formatMs(ms) {
-  return `${formatMsValue(ms)} ms`;
+function formatMs(ms2) {
+  return `${formatMsValue(ms2)} ms`;
 }
 function formatQpsValue(qps) {
   return Math.abs(qps) < 100 ? formatNumber(qps, 1) : formatNumber(qps, 0);
@@ -44039,6 +44164,7 @@ function formatOutcomes(outcomes) {
   const parts = [`${formatNumber(outcomes.total)} requests: ${formatNumber(outcomes.success)} ok`];
   if (outcomes.httpErrors > 0) {
     const codes = Object.entries(outcomes.byStatus).filter(([code]) => !/^[23]/.test(code)).sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${code} \xD7${formatNumber(n)}`);
+    if (outcomes.checkFailures) codes.push(`check \xD7${formatNumber(outcomes.checkFailures)}`);
     parts.push(`${formatNumber(outcomes.httpErrors)} HTTP errors${codes.length ? ` (${codes.join(", ")})` : ""}`);
   } else {
     parts.push("0 HTTP errors");
@@ -44063,6 +44189,45 @@ function sequentialWords(sequential) {
     case "interrupted":
       return `interrupted after ${pairs}`;
   }
+}
+
+// src/report/checks.ts
+function checkSummary(outcomes) {
+  const checks = outcomes.checks;
+  const failed = outcomes.checkFailures ?? 0;
+  if (!checks || failed === 0 && checks.skipped === 0) return void 0;
+  const responses = checks.checked + checks.skipped;
+  const sampled = checks.skipped > 0 ? `; body and header checks ran on ${formatNumber(checks.checked)} of ${formatNumber(responses)} responses (each second every one up to 10,000 responses or 1 MB of bodies, then 1 in 10)` : "";
+  const title = `${formatNumber(failed)} response${failed === 1 ? "" : "s"} failed their check (expect)${sampled}`;
+  const failures = checks.failures.map((f) => ({
+    what: `${f.request !== void 0 ? `mix entry ${f.request + 1}, ` : ""}status ${f.status}: ${f.reason} \xD7${formatNumber(f.count)}`,
+    body: f.body
+  }));
+  return { title, failures };
+}
+
+// src/invisible.ts
+var INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+function visibleEscape(char) {
+  const code = char.codePointAt(0);
+  const hex3 = code.toString(16).toUpperCase();
+  return code > 65535 ? `\\u{${hex3}}` : `\\u${hex3.padStart(4, "0")}`;
+}
+function showInvisible(text2, keep = "") {
+  return text2.replace(INVISIBLE, (c) => keep.includes(c) ? c : visibleEscape(c));
+}
+
+// src/report/escape.ts
+var ZWSP = "\u200B";
+function escapeMarkdown(text2) {
+  return showInvisible(text2.replace(/[\r\n\t\f\v\u2028\u2029]+/g, " ")).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_~[\]()|!#]/g, (c) => `\\${c}`).replace(/@/g, `@${ZWSP}`).replace(/(#|GH-)(?=\d)/gi, (m) => `${m}${ZWSP}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/www\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`);
+}
+function codeName(text2) {
+  return `<code>${escapeMarkdown(text2)}</code>`;
+}
+function mermaidLabel(text2, max = 24) {
+  const plain = text2.replace(/[^A-Za-z0-9 _./:-]/g, " ").replace(/\s+/g, " ").trim();
+  return plain.length > max ? `${plain.slice(0, max - 1)}\u2026` : plain || "scenario";
 }
 
 // src/report/sweep.ts
@@ -44205,6 +44370,11 @@ function headlineText(result, style) {
   const problems = findings.filter(isProblem);
   const undecided = findings.filter(isInconclusive);
   const n = result.scenarios.length;
+  if (result.interrupted) {
+    const found = problems.length > 0 ? `; ${list(problems, style)}` : "";
+    const when = n === 0 ? "before any scenario was measured" : `after ${plural2(n, "scenario")}`;
+    return `interrupted by ${result.interrupted} ${when}: the results are partial${found}`;
+  }
   if (result.verdict === "fail") {
     if (problems.length > 0) return list(problems, style);
     if (undecided.length > 0) return `inconclusive, counted as a failure \u2014 ${list(undecided, style)}`;
@@ -44228,10 +44398,119 @@ function verdictEmoji(verdict) {
   return verdict === "pass" ? "\u2705" : verdict === "fail" ? "\u274C" : "\u26A0\uFE0F";
 }
 
+// src/report/redact.ts
+var WITH_SCHEME = /\b([a-z][a-z\d+.-]*:\/\/)[^\s/?#]*@/gi;
+var BARE = /(^|[\s"'(<,=])[^\s/?#"'(<,=:@]+:[^\s/?#"']*@(?=[^\s@])/g;
+function redactUrls(text2) {
+  return text2.replace(WITH_SCHEME, "$1***@").replace(BARE, "$1***@");
+}
+
+// src/report/diagnosis.ts
+var MATERIAL = {
+  count: { abs: 0.5, rel: 0.1 },
+  rows: { abs: 1, rel: 0.1 },
+  execMs: { abs: 0.05, rel: 0.5 },
+  blocks: { abs: 1, rel: 0.5 },
+  cpuMs: { abs: 0.1, rel: 0.5 },
+  memory: { abs: 16 * 1024 ** 2, rel: 0.25 },
+  hitRatio: { abs: 0.1, rel: 0 }
+};
+var NAMED = 2;
+function material(f, threshold) {
+  if (f.base === void 0) return false;
+  const delta = Math.abs(f.head - f.base);
+  return delta >= threshold.abs && delta >= threshold.rel * Math.max(Math.abs(f.base), Math.abs(f.head));
+}
+var signed = (n, digits = 1) => `${n >= 0 ? "+" : "-"}${formatNumber(Math.abs(n), digits)}`;
+var fixed = (n, digits = 1) => formatNumber(n, digits);
+var percent = (n) => `${formatNumber(n * 100, 0)}%`;
+var ms = (n) => formatNumber(n, n < 1 ? 3 : 2);
+function diagnosisChanges(diagnosis, quote) {
+  const lines = [];
+  const pg = diagnosis.postgres;
+  if (pg) {
+    const s = pg.statementsPerRequest;
+    if (material(s, MATERIAL.count)) {
+      const grown = s.head > s.base;
+      const named = pg.top.filter(
+        (t) => material(t.callsPerRequest, MATERIAL.count) && t.callsPerRequest.head > t.callsPerRequest.base === grown
+      );
+      const fresh = named.filter((t) => t.newInHead).slice(0, NAMED);
+      const cause = fresh.length > 0 ? `, new: ${fresh.map((t) => quote(t.query)).join(", ")}` : named.length > 0 ? `, most in ${named.slice(0, NAMED).map((t) => `${quote(t.query)} (${signed(t.callsPerRequest.head - t.callsPerRequest.base)})`).join(", ")}` : "";
+      lines.push(`${signed(s.head - s.base)} SQL statements per request (${fixed(s.base)} \u2192 ${fixed(s.head)})${cause}`);
+    }
+    const r = pg.rowsPerRequest;
+    if (material(r, MATERIAL.rows))
+      lines.push(`${signed(r.head - r.base)} rows per request from Postgres (${fixed(r.base)} \u2192 ${fixed(r.head)})`);
+    const e = pg.execMsPerRequest;
+    if (material(e, MATERIAL.execMs))
+      lines.push(`SQL execution time per request ${ms(e.base)} \u2192 ${ms(e.head)} ms (${signed(e.head - e.base, 3)} ms)`);
+    const b = pg.blocksReadPerRequest;
+    if (material(b, MATERIAL.blocks))
+      lines.push(`${signed(b.head - b.base)} blocks read outside Postgres' cache per request (${fixed(b.base)} \u2192 ${fixed(b.head)})`);
+  }
+  const redis = diagnosis.redis;
+  if (redis) {
+    const hit = redis.hitRatio;
+    if (hit.base !== void 0 && hit.base !== null && hit.head !== null && material({ base: hit.base, head: hit.head }, MATERIAL.hitRatio))
+      lines.push(`Redis hit ratio ${percent(hit.base)} \u2192 ${percent(hit.head)}`);
+    const commands = Object.entries(redis.byCommand).filter(([, f]) => material(f, MATERIAL.count)).map(([name, f]) => `${name} ${signed(f.head - f.base)}`);
+    const c = redis.commandsPerRequest;
+    if (material(c, MATERIAL.count))
+      lines.push(
+        `${signed(c.head - c.base)} Redis commands per request (${fixed(c.base)} \u2192 ${fixed(c.head)})${commands.length > 0 ? `: ${commands.join(", ")}` : ""}`
+      );
+    else if (commands.length > 0) lines.push(`Redis commands per request changed: ${commands.join(", ")}`);
+  }
+  const app = diagnosis.app;
+  if (app) {
+    const cpu = app.cpuMsPerRequest;
+    if (material(cpu, MATERIAL.cpuMs)) lines.push(`App CPU per request ${ms(cpu.base)} \u2192 ${ms(cpu.head)} ms`);
+    const memory = app.peakMemoryBytes;
+    if (material(memory, MATERIAL.memory)) lines.push(`App peak memory ${formatBytes(memory.base)} \u2192 ${formatBytes(memory.head)}`);
+  }
+  return lines;
+}
+function diagnosisSummary(diagnosis) {
+  const parts = [];
+  const pg = diagnosis.postgres;
+  if (pg)
+    parts.push(
+      `${fixed(pg.statementsPerRequest.head)} SQL statements (${ms(pg.execMsPerRequest.head)} ms, ${fixed(pg.rowsPerRequest.head)} rows)`
+    );
+  const redis = diagnosis.redis;
+  if (redis) {
+    const ratio = redis.hitRatio.head === null ? "" : `, hit ratio ${percent(redis.hitRatio.head)}`;
+    parts.push(`${fixed(redis.commandsPerRequest.head)} Redis commands${ratio}`);
+  }
+  return parts.length > 0 ? `per request: ${parts.join(" \xB7 ")}` : void 0;
+}
+function hasBase(diagnosis) {
+  const first = diagnosis.postgres?.statementsPerRequest ?? diagnosis.redis?.commandsPerRequest ?? diagnosis.app?.cpuMsPerRequest;
+  return first?.base !== void 0;
+}
+var MAX_QUERY = 160;
+var clipQuery = (query) => {
+  const flat = query.replace(/\s+/g, " ").trim();
+  return flat.length > MAX_QUERY ? `${flat.slice(0, MAX_QUERY - 1)}\u2026` : flat;
+};
+function diagnosisLines(diagnosis, quote) {
+  if (!diagnosis) return void 0;
+  if (hasBase(diagnosis)) {
+    const lines = diagnosisChanges(diagnosis, (q) => quote(clipQuery(q)));
+    return lines.length > 0 ? { title: "What changed per request (base \u2192 head; diagnostics, not gates)", lines } : { title: "Per request, the database, the cache and the app did the same in both arms (no material change)", lines: [] };
+  }
+  const summary2 = diagnosisSummary(diagnosis);
+  return summary2 ? { title: summary2, lines: [] } : void 0;
+}
+
 // src/report/markdown.ts
 var GITHUB_COMMENT_LIMIT = 65536;
 var DEFAULT_MAX_LENGTH = 65e3;
 var JOB_SUMMARY_MAX_LENGTH = 1e6;
+function utf8Bytes(text2) {
+  return Buffer.byteLength(text2, "utf8");
+}
 var MAX_NAME = 120;
 var MAX_REASON = 400;
 var MAX_CHART_SCENARIOS = 8;
@@ -44265,7 +44544,7 @@ function renderMarkdown(result, options = {}) {
   const max = options.maxLength ?? DEFAULT_MAX_LENGTH;
   for (const detail of DETAILS) {
     const body = render(result, options, detail, max);
-    if (body.length <= max) return body;
+    if (utf8Bytes(body) <= max) return body;
   }
   return hardTruncate(render(result, options, "minimal", max), max, options);
 }
@@ -44297,7 +44576,7 @@ function render(result, options, detail, max) {
   if (detail !== "minimal") out.push(...methodDetails(result, detail));
   if (detail === "minimal") {
     const footer = footerLines(result, options, detail);
-    const budget = max - out.join("\n").length - footer.join("\n").length - 200;
+    const budget = max - utf8Bytes(out.join("\n")) - utf8Bytes(footer.join("\n")) - 200;
     out.push(...fittingScenarioLines(result, budget), "");
     out.push(...footer);
   } else {
@@ -44310,7 +44589,9 @@ function headline(result) {
   return headlineText(result, { name: (s) => codeName(clip(s, MAX_NAME)), text: (s) => escapeMarkdown(clip(s, 60)) });
 }
 function clip(text2, max) {
-  return text2.length > max ? `${text2.slice(0, max - 1)}\u2026` : text2;
+  if (text2.length <= max) return text2;
+  const end = /[\uD800-\uDBFF]/.test(text2[max - 2] ?? "") ? max - 2 : max - 1;
+  return `${text2.slice(0, end)}\u2026`;
 }
 function reason(text2) {
   return escapeMarkdown(clip(text2, MAX_REASON));
@@ -44346,6 +44627,9 @@ function scenarioSection(result, scenario) {
   if (table.length > 0) out.push(...table, "");
   if (scenario.sequential) out.push(`Pairs: ${sequentialWords(scenario.sequential)}.`, "");
   out.push(measuredLine(scenario), "");
+  const diagnosis = diagnosisLines(scenario.diagnosis, codeName);
+  if (diagnosis)
+    out.push(diagnosis.lines.length > 0 ? `**${diagnosis.title}:**` : `${diagnosis.title}.`, ...diagnosis.lines.map((l) => `- ${l}`), "");
   const notes = scenarioNotes(scenario);
   if (notes.length > 0) out.push(...notes, "");
   return out;
@@ -44409,6 +44693,11 @@ function scenarioNotes(scenario) {
   const notes = [];
   if (scenario.error) notes.push(`- \u274C Could not be measured: ${reason(scenario.error)}`);
   if (scenario.measurement.aborted) notes.push(`- \u26A0\uFE0F Measurement cut short: ${reason(scenario.measurement.aborted)}`);
+  const checks = checkSummary(scenario.measurement.outcomes);
+  if (checks) {
+    notes.push(`- \u26A0\uFE0F ${escapeMarkdown(checks.title)}`);
+    for (const f of checks.failures) notes.push(`  - ${escapeMarkdown(f.what)}${f.body ? `: ${codeName(f.body)}` : ""}`);
+  }
   if (scenario.measurement.generator.saturated) {
     notes.push(
       `- \u26A0\uFE0F The load generator was saturated (${formatNumber(scenario.measurement.generator.cpu, 2)} cores): these figures measure the client, not the service.`
@@ -44451,42 +44740,64 @@ function fittingScenarioLines(result, budget) {
   let used = 0;
   for (const { s } of sorted) {
     const line = `- ${verdictEmoji(s.verdict)} ${codeName(clip(s.name, MAX_NAME))}: ${summaryText(s)}`;
-    if (used + line.length + 1 > budget) break;
+    const bytes = utf8Bytes(line) + 1;
+    if (used + bytes > budget) break;
     lines.push(line);
-    used += line.length + 1;
+    used += bytes;
   }
   const omitted = result.scenarios.length - lines.length;
   if (omitted > 0) lines.push(`- \u2026and ${omitted} more scenario${omitted === 1 ? "" : "s"}`);
   return lines;
 }
+var CHART_COLOURS = '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#0969da, #cf222e"}}}}%%';
 function charts(result) {
   const out = [];
-  for (const metric of ["qps", "p99"]) {
+  for (const s of result.scenarios.filter((x) => x.comparison).slice(0, MAX_CHART_SCENARIOS)) {
+    const metric = s.rate === void 0 ? "qps" : "p99";
     const { label, kind: kind2, unit } = METRIC[metric];
-    const title = kind2 === "latency" ? `${label} latency` : label;
-    const scenarios = result.scenarios.filter((s) => s.comparison?.[metric]).slice(0, MAX_CHART_SCENARIOS);
-    if (scenarios.length === 0) continue;
-    const labels = [];
-    const values = [];
-    for (const s of scenarios) {
-      const e = s.comparison[metric];
-      const name = mermaidLabel(s.name);
-      const at2 = metric === "qps" ? ` @${s.connections}` : "";
-      labels.push(`"${name}${at2} base"`, `"${name}${at2} head"`);
-      values.push(chartNumber(e.base), chartNumber(e.head));
+    const title = `${mermaidLabel(s.name)}${metric === "qps" ? ` @${s.connections}` : ""}: ${kind2 === "latency" ? `${label} latency` : label}`;
+    const pairs = pairedRounds(s);
+    if (pairs.length >= 2) {
+      const top = axisTop(pairs.flatMap(([b, h]) => [b.metrics[metric] ?? 0, h.metrics[metric] ?? 0]));
+      out.push(
+        "```mermaid",
+        CHART_COLOURS,
+        "xychart-beta",
+        `  title "${title} per pair (blue base, red head)"`,
+        `  x-axis "pair" [${pairs.map((_, i) => String(i + 1)).join(", ")}]`,
+        `  y-axis "${unit}" 0 --> ${top}`,
+        `  line [${pairs.map(([b]) => chartNumber(b.metrics[metric] ?? 0)).join(", ")}]`,
+        `  line [${pairs.map(([, h]) => chartNumber(h.metrics[metric] ?? 0)).join(", ")}]`,
+        "```",
+        ""
+      );
+      continue;
     }
+    const e = s.comparison?.[metric];
+    if (!e) continue;
     out.push(
       "```mermaid",
       "xychart-beta",
       `  title "${title}: base vs head"`,
-      `  x-axis [${labels.join(", ")}]`,
-      `  y-axis "${unit}"`,
-      `  bar [${values.join(", ")}]`,
+      '  x-axis ["base", "head"]',
+      `  y-axis "${unit}" 0 --> ${axisTop([e.base, e.head])}`,
+      `  bar [${chartNumber(e.base)}, ${chartNumber(e.head)}]`,
       "```",
       ""
     );
   }
   return out;
+}
+function pairedRounds(s) {
+  const rounds = s.rounds ?? [];
+  const head = new Map(rounds.filter((r) => r.arm === "head").map((r) => [r.index, r]));
+  return rounds.filter((r) => r.arm === "base" && head.has(r.index)).sort((a, b) => a.index - b.index).map((b) => [b, head.get(b.index)]);
+}
+function axisTop(values) {
+  const max = Math.max(0, ...values.filter(Number.isFinite));
+  if (max === 0) return "1";
+  const step = 10 ** Math.floor(Math.log10(max * 1.1));
+  return chartNumber(Math.ceil(max * 1.1 / step) * step);
 }
 function sweepSection(sweep) {
   const rows = sweep.levels.map(
@@ -44505,7 +44816,7 @@ function sweepSection(sweep) {
     "xychart-beta",
     `  title "${mermaidLabel(sweep.name)}: QPS by connections"`,
     `  x-axis [${sweep.levels.map((l) => String(l.connections)).join(", ")}]`,
-    '  y-axis "req/s"',
+    `  y-axis "req/s" 0 --> ${axisTop(sweep.levels.map((l) => l.qps))}`,
     `  line [${sweep.levels.map((l) => chartNumber(l.qps)).join(", ")}]`,
     "```",
     ""
@@ -44542,7 +44853,7 @@ function methodDetails(result, detail) {
   const env = result.environment;
   const lines = [
     `- perfgate ${escapeMarkdown(result.tool.version)} on Node ${escapeMarkdown(result.tool.node)}, ${escapeMarkdown(env.platform)}, ${env.cpus} \xD7 ${escapeMarkdown(clip(env.cpuModel, 80))}${env.runner ? ` (runner ${escapeMarkdown(clip(env.runner, 80))})` : ""}`,
-    `- Target: ${codeName(clip(result.target, 200))}`,
+    `- Target: ${codeName(clip(redactUrls(result.target), 200))}`,
     `- Config: ${result.config.map((c) => codeName(clip(c, 200))).join(", ") || "\u2014"}`
   ];
   if (result.base) {
@@ -44554,7 +44865,7 @@ function methodDetails(result, detail) {
     );
   }
   if (result.startup && Object.keys(result.startup).length > 0) {
-    const phases = Object.entries(result.startup).sort(([a], [b]) => a.localeCompare(b)).map(([phase, ms]) => `${escapeMarkdown(phase)} ${formatNumber(ms / 1e3, 1)} s`);
+    const phases = Object.entries(result.startup).sort(([a], [b]) => a.localeCompare(b)).map(([phase, ms2]) => `${escapeMarkdown(phase)} ${formatNumber(ms2 / 1e3, 1)} s`);
     lines.push(`- Start-up: ${phases.join(" \xB7 ")}`);
   }
   for (const s of detail === "summary" ? [] : result.scenarios) {
@@ -44578,28 +44889,46 @@ function footerLines(result, options, detail) {
   const out = [];
   if (detail !== "full") {
     const dropped = detail === "no-rounds" ? "Per-round data is left out" : detail === "summary" ? "Shortened to one line per scenario" : "Shortened to the verdict";
-    const where = full ? `the [job summary](${full})` : "the job summary of this workflow run";
-    out.push(`> [!NOTE]`, `> ${dropped} to fit GitHub's comment size limit. The full report is in ${where} and in the results JSON.`, "");
+    out.push(`> [!NOTE]`, `> ${dropped} to fit GitHub's ${options.fits ?? "comment"} size limit. ${fullReport(options, full)}`, "");
   }
   const meta3 = [`perfgate ${escapeMarkdown(result.tool.version)}`];
   if (run) meta3.push(`[workflow run](${run})`);
   out.push(`<sub>${meta3.join(" \xB7 ")}</sub>`);
   return out;
 }
+function fullReport(options, full) {
+  if (options.fits === "job summary") return "The full report is in the results JSON.";
+  return `The full report is in ${full ? `the [job summary](${full})` : "the job summary of this workflow run"} and in the results JSON.`;
+}
 function hardTruncate(body, max, options) {
-  const where = safeUrl(options.summaryUrl) ?? safeUrl(options.runUrl);
   const note = `
 
 > [!NOTE]
-> Truncated to fit GitHub's comment size limit; the full report is in ${where ? `the [job summary](${where})` : "the job summary"}.
+> Truncated to fit GitHub's ${options.fits ?? "comment"} size limit. ${fullReport(options, safeUrl(options.summaryUrl) ?? safeUrl(options.runUrl))}
 `;
-  let cut = body.slice(0, Math.max(0, max - note.length));
+  const room = Math.max(0, max - utf8Bytes(note));
+  const markerEnd = body.includes("\n") ? body.indexOf("\n") : body.length;
+  let cut = prefixWithin(body, room);
   const newline = cut.lastIndexOf("\n");
-  if (newline > 0) cut = cut.slice(0, newline);
-  return `${cut}${note}`.slice(0, max);
+  cut = newline > markerEnd ? cut.slice(0, newline) : body.slice(0, markerEnd);
+  return `${cut}${note}`;
+}
+function prefixWithin(text2, maxBytes) {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text2) {
+    const code = char.codePointAt(0);
+    const size = code < 128 ? 1 : code < 2048 ? 2 : code < 65536 ? 3 : 4;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text2.slice(0, end);
 }
 
 // src/github/comment.ts
+var DEFAULT_REQUEST_TIMEOUT_MS = 2e4;
+var DEFAULT_TOTAL_TIMEOUT_MS = 9e4;
 var GitHubApiError = class extends Error {
   status;
   constructor(message, status) {
@@ -44608,6 +44937,15 @@ var GitHubApiError = class extends Error {
     this.status = status;
   }
 };
+var GitHubTimeoutError = class extends GitHubApiError {
+  constructor(message) {
+    super(message, 0);
+    this.name = "GitHubTimeoutError";
+  }
+};
+function seconds(ms2) {
+  return ms2 >= 1e3 ? `${Number((ms2 / 1e3).toFixed(1))} s` : `${ms2} ms`;
+}
 function isHttpError(error63) {
   return error63 instanceof Error && typeof error63.status === "number";
 }
@@ -44632,6 +44970,7 @@ function apiMessage(error63) {
   return typeof data?.message === "string" ? data.message : error63.message;
 }
 function describeApiError(error63, doing) {
+  if (error63 instanceof GitHubTimeoutError) return new GitHubTimeoutError(`Could not ${doing}: ${error63.message}`);
   if (!isHttpError(error63)) {
     const text2 = error63 instanceof Error ? error63.message : String(error63);
     return new GitHubApiError(`Could not ${doing}: ${text2}`, 0);
@@ -44659,7 +44998,7 @@ function describeApiError(error63, doing) {
   }
   return new GitHubApiError(`Could not ${doing}: GitHub API error ${error63.status} ${message}.`, error63.status);
 }
-var sleep = (ms) => new Promise((resolve3) => setTimeout(resolve3, ms));
+var sleep = (ms2) => new Promise((resolve3) => setTimeout(resolve3, ms2));
 function createClient(options) {
   const octokit = new Octokit2({
     auth: options.token,
@@ -44673,56 +45012,79 @@ function createClient(options) {
   });
   const retries = options.retries ?? 1;
   const maxWait = options.maxRetryWaitMs ?? 1e4;
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const totalTimeout = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+  const deadline = Date.now() + totalTimeout;
   octokit.hook.wrap("request", async (request2, requestOptions) => {
     for (let attempt = 0; ; attempt++) {
+      const left = deadline - Date.now();
+      const limit = Math.min(requestTimeout, left);
+      const timedOut = () => new GitHubTimeoutError(
+        limit < requestTimeout ? `the GitHub API took longer than the ${seconds(totalTimeout)} allowed for all of perfgate's calls.` : `the GitHub API did not answer within ${seconds(requestTimeout)}.`
+      );
+      if (limit <= 0) throw timedOut();
+      const signal = AbortSignal.timeout(limit);
+      requestOptions.request = { ...requestOptions.request, signal };
       try {
-        return await request2(requestOptions);
+        const response = await request2(requestOptions);
+        if (signal.aborted) throw timedOut();
+        return response;
       } catch (error63) {
+        if (signal.aborted) throw timedOut();
         if (attempt >= retries || !isHttpError(error63)) throw error63;
         const transient = error63.status >= 500 || isRateLimited(error63);
         if (!transient) throw error63;
         const wait = retryWaitMs(error63) ?? (error63.status >= 500 ? Math.min(1e3, maxWait) : void 0);
-        if (wait === void 0 || wait > maxWait) throw error63;
+        if (wait === void 0 || wait > maxWait || Date.now() + wait >= deadline) throw error63;
         await sleep(Math.min(wait, maxWait));
       }
     }
   });
   return octokit;
 }
+async function tokenLogin(octokit) {
+  let graphqlError;
+  try {
+    const data = await octokit.graphql("query { viewer { login } }");
+    if (typeof data.viewer?.login === "string" && data.viewer.login !== "") return data.viewer.login;
+  } catch (error63) {
+    if (error63 instanceof GitHubTimeoutError) throw error63;
+    graphqlError = error63;
+  }
+  try {
+    return (await octokit.rest.users.getAuthenticated()).data.login;
+  } catch (error63) {
+    if (error63 instanceof GitHubTimeoutError) throw error63;
+    const why = graphqlError instanceof Error ? graphqlError.message : error63 instanceof Error ? error63.message : String(error63);
+    throw new GitHubApiError(
+      `Could not tell which account the token belongs to (${why}), so no existing comment is edited. perfgate edits only a comment its own token wrote.`,
+      isHttpError(error63) ? error63.status : 0
+    );
+  }
+}
+var sameLogin = (a, b) => a !== void 0 && a.toLowerCase() === b.toLowerCase();
 async function findComment(octokit, target, marker) {
   const candidates = [];
-  let byBot;
   try {
     await octokit.paginate(
       octokit.rest.issues.listComments,
       { owner: target.owner, repo: target.repo, issue_number: target.issueNumber, per_page: 100 },
-      (response, done) => {
-        for (const comment2 of response.data) {
-          if (!comment2.body?.includes(marker)) continue;
-          candidates.push(comment2);
-          if (!byBot && comment2.user?.type === "Bot") {
-            byBot = comment2;
-            done();
-          }
-        }
+      (response) => {
+        for (const comment2 of response.data) if (comment2.body?.includes(marker)) candidates.push(comment2);
         return [];
       }
     );
   } catch (error63) {
     throw describeApiError(error63, `list the comments of #${target.issueNumber}`);
   }
-  if (byBot || candidates.length === 0) return byBot;
-  let login;
-  try {
-    login = (await octokit.rest.users.getAuthenticated()).data.login;
-  } catch {
-    return void 0;
-  }
-  return candidates.find((c) => c.user?.login === login);
+  if (candidates.length === 0) return void 0;
+  const login = await tokenLogin(octokit);
+  return candidates.find((c) => sameLogin(c.user?.login, login));
 }
 async function upsertComment(octokit, options) {
-  if (options.body.length > GITHUB_COMMENT_LIMIT) {
-    throw new GitHubApiError(`The comment is ${options.body.length} characters, over GitHub's ${GITHUB_COMMENT_LIMIT} limit.`, 0);
+  const bytes = utf8Bytes(options.body);
+  if (bytes > GITHUB_COMMENT_LIMIT) {
+    throw new GitHubApiError(`The comment is ${bytes} bytes, over GitHub's ${GITHUB_COMMENT_LIMIT} limit.`, 0);
   }
   if (!options.body.includes(options.marker)) throw new Error("The comment body must contain its marker.");
   const existing = await findComment(octokit, options, options.marker);
@@ -44765,18 +45127,18 @@ function object2(value) {
 function string4(value) {
   return typeof value === "string" ? value : void 0;
 }
-function readEventPayload(path) {
-  if (!path) return {};
+function readEventPayload(path2) {
+  if (!path2) return {};
   let text2;
   try {
-    text2 = readFileSync(path, "utf8");
+    text2 = readFileSync(path2, "utf8");
   } catch {
     return {};
   }
   try {
     return object2(JSON.parse(text2)) ?? {};
   } catch {
-    throw new UsageError(`The event file ${path} (GITHUB_EVENT_PATH) is not valid JSON.`);
+    throw new UsageError(`The event file ${path2} (GITHUB_EVENT_PATH) is not valid JSON.`);
   }
 }
 function isPositiveInteger(value) {
@@ -44860,10 +45222,17 @@ function getReportInputs(env = process.env, cwd = process.cwd()) {
   if (!results) throw new UsageError(`Input ${ReportInput.results} is required: the path of perfgate's results JSON.`);
   return {
     results: resolve(env.GITHUB_WORKSPACE || cwd, results),
+    resultsText: results,
     token: readInput(env, ReportInput.githubToken),
     comment: parseCommentMode(ReportInput.comment, readInput(env, ReportInput.comment)),
     commentKey: readInput(env, ReportInput.commentKey) || void 0
   };
+}
+function defaultCommentKey(env, configText, workingDirectory = ".") {
+  const parts = [env.GITHUB_WORKFLOW || "workflow", env.GITHUB_JOB || "job"];
+  const where = workingDirectory === "." || workingDirectory === "" ? configText : `${workingDirectory}:${configText}`;
+  parts.push(where.replace(/\s+/g, " "));
+  return parts.join("/");
 }
 
 // src/github/publish.ts
@@ -44923,14 +45292,23 @@ function resultAnnotations(result, paths) {
       });
     }
   }
-  return annotations;
+  return annotations.map((a) => ({
+    ...a,
+    message: showInvisible(a.message, "\n"),
+    properties: { ...a.properties, ...a.properties.title ? { title: showInvisible(a.properties.title) } : {} }
+  }));
 }
 
 // src/github/publish.ts
 var MAX_ANNOTATIONS_PER_LEVEL = 10;
 async function publish(options) {
   const { io: io2, result } = options;
-  const summary2 = renderMarkdown(result, { key: options.commentKey, runUrl: options.runUrl, maxLength: JOB_SUMMARY_MAX_LENGTH });
+  const summary2 = renderMarkdown(result, {
+    key: options.commentKey,
+    runUrl: options.runUrl,
+    maxLength: JOB_SUMMARY_MAX_LENGTH,
+    fits: "job summary"
+  });
   if (options.markdownPath) {
     await mkdir2(dirname(options.markdownPath), { recursive: true });
     await writeFile2(options.markdownPath, summary2, "utf8");
@@ -44971,7 +45349,13 @@ async function comment(options) {
   }
   const body = renderMarkdown(result, { key: options.commentKey, runUrl: options.runUrl });
   try {
-    const octokit = createClient({ token: options.token, baseUrl: options.apiUrl, userAgent: `perfgate/${result.tool.version}` });
+    const octokit = createClient({
+      token: options.token,
+      baseUrl: options.apiUrl,
+      // The version is read from the results file (a fork's, in perfgate/report): only a version's characters reach a header.
+      userAgent: `perfgate/${result.tool.version.replace(/[^\w.+-]/g, "").slice(0, 40) || "unknown"}`,
+      ...options.apiTimeouts
+    });
     const upserted = await upsertComment(octokit, {
       owner: destination.owner,
       repo: destination.repo,
@@ -44997,7 +45381,6 @@ async function comment(options) {
 }
 
 // src/github/report-results.ts
-var MAX_RESULTS_BYTES = 50 * 1024 * 1024;
 var object3 = (v) => v !== null && typeof v === "object" && !Array.isArray(v) ? v : void 0;
 function triggeringRun(context) {
   const run = object3(context.payload.workflow_run);
@@ -45019,18 +45402,15 @@ var TamperedResultsError = class extends UsageError {
   }
 };
 async function loadResults(file2, context, run) {
-  let size;
-  try {
-    size = (await stat2(file2)).size;
-  } catch {
-    throw new UsageError(`The results file ${file2} does not exist; did the artifact download into another directory?`);
-  }
-  if (size > MAX_RESULTS_BYTES) throw new TamperedResultsError(file2, `it is ${size} bytes, over the ${MAX_RESULTS_BYTES}-byte limit`);
   let json2;
   try {
-    json2 = JSON.parse(await readFile(file2, "utf8"));
-  } catch {
-    throw new TamperedResultsError(file2, "it is not valid JSON");
+    json2 = await readResultsJson(file2, "/");
+  } catch (error63) {
+    if (error63 instanceof MissingResultsError) {
+      throw new UsageError(`The results file ${file2} does not exist; did the artifact download into another directory?`);
+    }
+    if (error63 instanceof InvalidResultsError) throw new TamperedResultsError(file2, error63.fault);
+    throw error63;
   }
   const github = object3(object3(json2)?.github);
   if (!github)
@@ -45073,39 +45453,50 @@ function trustedRunUrl(result, context) {
   const prefix = `${context.serverUrl}/${context.repository}/actions/runs/`;
   return url2 && url2.startsWith(prefix) && /^\d+(\/attempts\/\d+)?$/.test(url2.slice(prefix.length)) ? url2 : void 0;
 }
-async function runReportAction({ env, cwd, io: io2 }) {
+async function runReportAction({ env, cwd, io: io2, apiTimeouts }) {
   let inputs;
   let context;
   let result;
+  let comment2;
   try {
     inputs = getReportInputs(env, cwd);
     if (inputs.token) io2.setSecret(inputs.token);
     context = readContext(env);
     const run = triggeringRun(context);
     result = await loadResults(inputs.results, context, run);
-    if (run.pullRequests.length === 0 && inputs.comment !== "off") {
-      await confirmPullRequestHead(context, inputs.token, result.github.pullRequest, run.headSha);
+    comment2 = inputs.comment;
+    if (run.pullRequests.length === 0 && comment2 !== "off") {
+      try {
+        await confirmPullRequestHead(context, inputs.token, result.github.pullRequest, run.headSha, apiTimeouts);
+      } catch (error63) {
+        if (!(error63 instanceof GitHubTimeoutError)) throw error63;
+        io2.warning(`${error63.message} Unconfirmed, no comment is posted; the job summary has the report.`, {
+          title: "perfgate: PR comment skipped"
+        });
+        comment2 = "off";
+      }
     }
   } catch (error63) {
     io2.setFailed(error63.message);
     return;
   }
-  const commentKey = inputs.commentKey ?? result.github.commentKey ?? "default";
+  const commentKey = inputs.commentKey ?? defaultCommentKey(env, inputs.resultsText);
   const published = await publish({
     io: io2,
     result,
     commentKey,
-    comment: inputs.comment,
+    comment: comment2,
     token: inputs.token,
     apiUrl: context.apiUrl,
     runUrl: trustedRunUrl(result, context),
-    destination: { owner: context.owner, repo: context.repo, issueNumber: result.github.pullRequest, fromFork: false }
+    destination: { owner: context.owner, repo: context.repo, issueNumber: result.github.pullRequest, fromFork: false },
+    apiTimeouts
   });
   io2.setOutput(Output.verdict, result.verdict);
   io2.setOutput(Output.commentUrl, published.commentUrl ?? "");
 }
-async function confirmPullRequestHead(context, token, number4, headSha) {
-  const octokit = createClient({ token, baseUrl: context.apiUrl, userAgent: "perfgate" });
+async function confirmPullRequestHead(context, token, number4, headSha, timeouts) {
+  const octokit = createClient({ token, baseUrl: context.apiUrl, userAgent: "perfgate", ...timeouts });
   let sha;
   try {
     const { data } = await octokit.rest.pulls.get({ owner: context.owner, repo: context.repo, pull_number: number4 });
