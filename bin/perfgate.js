@@ -13,7 +13,8 @@ if (!supported) {
   const localNode = fileURLToPath(new URL('../.tools/node/bin/node', import.meta.url));
   const installer = fileURLToPath(new URL('../scripts/ensure-node.sh', import.meta.url));
   // Only in a checkout (an installed package has no scripts/), and only where the registry's build runs.
-  const canInstall = existsSync(installer) && !installer.includes('/node_modules/') && process.platform === 'linux' && process.arch === 'x64';
+  const canInstall =
+    existsSync(installer) && !installer.includes('/node_modules/') && process.platform === 'linux' && process.arch === 'x64';
   if (!existsSync(localNode) && canInstall) {
     process.stderr.write(`perfgate: Node ${process.version} is too old; installing Node 24 into .tools/node (once)…\n`);
     spawnSync('bash', [installer], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -103,7 +103,8 @@ function ratioCalibration(
   const iv = hodgesLehmannAt(r, level);
   // Too few pairs for the interval at that level (the command refuses such --pairs): the recommendation is unknown,
   // so it stays at the default rather than guessing.
-  if (iv.low === null || iv.high === null) return { spread, mde, recommended: { tolerance: DEFAULT_TOLERANCE[metric], pairs: settings.pairs } };
+  if (iv.low === null || iv.high === null)
+    return { spread, mde, recommended: { tolerance: DEFAULT_TOLERANCE[metric], pairs: settings.pairs } };
   const half = ((iv.high - iv.low) / 2) * Math.sqrt(r.length / settings.pairs);
   const tolerance = Math.max(FLOOR.ratio, ceilTo(Math.expm1(CALIBRATION_MARGIN * half), 0.01));
   return { spread, mde, recommended: { tolerance, pairs: settings.pairs } };
@@ -121,7 +122,8 @@ function rateCalibration(input: CompareInput, metric: RateMetric, mde: number | 
   const scale = n > 0 ? pairs / n : 1;
   const base = total(rounds.base, scale);
   const head = total(rounds.head, scale);
-  if (base.n === 0 || head.n === 0) return { base: rate(base), head: rate(head), mde, recommended: { tolerance: DEFAULT_TOLERANCE[metric], pairs } };
+  if (base.n === 0 || head.n === 0)
+    return { base: rate(base), head: rate(head), mde, recommended: { tolerance: DEFAULT_TOLERANCE[metric], pairs } };
   const half = halfWidth(newcombeIntervalAt(head, base, level));
   const tolerance = Math.max(FLOOR.rate, ceilTo(CALIBRATION_MARGIN * half, 0.0001));
   return { base: rate(base), head: rate(head), mde, recommended: { tolerance, pairs } };
