@@ -1,6 +1,7 @@
 // `perfgate` on the command line: the same pipeline as the action, with a terminal table and exit codes
 // 0 pass, 1 fail (budget or regression), 2 config/usage error, 3 infrastructure error, 130 SIGINT, 143 SIGTERM.
 import path from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_COMPARE, ListedConfigError, loadConfig } from './config/load.ts';
@@ -261,25 +262,46 @@ async function runCommand(paths: string[], opts: RunFlags, io: Io, log: Log): Pr
   });
 }
 
-/** A live line in a terminal; in CI logs (not a TTY) a plain line every few seconds. */
+/** A progress bar per window in a terminal (cli-progress); in CI logs (not a TTY) a plain line every few seconds. */
 function progressPrinter(mode: string, io: Io) {
   const tty = mode === 'tty' || (mode === 'auto' && Boolean(io.stderr.isTTY));
   const off = mode === 'off';
   let lastPlain = 0;
   let lastKey = '';
-  let live = false;
-  const line = (scenario: string, arm: string, p: LoadProgress) => {
-    const phase = p.phase === 'warmup' ? 'warm-up' : 'measuring';
-    const seconds = `${(p.elapsedMs / 1000).toFixed(0)}/${(p.totalMs / 1000).toFixed(0)}s`;
+  let bar: SingleBar | undefined;
+  const label = (scenario: string, arm: string, p: LoadProgress) =>
+    `${scenario}${arm === 'base' ? ' [base]' : ''}: ${p.phase === 'warmup' ? 'warm-up' : 'measuring'}`;
+  const figures = (p: LoadProgress) => {
     const problems = p.httpErrors + p.failures > 0 ? `, ${p.httpErrors} HTTP errors, ${p.failures} failures` : '';
-    return `${scenario}${arm === 'base' ? ' [base]' : ''}: ${phase} ${seconds}, ${p.requests} requests, ${Math.round(p.qps)} req/s${problems}`;
+    return `${p.requests} requests, ${Math.round(p.qps)} req/s${problems}`;
   };
+  const seconds = (p: LoadProgress) => `${(p.elapsedMs / 1000).toFixed(0)}/${(p.totalMs / 1000).toFixed(0)}s`;
+  const line = (scenario: string, arm: string, p: LoadProgress) => `${label(scenario, arm, p)} ${seconds(p)}, ${figures(p)}`;
   return {
     update(scenario: string, arm: 'head' | 'base', p: LoadProgress) {
       if (off) return;
       if (tty) {
-        io.stderr.write(`\r\x1b[2K${line(scenario, arm, p)}`);
-        live = true;
+        const key = `${scenario}/${arm}/${p.phase}`;
+        const payload = { label: label(scenario, arm, p), figures: figures(p), seconds: seconds(p) };
+        if (key !== lastKey || !bar) {
+          bar?.stop();
+          lastKey = key;
+          bar = new SingleBar(
+            {
+              stream: io.stderr as NodeJS.WriteStream,
+              format: '{label} [{bar}] {seconds}, {figures}',
+              barsize: 20,
+              hideCursor: false,
+              clearOnComplete: true,
+              noTTYOutput: true,
+              fps: 5,
+            },
+            Presets.shades_classic,
+          );
+          bar.start(Math.max(1, p.totalMs), Math.min(p.elapsedMs, p.totalMs), payload);
+        } else {
+          bar.update(Math.min(p.elapsedMs, p.totalMs), payload);
+        }
       } else {
         // A plain line every 5 s of each phase (CI logs keep every line, so no live redraw).
         const key = `${scenario}/${arm}/${p.phase}`;
@@ -294,8 +316,9 @@ function progressPrinter(mode: string, io: Io) {
       }
     },
     clear() {
-      if (live) io.stderr.write('\r\x1b[2K');
-      live = false;
+      bar?.stop();
+      bar = undefined;
+      lastKey = '';
     },
   };
 }

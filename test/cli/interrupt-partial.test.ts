@@ -51,8 +51,8 @@ describe('an interrupted run', { concurrency: false }, () => {
           ],
           { cwd: dir, env: { NO_COLOR: '1' } },
         );
-        // The live progress line of the measured window (redrawn as load runs): load is running.
-        await cli.waitForStderr(/first: measuring \d+\/600s, [1-9]\d* requests/);
+        // The live progress bar of the measured window (redrawn as load runs): load is running.
+        await cli.waitForStderr(/first: measuring \[[^\]]*\] \d+\/600s, [1-9]\d* requests/);
         cli.child.kill(signal);
         const { code, stdout, stderr } = await cli.done;
         const output = `${stdout}\n${stderr}`;
