@@ -14,6 +14,7 @@ import { calibrationOf, writeCalibration } from './pipeline/calibrate.ts';
 import { comparePaired, compareSaved, compareWithStored } from './pipeline/compare.ts';
 import { readRunResult } from './results/read.ts';
 import { assemble, assembleSaved, interruptedBy, newResult, runExitCode, type RunState } from './pipeline/finalize.ts';
+import { historyStep } from './pipeline/history.ts';
 import { measureScenarios } from './pipeline/measure.ts';
 import { EXIT_INTERRUPTED, type RunOptions, type RunOutcome } from './pipeline/options.ts';
 import { planCalibration, planRun, selectScenarios } from './pipeline/plan.ts';
@@ -37,9 +38,11 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
 
   const header = newResult(config.files, plan.targetLabel, options);
   const state: RunState = { target: plan.targetLabel, scenarios: [], warnings: [] };
-  const save = async () => {
+  // The HTML report (its charts take Vega a moment each) is written when the run ends, not after every scenario.
+  const save = async (withHtml = true) => {
     const result = assemble(header, state);
-    await writeOutputs(result, { json: options.json, markdown: options.markdown, csv: options.csv });
+    const html = withHtml && options.html ? { html: options.html } : {};
+    await writeOutputs(result, { json: options.json, markdown: options.markdown, csv: options.csv, ...html });
     return result;
   };
   const control = { signal, onProgress: options.onProgress };
@@ -61,7 +64,7 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     const baseOrigin = base?.stack?.origin;
     failure = await measureScenarios(scenarios, { head, baseOrigin }, control, log, async (measured) => {
       state.scenarios.push(measured);
-      await save();
+      await save(false);
     });
 
     if (!failure && !signal?.aborted && baseOrigin) {
@@ -98,7 +101,13 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
   }
   state.interrupted = interruptedBy(signal);
   if (state.interrupted) state.warnings.push(`interrupted by ${state.interrupted}: the results are partial`);
-  const result = await save();
+  let result = await save();
+  if (options.history && !state.interrupted) {
+    const write = (r: RunResult) => writeOutputs(r, { json: options.json, markdown: options.markdown, csv: options.csv });
+    const history = await historyStep(result, { ...options.history, cwd }, log, write);
+    result = history.result;
+    failure ??= history.failure;
+  }
   const exitCode = runExitCode(result, { failure, failOnInconclusive: options.failOnInconclusive });
   return { result, config, exitCode };
 }

@@ -33,12 +33,25 @@ export interface RunOptions {
   json?: string;
   markdown?: string;
   csv?: string;
+  /** The self-contained HTML report; written once the run ends. */
+  html?: string;
   signal?: AbortSignal;
   onProgress?: OnProgress;
   /** Pull request context to embed in the results (the action sets it). */
   github?: RunResult['github'];
   /** Labels everything this run creates in Docker (default: generated); the action's post step cleans by it. */
   runId?: string;
+  /** The history branch (#13): record this run on it, or read it into a compared run's results. */
+  history?: HistoryOptions;
+}
+
+/** Where the history lives, and whether this run is recorded on it (on main) or only reads it (in a pull request). */
+export interface HistoryOptions {
+  /** Default perfgate-history. */
+  branch?: string;
+  /** Default origin. */
+  remote?: string;
+  record: boolean;
 }
 
 /** What load goes to on the head. */

@@ -28,6 +28,7 @@ import {
 import { describeFinding, headlineText, verdictEmoji } from './headline.ts';
 import { redactUrls } from './redact.ts';
 import { diagnosisLines } from './diagnosis.ts';
+import { historyMarkdown } from './history.ts';
 
 /**
  * GitHub rejects an issue comment longer than 65,536 characters. Lengths here are UTF-8 bytes, never fewer than
@@ -205,6 +206,7 @@ function scenarioSection(result: RunResult, scenario: ScenarioResult): string[] 
   if (table.length > 0) out.push(...table, '');
   if (scenario.sequential) out.push(`Pairs: ${sequentialWords(scenario.sequential)}.`, '');
   out.push(measuredLine(scenario), '');
+  out.push(...historyMarkdown(scenario));
   const diagnosis = diagnosisLines(scenario.diagnosis, codeName);
   if (diagnosis)
     out.push(diagnosis.lines.length > 0 ? `**${diagnosis.title}:**` : `${diagnosis.title}.`, ...diagnosis.lines.map((l) => `- ${l}`), '');

@@ -10,6 +10,7 @@
 // Unknown keys are dropped, not refused, so a file with fields a later perfgate adds still reads.
 import { z } from 'zod';
 import { COMPARE_METRICS, METRICS, ROUND_METRICS, type Op } from '../config/types.ts';
+import { HISTORY_METRICS } from '../history/schema.ts';
 
 const text = (max = 10_000) => z.string().max(max);
 /** Finite (zod 4's z.number() refuses Infinity and NaN). */
@@ -291,6 +292,45 @@ const diagnosisSchema = z
       'one; counters read between measured windows, never during one. Diagnostics, not gates.',
   });
 
+const historyPositionSchema = z.object({
+  value: finite,
+  percentile: described(finite, "The share of main's recent runs below the value, ties counted half (0..1)."),
+});
+const historyPositionsSchema = z.object({ qps: historyPositionSchema.optional(), p99: historyPositionSchema.optional() });
+
+const scenarioHistorySchema = z
+  .object({
+    source: described(text(500), 'Where the history was read: "perfgate-history on origin".'),
+    runner: described(text(700), 'The runner key of the series (platform, CPUs, CPU model): only runs on such a runner are in it.'),
+    runs: described(count, 'Runs of this scenario recorded on such a runner.'),
+    commits: described(z.array(text(100)).max(1000), 'The commits of the last runs (at most 20), oldest first.'),
+    qps: described(z.array(finite).max(1000), 'QPS (req/s) of those runs, in order.'),
+    p99: described(z.array(finite).max(1000), 'p99 (ms) of those runs, in order.'),
+    changes: described(
+      z
+        .array(
+          z.object({
+            metric: z.enum(HISTORY_METRICS),
+            from: described(text(100), 'The last commit before the step.'),
+            to: described(text(100), 'The first commit after it.'),
+            time: described(text(100), 'When the first run after the step was recorded.'),
+            before: described(finite, 'Median of the runs before the step (up to the previous change point).'),
+            after: described(finite, 'Median of the runs after it.'),
+            change: described(finite.nullable(), 'after / before − 1; null when before is 0.'),
+            p: described(finite, 'Permutation p-value of the change point (E-Divisive means, docs/statistics.md §4).'),
+          }),
+        )
+        .max(100),
+      'Change points among the last runs.',
+    ),
+    base: described(historyPositionsSchema, "Where the PR's base (median over its rounds) sits against those runs.").optional(),
+    head: described(historyPositionsSchema, "Where the PR's head sits against those runs.").optional(),
+  })
+  .meta({
+    id: 'ScenarioHistory',
+    description: "The main branch's recent history of a scenario on this kind of runner, from the history branch (#13).",
+  });
+
 export const scenarioResultSchema = z
   .object({
     name: text(1000),
@@ -312,6 +352,7 @@ export const scenarioResultSchema = z
       z.object({ pairs: count, stop: z.enum(['decided', 'max-pairs', 'budget', 'interrupted']) }),
       'Sequential pairs: how many pairs this scenario used, and why they stopped (every metric decided, the most pairs, the time budget, an interruption).',
     ).optional(),
+    history: scenarioHistorySchema.optional(),
     warnings: z.array(text()).max(1000),
     error: described(text(), 'Set when the scenario could not be measured (target died, …).').optional(),
     /** Where the scenario is written; absent from results written before perfgate recorded it. */
