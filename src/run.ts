@@ -38,11 +38,9 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
 
   const header = newResult(config.files, plan.targetLabel, options);
   const state: RunState = { target: plan.targetLabel, scenarios: [], warnings: [] };
-  // The HTML report (its charts take Vega a moment each) is written when the run ends, not after every scenario.
-  const save = async (withHtml = true) => {
+  const save = async () => {
     const result = assemble(header, state);
-    const html = withHtml && options.html ? { html: options.html } : {};
-    await writeOutputs(result, { json: options.json, markdown: options.markdown, csv: options.csv, ...html });
+    await writeOutputs(result, { json: options.json, markdown: options.markdown, csv: options.csv });
     return result;
   };
   const control = { signal, onProgress: options.onProgress };
@@ -64,7 +62,7 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     const baseOrigin = base?.stack?.origin;
     failure = await measureScenarios(scenarios, { head, baseOrigin }, control, log, async (measured) => {
       state.scenarios.push(measured);
-      await save(false);
+      await save();
     });
 
     if (!failure && !signal?.aborted && baseOrigin) {
