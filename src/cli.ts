@@ -30,7 +30,7 @@ Examples:
   perfgate run                              run every scenario in perf/ and check its budgets
   perfgate run --target http://127.0.0.1:8080 --scenario "list posts"
   perfgate run --base origin/main           also compare with the merge-base of HEAD and origin/main
-  perfgate run --json results.json --markdown report.md --csv metrics.csv
+  perfgate run --json results.json --markdown report.md --csv metrics.csv --html report.html
   perfgate compare base.json head.json      compare two saved runs (unpaired, weak evidence)
   perfgate calibrate                        A/A on this runner → perf/calibration.json (compare.calibration)
   perfgate cleanup                          remove containers left by a killed run
@@ -65,6 +65,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--json <file>', 'write the results JSON')
     .option('--markdown <file>', 'write a markdown report (PR comment format)')
     .option('--csv <file>', 'write the metrics as CSV, one row per scenario')
+    .option('--html <file>', 'write a self-contained HTML report with charts (no script, no network needed to open it)')
     .option('--keep', 'leave the containers running (remove them later with perfgate cleanup)', false)
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'tty', 'plain', 'off']).default('auto'))
     .action(async (paths: string[], opts) => {
@@ -103,11 +104,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--json <file>', 'write the comparison as results JSON')
     .option('--markdown <file>', 'write a markdown report')
     .option('--csv <file>', 'write the metrics as CSV')
+    .option('--html <file>', 'write a self-contained HTML report with charts')
     .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive', false)
     .action(async (baseFile: string, headFile: string, opts) => {
       // The same defaults as compare: in a perf file (saved runs carry no settings of their own).
       const result = await compareSavedRuns(baseFile, headFile, io.cwd, { ...DEFAULT_COMPARE, metrics: [...DEFAULT_COMPARE.metrics] });
-      await writeOutputs(result, { json: opts.json, markdown: opts.markdown, csv: opts.csv });
+      await writeOutputs(result, { json: opts.json, markdown: opts.markdown, csv: opts.csv, html: opts.html });
       io.stdout.write(renderTerminal(result, { color: Boolean(io.stdout.isTTY) }));
       log.warn('runs from different machines or times are weak evidence; perfgate run --base measures both here, interleaved');
       exitCode = exitCodeFor(result, opts.failOnInconclusive);
@@ -145,7 +147,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
 /** `perfgate run`'s flags as commander parses them (see the options above): the run's options, named as there. */
 type RunFlags = Pick<
   RunOptions,
-  'target' | 'base' | 'baselineFile' | 'pairs' | 'failOnInconclusive' | 'keep' | 'json' | 'markdown' | 'csv'
+  'target' | 'base' | 'baselineFile' | 'pairs' | 'failOnInconclusive' | 'keep' | 'json' | 'markdown' | 'csv' | 'html'
 > & {
   scenario?: string[];
   progress: string;
@@ -247,6 +249,7 @@ async function runCommand(paths: string[], opts: RunFlags, io: Io, log: Log): Pr
         json: opts.json,
         markdown: opts.markdown,
         csv: opts.csv,
+        html: opts.html,
         signal,
         onProgress: progress.update,
       },

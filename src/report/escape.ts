@@ -32,6 +32,21 @@ export function escapeMarkdown(text: string): string {
   );
 }
 
+/**
+ * Escapes text for HTML element content and quoted attribute values (the HTML report): the five special characters
+ * as entities, and control, bidi and zero-width characters as visible escapes (U+202E → \u202E). Line breaks become
+ * spaces unless `keepLines` (a response body shown in a <pre>).
+ */
+export function escapeHtml(text: string, keepLines = false): string {
+  const flat = keepLines ? text.replace(/\r\n?/g, '\n') : text.replace(/[\r\n\t\f\v\u2028\u2029]+/g, ' ');
+  return showInvisible(flat, keepLines ? '\n' : '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
 /** A user-provided name rendered like code but escaped: `<code>` keeps it safe where backticks cannot. */
 export function codeName(text: string): string {
   return `<code>${escapeMarkdown(text)}</code>`;

@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { RunResult } from '../result.ts';
 import { serializeRunResult } from '../results/write.ts';
 import { renderCsv } from './csv.ts';
+import { renderHtml } from './html.ts';
 import { JOB_SUMMARY_MAX_LENGTH, renderMarkdown, type MarkdownOptions } from './markdown.ts';
 import { redactUrls } from './redact.ts';
 
@@ -11,6 +12,8 @@ export interface OutputPaths {
   json?: string;
   markdown?: string;
   csv?: string;
+  /** The self-contained HTML report (inline SVG charts, no script, no network). */
+  html?: string;
   /** For the Markdown file; its length defaults to the job-summary cap, not the comment cap. */
   markdownOptions?: MarkdownOptions;
 }
@@ -29,5 +32,9 @@ export async function writeOutputs(result: RunResult, paths: OutputPaths): Promi
     writes.push(write(paths.markdown, renderMarkdown(result, options)));
   }
   if (paths.csv) writes.push(write(paths.csv, renderCsv(result)));
+  if (paths.html) {
+    const html = paths.html;
+    writes.push(renderHtml({ ...result, target: redactUrls(result.target) }).then((text) => write(html, text)));
+  }
   await Promise.all(writes);
 }

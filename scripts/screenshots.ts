@@ -1,0 +1,31 @@
+// Makes docs/report.png: the HTML report of the example's comparison (test/report/html-fixture.ts), rendered by
+// headless Chromium (Debian's package) as a reader sees it. Run `node scripts/screenshots.ts` after changing the
+// report; it needs devDependencies (puppeteer-core) and Chromium, and writes nothing else.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { renderHtml } from '../src/report/html.ts';
+import { chromiumOrSkip, launch, watchedPage } from '../test/helpers/chromium.ts';
+import { exampleComparison } from '../test/report/html-fixture.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const chromium = chromiumOrSkip('screenshot');
+if (chromium.skip) process.exit(1);
+
+const dir = await mkdtemp(join(tmpdir(), 'perfgate-shots-'));
+const browser = await launch(chromium.path!);
+try {
+  const file = join(dir, 'report.html');
+  await writeFile(file, await renderHtml(exampleComparison()));
+  const { page, problems } = await watchedPage(browser, 1100);
+  await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+  if (problems.errors.length > 0) throw new Error(`the report did not render cleanly: ${problems.errors.join('; ')}`);
+  // The top of the report: the verdict, the sweep and the first (regressed) scenario with all its charts.
+  const out = join(root, 'docs/report.png');
+  await page.screenshot({ path: out as `${string}.png`, clip: { x: 0, y: 0, width: 1100, height: 2600 } });
+  console.log(`wrote ${out}`);
+} finally {
+  await browser.close();
+  await rm(dir, { recursive: true, force: true });
+}
