@@ -122,6 +122,12 @@ export function readContext(env: NodeJS.ProcessEnv = process.env): GitHubContext
   };
 }
 
+/** Whether the workflow runs for a push to the repository's default branch (where a run may be recorded). */
+export function isPushToDefaultBranch(context: GitHubContext, env: NodeJS.ProcessEnv = process.env): boolean {
+  const defaultBranch = string(object(context.payload.repository)?.default_branch);
+  return context.eventName === 'push' && defaultBranch !== undefined && env.GITHUB_REF === `refs/heads/${defaultBranch}`;
+}
+
 /** The `github` block of the results JSON: what the fork-safe report workflow needs to comment. */
 export function resultGitHub(context: GitHubContext, commentKey?: string): RunResult['github'] {
   if (!context.pullRequest || !context.repository) return undefined;

@@ -15,6 +15,8 @@ export const Input = {
   target: 'target',
   scenarios: 'scenarios',
   resultsDir: 'results-dir',
+  record: 'record',
+  historyBranch: 'history-branch',
 } as const;
 
 /** Inputs of the report sub-action (report/action.yml). */
@@ -60,6 +62,9 @@ export interface ActionInputs {
   scenarios?: string[];
   /** Absolute. */
   resultsDir: string;
+  /** Record the run on the history branch (honoured on a push to the default branch only). */
+  record: boolean;
+  historyBranch: string;
 }
 
 export interface ReportInputs {
@@ -134,6 +139,8 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env, cwd = process.cw
     target: readInput(env, Input.target) || undefined,
     scenarios: scenarios.length > 0 ? scenarios : undefined,
     resultsDir,
+    record: parseBoolean(Input.record, readInput(env, Input.record), false),
+    historyBranch: readInput(env, Input.historyBranch) || 'perfgate-history',
   };
 }
 

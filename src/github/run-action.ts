@@ -10,7 +10,7 @@ import { redactUrls, urlPassword } from '../report/redact.ts';
 import { renderTerminal } from '../report/terminal.ts';
 import { actionsLog, type ActionsIo } from './actions-io.ts';
 import { annotationFile, configErrorAnnotations, type PathContext } from './annotations.ts';
-import { readContext, resultGitHub } from './context.ts';
+import { isPushToDefaultBranch, readContext, resultGitHub } from './context.ts';
 import { defaultCommentKey, getInputs, Output, State } from './inputs.ts';
 import { publish } from './publish.ts';
 
@@ -58,6 +58,10 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
     csv: join(inputs.resultsDir, 'results.csv'),
   };
 
+  // The history branch: recorded on by a push to the default branch with record: true, read by every other run.
+  const record = inputs.record && isPushToDefaultBranch(context, env);
+  if (inputs.record && !record) io.info('record: true, but this is not a push to the default branch: the run is not recorded');
+
   // The runner sends SIGINT, then SIGTERM, when a job is cancelled: stop, clean up, keep partial results.
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => controller.abort(signal);
@@ -83,6 +87,7 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
         signal: controller.signal,
         github: resultGitHub(context, commentKey),
         runId,
+        history: { branch: inputs.historyBranch, record },
       },
       actionsLog(io),
     );

@@ -24,6 +24,8 @@ test('inputs: defaults as action.yml documents them', () => {
     target: undefined,
     scenarios: undefined,
     resultsDir: '/rt/perfgate',
+    record: false,
+    historyBranch: 'perfgate-history',
   });
 });
 
@@ -41,6 +43,8 @@ test('inputs: every name is read from its INPUT_ variable, trimmed and parsed', 
     INPUT_TARGET: 'http://127.0.0.1:8080',
     INPUT_SCENARIOS: 'list posts\nhealth\n',
     'INPUT_RESULTS-DIR': 'out',
+    INPUT_RECORD: 'true',
+    'INPUT_HISTORY-BRANCH': 'perf-history',
   };
   const inputs = getInputs(env, '/');
   assert.deepEqual(inputs.config, ['perf/api.yaml', 'perf/search.yaml']);
@@ -54,7 +58,9 @@ test('inputs: every name is read from its INPUT_ variable, trimmed and parsed', 
   assert.equal(inputs.target, 'http://127.0.0.1:8080');
   assert.deepEqual(inputs.scenarios, ['list posts', 'health']);
   assert.equal(inputs.resultsDir, '/w/services/api/out');
-  assert.equal(Object.values(Input).length, 11);
+  assert.equal(inputs.record, true);
+  assert.equal(inputs.historyBranch, 'perf-history');
+  assert.equal(Object.values(Input).length, 13);
 });
 
 test('inputs: a bad value is one clear message naming the input', () => {
