@@ -38,9 +38,11 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
 
   const header = newResult(config.files, plan.targetLabel, options);
   const state: RunState = { target: plan.targetLabel, scenarios: [], warnings: [] };
-  const save = async () => {
+  // The HTML report (its charts take Vega a moment each) is written when the run ends, not after every scenario.
+  const save = async (withHtml = true) => {
     const result = assemble(header, state);
-    await writeOutputs(result, { json: options.json, markdown: options.markdown, csv: options.csv });
+    const html = withHtml && options.html ? { html: options.html } : {};
+    await writeOutputs(result, { json: options.json, markdown: options.markdown, csv: options.csv, ...html });
     return result;
   };
   const control = { signal, onProgress: options.onProgress };
@@ -62,7 +64,7 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     const baseOrigin = base?.stack?.origin;
     failure = await measureScenarios(scenarios, { head, baseOrigin }, control, log, async (measured) => {
       state.scenarios.push(measured);
-      await save();
+      await save(false);
     });
 
     if (!failure && !signal?.aborted && baseOrigin) {

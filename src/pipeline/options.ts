@@ -33,6 +33,8 @@ export interface RunOptions {
   json?: string;
   markdown?: string;
   csv?: string;
+  /** The self-contained HTML report; written once the run ends. */
+  html?: string;
   signal?: AbortSignal;
   onProgress?: OnProgress;
   /** Pull request context to embed in the results (the action sets it). */
