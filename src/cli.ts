@@ -33,6 +33,8 @@ Examples:
   perfgate run --json results.json --markdown report.md --csv metrics.csv --html report.html
   perfgate compare base.json head.json      compare two saved runs (unpaired, weak evidence)
   perfgate calibrate                        A/A on this runner → perf/calibration.json (compare.calibration)
+  perfgate run --record                     on main: append the run to the history branch (perfgate-history)
+  perfgate history --metric qps             the history's trend and change points (--csv for every run)
   perfgate cleanup                          remove containers left by a killed run
 
 Exit codes: 0 all budgets hold and no regression; 1 a budget failed or a metric regressed
@@ -67,6 +69,11 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--csv <file>', 'write the metrics as CSV, one row per scenario')
     .option('--html <file>', 'write a self-contained HTML report with charts (no script, no network needed to open it)')
     .option('--keep', 'leave the containers running (remove them later with perfgate cleanup)', false)
+    .option('--record', "append this run's summary to the history branch and push it (on the main branch)", false)
+    .option(
+      '--history-branch <name>',
+      'the history branch: recorded on with --record, else read into a compared run (default perfgate-history)',
+    )
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'tty', 'plain', 'off']).default('auto'))
     .action(async (paths: string[], opts) => {
       exitCode = await runCommand(paths, opts, io, log);
@@ -116,6 +123,30 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     });
 
   program
+    .command('history')
+    .description("the main branch's recorded runs (perfgate run --record): a trend per scenario and metric, and its change points")
+    .option('--scenario <name>', 'only this scenario (repeatable)', collect, [] as string[])
+    .option('--metric <name>', 'qps, p50, p99, error_rate or failure_rate (repeatable; default qps and p99)', collect, [] as string[])
+    .option('--csv <file>', 'write every recorded run as CSV, one row per run and scenario')
+    .option('--last <n>', 'runs shown per series', toInt, 20)
+    .option('--history-branch <name>', 'the history branch', 'perfgate-history')
+    .option('--remote <name>', 'the remote it is fetched from (without it, the local branch)', 'origin')
+    .action(async (opts: { scenario: string[]; metric: string[]; csv?: string; last: number; historyBranch: string; remote: string }) => {
+      const { historyCommand } = await import('./history/command.ts');
+      const { text, warnings } = await historyCommand({
+        cwd: io.cwd,
+        branch: opts.historyBranch,
+        remote: opts.remote,
+        scenarios: opts.scenario,
+        metrics: opts.metric,
+        csv: opts.csv,
+        last: opts.last,
+      });
+      for (const warning of warnings) log.warn(warning);
+      io.stdout.write(text);
+    });
+
+  program
     .command('init')
     .description('write a starting point: perf/perf.yaml from the Dockerfile (port, Postgres, Redis, routes) and the GitHub workflows')
     .argument('[dir]', 'the directory with the Dockerfile', '.')
@@ -151,6 +182,8 @@ type RunFlags = Pick<
 > & {
   scenario?: string[];
   progress: string;
+  record?: boolean;
+  historyBranch?: string;
 };
 
 /**
@@ -252,6 +285,7 @@ async function runCommand(paths: string[], opts: RunFlags, io: Io, log: Log): Pr
         html: opts.html,
         signal,
         onProgress: progress.update,
+        ...(opts.record || opts.historyBranch ? { history: { branch: opts.historyBranch, record: Boolean(opts.record) } } : {}),
       },
       quiet,
     );
