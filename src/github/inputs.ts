@@ -17,6 +17,7 @@ export const Input = {
   resultsDir: 'results-dir',
   record: 'record',
   historyBranch: 'history-branch',
+  html: 'html',
 } as const;
 
 /** Inputs of the report sub-action (report/action.yml). */
@@ -31,6 +32,7 @@ export const Output = {
   verdict: 'verdict',
   results: 'results',
   markdown: 'markdown',
+  html: 'html',
   commentUrl: 'comment-url',
 } as const;
 
@@ -65,6 +67,8 @@ export interface ActionInputs {
   /** Record the run on the history branch (honoured on a push to the default branch only). */
   record: boolean;
   historyBranch: string;
+  /** The HTML report, absolute: the `html` input (relative to the working directory), else <resultsDir>/report.html. */
+  html: string;
 }
 
 export interface ReportInputs {
@@ -125,6 +129,9 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env, cwd = process.cw
       : resolve(workingDirectory, resultsText)
     : join(runnerTemp, 'perfgate');
 
+  const htmlText = readInput(env, Input.html);
+  const html = htmlText ? resolve(workingDirectory, htmlText) : join(resultsDir, 'report.html');
+
   const scenarios = list(readInput(env, Input.scenarios));
   return {
     config: list(configText),
@@ -141,6 +148,7 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env, cwd = process.cw
     resultsDir,
     record: parseBoolean(Input.record, readInput(env, Input.record), false),
     historyBranch: readInput(env, Input.historyBranch) || 'perfgate-history',
+    html,
   };
 }
 

@@ -56,6 +56,7 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
     json: join(inputs.resultsDir, 'results.json'),
     markdown: join(inputs.resultsDir, 'report.md'),
     csv: join(inputs.resultsDir, 'results.csv'),
+    html: inputs.html,
   };
 
   // The history branch: recorded on by a push to the default branch with record: true, read by every other run.
@@ -84,6 +85,7 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
         json: files.json,
         markdown: files.markdown,
         csv: files.csv,
+        html: files.html,
         signal: controller.signal,
         github: resultGitHub(context, commentKey),
         runId,
@@ -122,6 +124,7 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
   io.setOutput(Output.verdict, result.verdict);
   io.setOutput(Output.results, files.json);
   io.setOutput(Output.markdown, files.markdown);
+  io.setOutput(Output.html, files.html);
   io.setOutput(Output.commentUrl, published.commentUrl ?? '');
 
   if (outcome.exitCode !== 0) {

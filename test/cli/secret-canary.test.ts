@@ -134,6 +134,8 @@ test('perfgate run: the terminal, the results JSON, the Markdown and the CSV nev
       'out/report.md',
       '--csv',
       'out/results.csv',
+      '--html',
+      'out/report.html',
       '--progress',
       'plain',
     ],
@@ -146,6 +148,7 @@ test('perfgate run: the terminal, the results JSON, the Markdown and the CSV nev
   check('cli results.json', json);
   check('cli report.md', await readFile(path.join(dir, 'out/report.md'), 'utf8'));
   check('cli results.csv', await readFile(path.join(dir, 'out/results.csv'), 'utf8'));
+  check('cli report.html', await readFile(path.join(dir, 'out/report.html'), 'utf8'));
   assert.equal(JSON.parse(json).target, `http://***@${origin}`);
   assert.match(run.stdout, new RegExp(`target http://\\*\\*\\*@${origin.replace(/\./g, '\\.')}`));
   // Not vacuous: the canary went out in every place it was set; every load request carried the URL's credentials.
@@ -197,6 +200,8 @@ test(
     check('action results.json', await readFile(io.outputs.results!, 'utf8'));
     check('action report.md', await readFile(io.outputs.markdown!, 'utf8'));
     check('action results.csv', await readFile(path.join(dir, 'runner-temp/perfgate/results.csv'), 'utf8'));
+    assert.equal(io.outputs.html, path.join(dir, 'runner-temp/perfgate/report.html'));
+    check('action report.html', await readFile(io.outputs.html!, 'utf8'));
     const comments = github.commentsOn('acme/shop', 7);
     assert.equal(comments.length, 1);
     check('the PR comment', comments[0]!.body);

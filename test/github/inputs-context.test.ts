@@ -26,6 +26,7 @@ test('inputs: defaults as action.yml documents them', () => {
     resultsDir: '/rt/perfgate',
     record: false,
     historyBranch: 'perfgate-history',
+    html: '/rt/perfgate/report.html',
   });
 });
 
@@ -45,6 +46,7 @@ test('inputs: every name is read from its INPUT_ variable, trimmed and parsed', 
     'INPUT_RESULTS-DIR': 'out',
     INPUT_RECORD: 'true',
     'INPUT_HISTORY-BRANCH': 'perf-history',
+    INPUT_HTML: 'reports/perf.html',
   };
   const inputs = getInputs(env, '/');
   assert.deepEqual(inputs.config, ['perf/api.yaml', 'perf/search.yaml']);
@@ -60,7 +62,8 @@ test('inputs: every name is read from its INPUT_ variable, trimmed and parsed', 
   assert.equal(inputs.resultsDir, '/w/services/api/out');
   assert.equal(inputs.record, true);
   assert.equal(inputs.historyBranch, 'perf-history');
-  assert.equal(Object.values(Input).length, 13);
+  assert.equal(inputs.html, '/w/services/api/reports/perf.html');
+  assert.equal(Object.values(Input).length, 14);
 });
 
 test('inputs: a bad value is one clear message naming the input', () => {
