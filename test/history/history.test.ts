@@ -397,3 +397,29 @@ describe('a missing or bad history branch', () => {
     });
   });
 });
+
+test("the pipeline's history step records a run at the checked-out commit, and refuses an interrupted one", async () => {
+  const { work, bare } = (await repository('step-record')) as { work: string; bare: string };
+  const sha = git(work, 'rev-parse', 'HEAD');
+  const log = memoryLog();
+  const writes: RunResult[] = [];
+  const record = { cwd: work, record: true };
+  const outcome = await historyStep(resultOf({ qps: 1000, p99: 20, day: 0 }), record, log, async (r) => void writes.push(r));
+  assert.equal(outcome.failure, undefined);
+  assert.deepEqual(log.lines, ['recorded 1 line on perfgate-history and pushed to origin']);
+  assert.deepEqual(writes, []);
+  assert.deepEqual(
+    parseHistory(git(bare, 'show', 'perfgate-history:history.jsonl')).lines.map((l) => l.sha),
+    [sha],
+  );
+  const interrupted = await historyStep({ ...resultOf({ qps: 1, p99: 1, day: 1 }), interrupted: 'SIGTERM' }, record, log, async () => {});
+  assert.equal(interrupted.failure, undefined);
+  assert.equal(log.lines.at(-1), 'warning: the run was interrupted: its partial results are not recorded in the history');
+  assert.equal(git(bare, 'rev-list', '--count', 'perfgate-history'), '1');
+  // A remote that refuses every push (not a race): exit 3's error, with the reason, after one attempt.
+  git(work, 'remote', 'set-url', '--push', 'origin', path.join(root, 'step-record', 'nowhere.git'));
+  const refused = await historyStep(resultOf({ qps: 1000, p99: 20, day: 2 }), record, log, async () => {});
+  assert.equal(refused.failure?.exitCode, 3);
+  assert.match(refused.failure!.message, /^could not push the history branch perfgate-history to origin: /);
+  assert.equal(git(bare, 'rev-list', '--count', 'perfgate-history'), '1');
+});
