@@ -64,6 +64,16 @@ test('per scenario: budgets, the comparison with its intervals, the latency curv
   );
 });
 
+test('value axes start at zero: the pairs and the sweep label a 0 tick; the latency axis says it is a log scale', async () => {
+  const html = await renderHtml(exampleComparison());
+  const svgs = [...html.matchAll(/<svg [\s\S]*?<\/svg>/g)].map((m) => m[0]);
+  const zeroBased = svgs.filter((s) => /aria-label="(QPS and p99|Throughput)/.test(s));
+  assert.equal(zeroBased.length, 3);
+  // Each of their two panels has a value axis with a tick labelled 0 (and an x axis that may too).
+  for (const svg of zeroBased) assert.ok((svg.match(/>0<\/text>/g) ?? []).length >= 2, svg.slice(0, 120));
+  for (const svg of svgs.filter((s) => s.includes('aria-label="Latency'))) assert.match(svg, />latency \(ms, log scale\)<\/text>/);
+});
+
 test('budgets only: no comparison chart, no pairs chart, still the latency curve', async () => {
   const html = await renderHtml(budgetsOnly());
   assert.doesNotMatch(html, /Head vs base|per pair|Sweep/);
