@@ -92,11 +92,9 @@ export function renderHistoryCsv(lines: readonly HistoryLine[]): string {
   return `${rows.join('\n')}\n`;
 }
 
-/** The short Markdown lines of a scenario's main history in a pull request's comment; none without one. */
-export function historyMarkdown(scenario: ScenarioResult): string[] {
-  const history: ScenarioHistory | undefined = scenario.history;
-  if (!history || history.qps.length === 0) return [];
-  const parts: string[] = [];
+/** A scenario's main history in words: per metric its trend and where the PR sits, and the recent steps. */
+function historyWords(history: ScenarioHistory, name: (sha: string) => string): { trends: string[]; changes: string[] } {
+  const trends: string[] = [];
   for (const metric of ['qps', 'p99'] as const) {
     const values = history[metric];
     if (values.length === 0) continue;
@@ -105,13 +103,36 @@ export function historyMarkdown(scenario: ScenarioResult): string[] {
     const head = history.head?.[metric];
     if (base) text += `, the base ${formatMetric(metric, base.value)} (above ${Math.round(base.percentile * 100)}% of them)`;
     else if (head) text += `, this head ${formatMetric(metric, head.value)} (above ${Math.round(head.percentile * 100)}% of them)`;
-    parts.push(text);
+    trends.push(text);
   }
-  const changes = history.changes.map((c) => shiftWords({ ...c, index: 0, change: c.change ?? Number.NaN }, (sha) => codeName(short(sha))));
-  const runs = history.qps.length;
+  const changes = history.changes.map((c) => shiftWords({ ...c, index: 0, change: c.change ?? Number.NaN }, name));
+  return { trends, changes };
+}
+
+function historyTitle(history: ScenarioHistory): string {
+  return `last ${history.qps.length} of ${history.runs} run${history.runs === 1 ? '' : 's'} on this runner`;
+}
+
+/** The short Markdown lines of a scenario's main history in a pull request's comment; none without one. */
+export function historyMarkdown(scenario: ScenarioResult): string[] {
+  const history = scenario.history;
+  if (!history || history.qps.length === 0) return [];
+  const { trends, changes } = historyWords(history, (sha) => codeName(short(sha)));
   return [
-    `**Main's history** (last ${runs} of ${history.runs} run${history.runs === 1 ? '' : 's'} on this runner, ${escapeMarkdown(history.source)}): ` +
-      `${parts.join('; ')}. ${changes.length > 0 ? `${changes.join('; ')}.` : 'No change point in them.'}`,
+    `**Main's history** (${historyTitle(history)}, ${escapeMarkdown(history.source)}): ${trends.join('; ')}. ` +
+      `${changes.length > 0 ? `${changes.join('; ')}.` : 'No change point in them.'}`,
     '',
+  ];
+}
+
+/** The same in the terminal, indented under the scenario; `plain` shows control characters as escapes. */
+export function historyTerminal(scenario: ScenarioResult): string[] {
+  const history = scenario.history;
+  if (!history || history.qps.length === 0) return [];
+  const { trends, changes } = historyWords(history, short);
+  return [
+    `  main's history (${historyTitle(history)}, ${showInvisible(history.source)}):`,
+    ...trends.map((t) => `    ${t}`),
+    ...(changes.length > 0 ? changes.map((c) => `    ${c}`) : ['    no change point in them']),
   ];
 }

@@ -23,6 +23,7 @@ import { checkSummary } from './checks.ts';
 import { headlineText } from './headline.ts';
 import { redactUrls } from './redact.ts';
 import { diagnosisLines } from './diagnosis.ts';
+import { historyTerminal } from './history.ts';
 import { sweepFinding, sweeps, type Sweep } from './sweep.ts';
 import { textTable } from './text-table.ts';
 
@@ -171,6 +172,7 @@ function scenarioBlock(scenario: ScenarioResult, p: Paint, status: (s: BudgetSta
 
   const diagnosis = diagnosisLines(scenario.diagnosis, (query) => `"${plain(query)}"`);
   if (diagnosis) lines.push(`  ${diagnosis.title}`, ...diagnosis.lines.map((l) => `    ${l}`));
+  lines.push(...historyTerminal(scenario));
 
   if (scenario.warnings.length > 0) {
     for (const w of scenario.warnings) lines.push(p.yellow(`  warning: ${plain(w)}`));

@@ -17,6 +17,7 @@ import { metricsOf } from '../../src/metrics.ts';
 import { historyStep } from '../../src/pipeline/history.ts';
 import { formatChange } from '../../src/report/format.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
+import { renderTerminal } from '../../src/report/terminal.ts';
 import type { RunResult } from '../../src/result.ts';
 import { runResultSchema } from '../../src/results/schema.ts';
 import { mulberry32 } from '../../src/stats/rng.ts';
@@ -243,6 +244,16 @@ describe('30 runs recorded with a 10% QPS step at run 20', () => {
     // The base's 890 req/s against the last 20 runs: the share of them below it.
     const below = qps.slice(10).filter((v) => v < 890).length;
     assert.deepEqual(history.base?.qps, { value: 890, percentile: below / 20 });
+    const terminal = renderTerminal(withHistory).split('\n');
+    const at = terminal.indexOf("  main's history (last 20 of 30 runs on this runner, perfgate-history on origin):");
+    assert.ok(at > 0, terminal.join('\n'));
+    assert.ok(terminal[at + 1]!.startsWith('    QPS '), terminal[at + 1]);
+    assert.ok(terminal[at + 2]!.startsWith('    p99 '), terminal[at + 2]);
+    assert.ok(
+      terminal[at + 3]!.startsWith(
+        `    QPS stepped ${formatChange(history.changes[0]!.change!)} between ${shas[19]!.slice(0, 7)} and ${shas[20]!.slice(0, 7)} (`,
+      ),
+    );
     const markdown = renderMarkdown(withHistory);
     const line = markdown.split('\n').find((l) => l.startsWith("**Main's history**"));
     assert.ok(line, markdown);
