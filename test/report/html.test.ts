@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { escapeHtml } from '../../src/report/escape.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { writeOutputs } from '../../src/report/write-outputs.ts';
-import { budgetsOnly, listPosts, runResult } from './fixture.ts';
+import { budgetsOnly, listPosts, measurement, runResult } from './fixture.ts';
 import { exampleComparison, tenScenarios } from './html-fixture.ts';
 
 const HOSTILE = '<img src=x onerror=alert(1)> "q" \'s\' & <script>alert(2)</script> \u202Egnp.exe';
@@ -133,6 +133,22 @@ test('10 scenarios of 30 pairs each, with a sweep, stay under 1 MB', async () =>
   const bytes = Buffer.byteLength(html);
   assert.ok(bytes < 1_000_000, `${bytes} bytes`);
   assert.equal(html.match(/<svg /g)?.length, 10 * 3 + 3 + 1, 'three charts per compared scenario, a curve per sweep level, the sweep');
+});
+
+test('edge cases render: no scenarios, an interrupted run, a scenario that could not be measured', async () => {
+  const none = await renderHtml(runResult({ scenarios: [], verdict: 'inconclusive', interrupted: 'SIGINT' }));
+  assert.match(none, /Interrupted by SIGINT/);
+  const failed = listPosts();
+  failed.error = 'the target died';
+  failed.measurement = measurement({
+    qps: 0,
+    latency: { min: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, mean: 0 },
+    outcomes: { total: 0, success: 0, httpErrors: 0, failures: 0, byStatus: {}, byFailure: { timeout: 0, refused: 0, reset: 0, other: 0 } },
+  });
+  delete failed.rounds;
+  const html = await renderHtml(runResult({ scenarios: [failed] }));
+  assert.match(html, /Could not be measured: the target died/);
+  assert.doesNotMatch(html, /aria-label="Latency/, 'no curve without a latency');
 });
 
 test('the same result renders to the same bytes', async () => {
