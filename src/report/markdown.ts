@@ -130,6 +130,7 @@ function render(result: RunResult, options: MarkdownOptions, detail: Detail, max
     for (const sweep of sweeps(result.scenarios)) out.push(...sweepSection(sweep));
     const chart = charts(result);
     if (chart.length > 0) out.push(...chart);
+    out.push(...historyCharts(result));
   } else if (detail === 'summary') {
     out.push('| | scenario | summary |', '|---|---|---|');
     for (const scenario of result.scenarios) out.push(summaryRow(scenario));
@@ -406,6 +407,34 @@ function pairedRounds(s: ScenarioResult): Array<[Round, Round]> {
 }
 
 /** A round number a little above the largest value, so the axis runs from zero to it. */
+/**
+ * Per scenario with a main history, its last runs' QPS (p99 in the open model) on a zero-based axis: main in blue,
+ * this PR's base as a red level line.
+ */
+function historyCharts(result: RunResult): string[] {
+  const out: string[] = [];
+  for (const s of result.scenarios.filter((x) => x.history && x.history.qps.length >= 2).slice(0, MAX_CHART_SCENARIOS)) {
+    const history = s.history!;
+    const metric = s.rate === undefined || history.p99.length < 2 ? 'qps' : 'p99';
+    const values = history[metric];
+    const base = history.base?.[metric]?.value;
+    const { label, unit } = METRIC[metric];
+    out.push(
+      '```mermaid',
+      CHART_COLOURS,
+      'xychart-beta',
+      `  title "${mermaidLabel(s.name)}: ${label} of main's last ${values.length} runs${base === undefined ? '' : ' (red: the base)'}"`,
+      `  x-axis "run" [${values.map((_, i) => String(i + 1)).join(', ')}]`,
+      `  y-axis "${unit}" 0 --> ${axisTop([...values, base ?? 0])}`,
+      `  line [${values.map(chartNumber).join(', ')}]`,
+      ...(base === undefined ? [] : [`  line [${values.map(() => chartNumber(base)).join(', ')}]`]),
+      '```',
+      '',
+    );
+  }
+  return out;
+}
+
 function axisTop(values: number[]): string {
   const max = Math.max(0, ...values.filter(Number.isFinite));
   if (max === 0) return '1';
