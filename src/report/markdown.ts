@@ -457,6 +457,7 @@ function sweepSection(sweep: Sweep): string[] {
     escapeMarkdown(sweepFinding(sweep)),
     '',
     '```mermaid',
+    CHART_COLOURS,
     'xychart-beta',
     `  title "${mermaidLabel(sweep.name)}: QPS by connections"`,
     `  x-axis [${sweep.levels.map((l) => String(l.connections)).join(', ')}]`,
