@@ -2,11 +2,12 @@
 // through the recording code (synthetic results, no load), `perfgate history` through the CLI's main, racing
 // recordings, a PR run's history in its results and comment, and the messages for a missing or bad branch.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { main } from '../../src/cli.ts';
 import { readHistory } from '../../src/history/read.ts';
@@ -438,4 +439,35 @@ test("the pipeline's history step records a run at the checked-out commit, and r
   assert.equal(refused.failure?.exitCode, 3);
   assert.match(refused.failure!.message, /^could not push the history branch perfgate-history to origin: /);
   assert.equal(git(bare, 'rev-list', '--count', 'perfgate-history'), '1');
+});
+
+test('two recording processes started together both land on a linear branch', async () => {
+  const { work, bare } = (await repository('processes')) as { work: string; bare: string };
+  const clones = ['p1', 'p2'].map((name) => path.join(root, 'processes', name));
+  for (const clone of clones) execFileSync('git', ['clone', '--quiet', bare, clone]);
+  const shas = clones.map((clone, i) => commit(clone, `process ${i}`));
+  const record = pathToFileURL(path.resolve('src/history/record.ts')).href;
+  const lines = shas.map((sha, i) => historyLinesOf(resultOf({ qps: 1000 + i, p99: 20, day: i }), sha));
+  const runs = clones.map(
+    (clone, i) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const code =
+          `const { recordHistory } = await import(${JSON.stringify(record)});` +
+          `const r = await recordHistory({ cwd: ${JSON.stringify(clone)}, lines: ${JSON.stringify(lines[i])} });` +
+          'console.log(JSON.stringify(r));';
+        const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      }),
+  );
+  const done = await Promise.all(runs);
+  for (const run of done) assert.equal(run.code, 0, run.stderr);
+  const { lines: landed } = parseHistory(git(bare, 'show', 'perfgate-history:history.jsonl'));
+  assert.deepEqual(landed.map((l) => l.sha).sort(), [...shas].sort());
+  assert.equal(git(bare, 'rev-list', '--count', 'perfgate-history'), '2');
+  assert.equal(git(bare, 'rev-list', '--merges', 'perfgate-history'), '');
+  assert.equal(git(work, 'status', '--porcelain'), '');
 });
