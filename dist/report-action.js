@@ -19453,8 +19453,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text2, addEOL = false) {
-    this._buffer += text2;
+  addRaw(text3, addEOL = false) {
+    this._buffer += text3;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -19550,10 +19550,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text2, level) {
+  addHeading(text3, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text2);
+    const element = this.wrap(allowedTag, text3);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -19582,9 +19582,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text2, cite) {
+  addQuote(text3, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text2, attrs);
+    const element = this.wrap("blockquote", text3, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -19595,8 +19595,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text2, href) {
-    const element = this.wrap("a", text2, { href });
+  addLink(text3, href) {
+    const element = this.wrap("a", text3, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -29098,8 +29098,8 @@ function ko_default() {
 }
 
 // node_modules/zod/v4/locales/lt.js
-var capitalizeFirstCharacter = (text2) => {
-  return text2.charAt(0).toUpperCase() + text2.slice(1);
+var capitalizeFirstCharacter = (text3) => {
+  return text3.charAt(0).toUpperCase() + text3.slice(1);
 };
 function getUnitTypeFromNumber(number4) {
   const abs = Math.abs(number4);
@@ -39471,9 +39471,37 @@ var ROUND_METRICS = ["qps", "p50", "p95", "p99"];
 var RATE_METRICS = ["error_rate", "failure_rate"];
 var COMPARE_METRICS = [...ROUND_METRICS, ...RATE_METRICS];
 
-// src/results/schema.ts
-var text = (max = 1e4) => external_exports.string().max(max);
+// src/history/schema.ts
+var HISTORY_METRICS = ["qps", "p50", "p99", "error_rate", "failure_rate"];
+var ROUND_VALUES = ["qps", "p50", "p99"];
+var text = (max) => external_exports.string().max(max);
 var finite = external_exports.number();
+var runnerSchema = external_exports.object({
+  /** The operating system (os.platform(): linux, darwin, win32), without the kernel release. */
+  platform: text(100),
+  cpus: external_exports.int().nonnegative(),
+  cpuModel: text(500)
+});
+var historyLineSchema = external_exports.object({
+  v: external_exports.literal(1),
+  /** The commit measured (40 hex digits). */
+  sha: external_exports.string().regex(/^[0-9a-f]{40}$/, "expected a 40-digit commit sha"),
+  /** When the run finished, ISO 8601. */
+  time: text(100),
+  runner: runnerSchema,
+  scenario: text(1e3),
+  connections: external_exports.int().nonnegative().optional(),
+  /** The head's measured window: qps (req/s), p50 and p99 (ms), error_rate and failure_rate (0..1). */
+  metrics: external_exports.partialRecord(external_exports.enum(HISTORY_METRICS), finite),
+  /** The head's value in each interleaved round, when the run compared with a base. */
+  rounds: external_exports.partialRecord(external_exports.enum(ROUND_VALUES), external_exports.array(finite).max(1e4)).optional(),
+  /** The perfgate version that recorded the line. */
+  tool: text(100)
+});
+
+// src/results/schema.ts
+var text2 = (max = 1e4) => external_exports.string().max(max);
+var finite2 = external_exports.number();
 var count = external_exports.int().nonnegative();
 var described = (schema, description) => schema.meta({ description });
 var OPS = [">=", "<=", ">", "<"];
@@ -39487,19 +39515,19 @@ var failureKindSchema = described(
 var metricSchema = external_exports.enum(METRICS);
 var compareMetricSchema = external_exports.enum(COMPARE_METRICS);
 var roundMetricSchema = external_exports.enum(ROUND_METRICS);
-var sourceLocationSchema = external_exports.object({ file: text(4096), line: count, col: count }).meta({
+var sourceLocationSchema = external_exports.object({ file: text2(4096), line: count, col: count }).meta({
   id: "SourceLocation",
   description: "A position in a perf/*.yaml file: file as named (relative to the working directory when possible), 1-based line and column."
 });
 var latencySummarySchema = external_exports.object({
-  min: finite,
-  p50: finite,
-  p90: finite,
-  p95: finite,
-  p99: finite,
-  p999: finite,
-  max: finite,
-  mean: finite
+  min: finite2,
+  p50: finite2,
+  p90: finite2,
+  p95: finite2,
+  p99: finite2,
+  p999: finite2,
+  max: finite2,
+  mean: finite2
 }).meta({
   id: "LatencySummary",
   description: "Latency in milliseconds (decimals, from microsecond samples), from our own histogram of every response; timed-out requests are recorded at the timeout."
@@ -39539,8 +39567,8 @@ var outcomesSchema = external_exports.object({
           external_exports.object({
             request: described(count, "The mix entry (0-based), when the scenario has more than one.").optional(),
             status: count,
-            reason: described(text(300), 'What was wrong, e.g. "$.code is 500, expected 0"; never a header value.'),
-            body: described(text(200), "The response body's first 200 characters."),
+            reason: described(text2(300), 'What was wrong, e.g. "$.code is 500, expected 0"; never a header value.'),
+            body: described(text2(200), "The response body's first 200 characters."),
             count: described(count, "How many responses failed exactly so.")
           })
         ).max(5),
@@ -39552,83 +39580,83 @@ var outcomesSchema = external_exports.object({
 }).meta({ id: "Outcomes", description: "How the requests that ended in the window ended." });
 var loadMeasurementSchema = external_exports.object({
   connections: count,
-  rate: described(finite, "Open model only: the requested rate (req/s).").optional(),
+  rate: described(finite2, "Open model only: the requested rate (req/s).").optional(),
   achievedRate: described(
-    finite,
+    finite2,
     "Open model only: requests that ended per second (any outcome); below 95% of `rate` the model did not hold."
   ).optional(),
   backlog: described(
-    external_exports.object({ unsent: count, oldestWaitMs: finite }),
+    external_exports.object({ unsent: count, oldestWaitMs: finite2 }),
     "Open model only: requests that were due but never sent when the window ended (every connection was still waiting for an answer), and how long the oldest had waited (ms). Sent requests' waits are in the latency."
   ).optional(),
   scheduleLag: described(
-    external_exports.object({ p99Ms: finite, maxMs: finite }),
+    external_exports.object({ p99Ms: finite2, maxMs: finite2 }),
     "Open model only: how late the generator itself sent requests to connections that were already free (ms). Left out of the latency (it is not the service's); large values mean the schedule was not kept."
   ).optional(),
-  durationMs: described(finite, "Length of the measured window actually run."),
+  durationMs: described(finite2, "Length of the measured window actually run."),
   outcomes: outcomesSchema,
   latency: latencySummarySchema,
-  qps: described(finite, "Successful responses per second of the measured window."),
-  bytesPerSec: described(finite, "Response bytes per second (headers + body) received in the measured window."),
+  qps: described(finite2, "Successful responses per second of the measured window."),
+  bytesPerSec: described(finite2, "Response bytes per second (headers + body) received in the measured window."),
   bytesPerResponse: described(
-    finite,
+    finite2,
     "Mean bytes per response (headers + body, as received): with QPS, what a network link must carry."
   ).optional(),
   generator: external_exports.object({
-    cpu: described(finite, "Load generator process CPU use during the window, in cores (1 = one core fully busy)."),
+    cpu: described(finite2, "Load generator process CPU use during the window, in cores (1 = one core fully busy)."),
     saturated: described(external_exports.boolean(), "True when the generator was the bottleneck: its numbers then measure the client.")
   }),
   aborted: described(
-    text(),
+    text2(),
     "Present when the window was cut short (target died, SIGINT): the figures cover what was measured."
   ).optional()
 }).meta({ id: "LoadMeasurement", description: "One measured window of load against one target." });
 var serverCostSchema = external_exports.object({
-  cpuMsPerRequest: finite,
-  peakMemoryBytes: finite,
-  cpuCores: described(finite, "Mean CPU use in cores over the window.")
+  cpuMsPerRequest: finite2,
+  peakMemoryBytes: finite2,
+  cpuCores: described(finite2, "Mean CPU use in cores over the window.")
 }).meta({ id: "ServerCost", description: "Server-side cost of a scenario, sampled from the app container (#3)." });
 var budgetResultSchema = external_exports.object({
   metric: metricSchema,
   op: external_exports.enum(OPS),
-  limit: described(finite, "Canonical units, like `value`."),
-  value: finite,
+  limit: described(finite2, "Canonical units, like `value`."),
+  value: finite2,
   pass: described(external_exports.boolean(), "True only when the budget is established to hold."),
   status: budgetStatusSchema,
-  text: described(text(200), 'As written, e.g. "<= 500ms".'),
-  reason: described(text(), "Why it failed or is inconclusive, in words a reader understands without statistics.").optional(),
+  text: described(text2(200), 'As written, e.g. "<= 500ms".'),
+  reason: described(text2(), "Why it failed or is inconclusive, in words a reader understands without statistics.").optional(),
   link: described(
-    external_exports.object({ bandwidth: finite, ceiling: finite }),
+    external_exports.object({ bandwidth: finite2, ceiling: finite2 }),
     "Set when the production link, not the measured QPS, failed a QPS budget: bytes/s and the req/s it carries."
   ).optional(),
   /** Where the budget is written. */
   at: sourceLocationSchema
 }).meta({ id: "BudgetResult", description: "One budget of a scenario, checked against its measurement." });
 var comparisonEntrySchema = external_exports.object({
-  base: described(finite, "Median over rounds per arm in the metric's unit; for the rates, the arm's rate over all its rounds."),
-  head: finite,
+  base: described(finite2, "Median over rounds per arm in the metric's unit; for the rates, the arm's rate over all its rounds."),
+  head: finite2,
   change: described(
-    finite,
+    finite2,
     "Head vs base: the relative change (Hodges\u2013Lehmann estimate), e.g. -0.12 = 12% lower; for the rates the difference head \u2212 base, e.g. 0.001 = 0.1 percentage points more."
   ),
   low: described(
-    finite.nullable(),
+    finite2.nullable(),
     "Confidence interval of the change at `confidence`, which agrees with the verdict: exact (Hodges\u2013Lehmann) for QPS and latency, Newcombe's hybrid score interval for the rates. null where n is too small for a finite CI."
   ),
-  high: finite.nullable(),
-  confidence: described(finite, "Two-sided level of [low, high]: 1 \u2212 2 \xD7 the Holm level the verdict was reached at (#13)."),
+  high: finite2.nullable(),
+  confidence: described(finite2, "Two-sided level of [low, high]: 1 \u2212 2 \xD7 the Holm level the verdict was reached at (#13)."),
   p: described(
-    finite,
+    finite2,
     'p-value of the test that decided: "worse by more than the tolerance" for a regression or an inconclusive metric, "better by more than the tolerance" for an improvement, "within the tolerance" for unchanged.'
   ),
-  alpha: described(finite, "Holm-adjusted threshold that test was held to."),
-  tolerance: described(finite, "\u03B4: relative for QPS and latency, absolute (rate units) for the rates."),
+  alpha: described(finite2, "Holm-adjusted threshold that test was held to."),
+  tolerance: described(finite2, "\u03B4: relative for QPS and latency, absolute (rate units) for the rates."),
   mde: described(
-    finite.nullable(),
+    finite2.nullable(),
     "Minimum detectable effect, in the tolerance's units: the smallest true worsening that would have been called a regression at this comparison's spread and Holm level \u2014 the tolerance plus half the CI's width (for QPS and latency in log space: expm1(ln(1 + \u03B4) + half-width)). null where no finite CI exists."
   ),
   verdict: comparisonVerdictSchema,
-  reason: text().optional()
+  reason: text2().optional()
 }).meta({
   id: "ComparisonEntry",
   description: "QPS and latency: relative figures (0.05 = 5%), from paired per-round log-ratios. error_rate and failure_rate: absolute figures in rate units (0.0005 = 0.05 percentage points), from each arm's totals over all rounds."
@@ -39637,14 +39665,14 @@ var roundSchema = external_exports.object({
   index: count,
   arm: external_exports.enum(["base", "head"]),
   order: described(external_exports.literal([0, 1]), "0 = this arm ran first in its pair, 1 = second."),
-  metrics: described(external_exports.record(roundMetricSchema, finite), "QPS and latency of this round; the rates come from `outcomes`."),
+  metrics: described(external_exports.record(roundMetricSchema, finite2), "QPS and latency of this round; the rates come from `outcomes`."),
   outcomes: outcomesSchema,
   generatorSaturated: external_exports.boolean()
 }).meta({ id: "Round", description: "One round of one arm of an interleaved comparison." });
 var armFigure = (description) => described(
   external_exports.object({
-    base: described(finite, "The base arm over all its rounds (present when there is one).").optional(),
-    head: described(finite, "The head arm: over all its rounds in a comparison, else over the measured run (warm-up included).")
+    base: described(finite2, "The base arm over all its rounds (present when there is one).").optional(),
+    head: described(finite2, "The head arm: over all its rounds in a comparison, else over the measured run (warm-up included).")
   }),
   description
 );
@@ -39660,7 +39688,7 @@ var diagnosisSchema = external_exports.object({
       top: described(
         external_exports.array(
           external_exports.object({
-            query: described(text(2e3), "The statement as Postgres normalises it ($1 for constants), cut at 2000 characters."),
+            query: described(text2(2e3), "The statement as Postgres normalises it ($1 for constants), cut at 2000 characters."),
             callsPerRequest: armFigure("Calls of this statement per request."),
             execMsPerRequest: armFigure("Execution time of this statement per request, in ms."),
             newInHead: described(external_exports.boolean(), "True when the base never ran this statement and the head does.").optional()
@@ -39675,11 +39703,11 @@ var diagnosisSchema = external_exports.object({
     external_exports.object({
       commandsPerRequest: armFigure("Redis commands per request (INFO commandstats; perfgate's own INFO left out)."),
       byCommand: described(
-        external_exports.record(text(200), armFigure("Calls of this command per request.")),
+        external_exports.record(text2(200), armFigure("Calls of this command per request.")),
         "Per command, upper case (GET, SET, CLIENT|SETINFO\u2026)."
       ),
       hitRatio: described(
-        external_exports.object({ base: finite.nullable().optional(), head: finite.nullable() }),
+        external_exports.object({ base: finite2.nullable().optional(), head: finite2.nullable() }),
         "keyspace_hits / (keyspace_hits + keyspace_misses), 0..1; null when no key was looked up."
       )
     }),
@@ -39698,16 +39726,49 @@ var diagnosisSchema = external_exports.object({
   id: "Diagnosis",
   description: "What the database, the cache and the app did per request, each figure { head } without a base and { base, head } with one; counters read between measured windows, never during one. Diagnostics, not gates."
 });
+var historyPositionSchema = external_exports.object({
+  value: finite2,
+  percentile: described(finite2, "The share of main's recent runs below the value, ties counted half (0..1).")
+});
+var historyPositionsSchema = external_exports.object({ qps: historyPositionSchema.optional(), p99: historyPositionSchema.optional() });
+var scenarioHistorySchema = external_exports.object({
+  source: described(text2(500), 'Where the history was read: "perfgate-history on origin".'),
+  runner: described(text2(700), "The runner key of the series (platform, CPUs, CPU model): only runs on such a runner are in it."),
+  runs: described(count, "Runs of this scenario recorded on such a runner."),
+  commits: described(external_exports.array(text2(100)).max(1e3), "The commits of the last runs (at most 20), oldest first."),
+  qps: described(external_exports.array(finite2).max(1e3), "QPS (req/s) of those runs, in order."),
+  p99: described(external_exports.array(finite2).max(1e3), "p99 (ms) of those runs, in order."),
+  changes: described(
+    external_exports.array(
+      external_exports.object({
+        metric: external_exports.enum(HISTORY_METRICS),
+        from: described(text2(100), "The last commit before the step."),
+        to: described(text2(100), "The first commit after it."),
+        time: described(text2(100), "When the first run after the step was recorded."),
+        before: described(finite2, "Median of the runs before the step (up to the previous change point)."),
+        after: described(finite2, "Median of the runs after it."),
+        change: described(finite2.nullable(), "after / before \u2212 1; null when before is 0."),
+        p: described(finite2, "Permutation p-value of the change point (E-Divisive means, docs/statistics.md \xA74).")
+      })
+    ).max(100),
+    "Change points among the last runs."
+  ),
+  base: described(historyPositionsSchema, "Where the PR's base (median over its rounds) sits against those runs.").optional(),
+  head: described(historyPositionsSchema, "Where the PR's head sits against those runs.").optional()
+}).meta({
+  id: "ScenarioHistory",
+  description: "The main branch's recent history of a scenario on this kind of runner, from the history branch (#13)."
+});
 var scenarioResultSchema = external_exports.object({
-  name: text(1e3),
+  name: text2(1e3),
   verdict: verdictSchema,
   connections: described(count, "The concurrency every figure (QPS above all) was measured at."),
-  rate: finite.optional(),
+  rate: finite2.optional(),
   sweepOf: described(
-    text(1e3),
+    text2(1e3),
     "One level of a concurrency sweep: the swept scenario's name (reports draw the levels as one curve)."
   ).optional(),
-  metrics: described(external_exports.record(metricSchema, finite), "Keyed by metric name: latency in ms, rates as fractions 0..1, qps in req/s."),
+  metrics: described(external_exports.record(metricSchema, finite2), "Keyed by metric name: latency in ms, rates as fractions 0..1, qps in req/s."),
   measurement: loadMeasurementSchema,
   server: serverCostSchema.optional(),
   diagnosis: diagnosisSchema.optional(),
@@ -39718,47 +39779,48 @@ var scenarioResultSchema = external_exports.object({
     external_exports.object({ pairs: count, stop: external_exports.enum(["decided", "max-pairs", "budget", "interrupted"]) }),
     "Sequential pairs: how many pairs this scenario used, and why they stopped (every metric decided, the most pairs, the time budget, an interruption)."
   ).optional(),
-  warnings: external_exports.array(text()).max(1e3),
-  error: described(text(), "Set when the scenario could not be measured (target died, \u2026).").optional(),
+  history: scenarioHistorySchema.optional(),
+  warnings: external_exports.array(text2()).max(1e3),
+  error: described(text2(), "Set when the scenario could not be measured (target died, \u2026).").optional(),
   /** Where the scenario is written; absent from results written before perfgate recorded it. */
   at: sourceLocationSchema.optional()
 }).meta({ id: "ScenarioResult", description: "One scenario as measured and judged." });
-var refSchema = external_exports.object({ ref: text(1e3), sha: text(100) });
+var refSchema = external_exports.object({ ref: text2(1e3), sha: text2(100) });
 var runResultSchema = external_exports.object({
   schemaVersion: external_exports.literal(1),
   verdict: verdictSchema,
-  startedAt: text(100),
-  finishedAt: text(100),
-  tool: external_exports.object({ name: external_exports.literal("perfgate"), version: text(100), node: text(100) }),
-  config: described(external_exports.array(text(4096)).max(1e3), "The perf/*.yaml files read."),
-  target: described(text(4096), "The origin load was sent to."),
+  startedAt: text2(100),
+  finishedAt: text2(100),
+  tool: external_exports.object({ name: external_exports.literal("perfgate"), version: text2(100), node: text2(100) }),
+  config: described(external_exports.array(text2(4096)).max(1e3), "The perf/*.yaml files read."),
+  target: described(text2(4096), "The origin load was sent to."),
   scenarios: external_exports.array(scenarioResultSchema).max(1e4),
   base: described(refSchema, "Comparison (#4): the base version.").optional(),
   head: described(refSchema, "Comparison (#4): the head version.").optional(),
   pairs: count.optional(),
-  seed: text(200).optional(),
-  comparisonSkipped: described(text(), "Why a requested comparison did not happen (base could not be built, \u2026).").optional(),
+  seed: text2(200).optional(),
+  comparisonSkipped: described(text2(), "Why a requested comparison did not happen (base could not be built, \u2026).").optional(),
   interrupted: described(
     external_exports.enum(["SIGINT", "SIGTERM"]),
     "Set when a signal stopped the run: the results are partial (what was measured before it), and never a pass."
   ).optional(),
-  startup: described(external_exports.record(text(200), finite), "Stack start-up phases in ms (#3).").optional(),
-  environment: external_exports.object({ platform: text(100), cpus: count, cpuModel: text(500), runner: text(500).optional() }),
+  startup: described(external_exports.record(text2(200), finite2), "Stack start-up phases in ms (#3).").optional(),
+  environment: external_exports.object({ platform: text2(100), cpus: count, cpuModel: text2(500), runner: text2(500).optional() }),
   github: described(
     external_exports.object({
-      repository: text(200),
+      repository: text2(200),
       pullRequest: external_exports.number(),
-      headSha: text(100),
-      runId: text(100).optional(),
-      runUrl: text(2e3).optional(),
+      headSha: text2(100),
+      runId: text2(100).optional(),
+      runUrl: text2(2e3).optional(),
       commentKey: described(
-        text(500),
+        text2(500),
         "The sticky-comment key the run job used, so the report sub-action updates the same comment."
       ).optional()
     }),
     "Pull request context, for the fork-safe report sub-action (#5)."
   ).optional(),
-  warnings: external_exports.array(text()).max(1e3)
+  warnings: external_exports.array(text2()).max(1e3)
 }).meta({
   title: "perfgate results",
   description: "What `perfgate run --json` writes (schemaVersion 1); read back by perfgate compare, run --baseline-file and perfgate/report."
@@ -39785,7 +39847,7 @@ var MissingResultsError = class extends InvalidResultsError {
 };
 var MAX_RESULTS_BYTES = 50 * 1024 * 1024;
 async function readResultsJson(file2, cwd) {
-  let text2;
+  let text3;
   let handle;
   try {
     handle = await open3(path.resolve(cwd, file2), constants3.O_RDONLY | (constants3.O_NONBLOCK ?? 0));
@@ -39803,7 +39865,7 @@ async function readResultsJson(file2, cwd) {
     if (stats.size > MAX_RESULTS_BYTES) {
       throw new InvalidResultsError(file2, `it is ${stats.size} bytes, over the ${MAX_RESULTS_BYTES}-byte limit of a results file`);
     }
-    text2 = await handle.readFile("utf8");
+    text3 = await handle.readFile("utf8");
   } catch (error63) {
     if (error63 instanceof InvalidResultsError) throw error63;
     const code = error63.code;
@@ -39812,7 +39874,7 @@ async function readResultsJson(file2, cwd) {
     await handle.close();
   }
   try {
-    return JSON.parse(text2);
+    return JSON.parse(text3);
   } catch (error63) {
     throw new InvalidResultsError(
       file2,
@@ -40759,8 +40821,8 @@ var convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context);
 };
-var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key, value, context) => {
+var JSONParseV2 = (text3, reviver) => {
+  return JSON.parse(text3, (key, value, context) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -40818,8 +40880,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text2) => {
-  return text2.replace(
+var serializeBigInts = (text3) => {
+  return text3.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -40833,18 +40895,18 @@ var serializeBigInts = (text2) => {
     }
   );
 };
-var JSONParse = (text2, reviver) => {
-  if (!text2) return originalParse(text2, reviver);
+var JSONParse = (text3, reviver) => {
+  if (!text3) return originalParse(text3, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
-    const serializedData = serializeBigInts(text2);
+    if (isContextSourceSupported()) return JSONParseV2(text3, reviver);
+    const serializedData = serializeBigInts(text3);
     return originalParse(
       serializedData,
       (key, value, context) => convertMarkedBigIntsReviver(key, value, context, reviver)
     );
   } catch (error63) {
     if (error63 instanceof RangeError) {
-      const serializedData = serializeBigInts(text2);
+      const serializedData = serializeBigInts(text3);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -41012,12 +41074,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse4(contentType);
   if (isJSONResponse(mimetype)) {
-    let text2 = "";
+    let text3 = "";
     try {
-      text2 = await response.text();
-      return JSONParse(text2);
+      text3 = await response.text();
+      return JSONParse(text3);
     } catch (err) {
-      return text2;
+      return text3;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -44049,14 +44111,14 @@ function formatPercent(fraction) {
   if (pct === 0 || pct === 100) return `${pct}%`;
   if (Math.abs(pct) < 1) return `${trimZeros(pct.toFixed(Math.max(2, 1 - Math.floor(Math.log10(Math.abs(pct))))))}%`;
   for (let decimals = 2; decimals <= 6; decimals++) {
-    const text2 = pct.toFixed(decimals);
-    const n = Number(text2);
-    if (n !== 0 && n !== 100) return `${trimZeros(text2)}%`;
+    const text3 = pct.toFixed(decimals);
+    const n = Number(text3);
+    if (n !== 0 && n !== 100) return `${trimZeros(text3)}%`;
   }
   return `${pct}%`;
 }
-function trimZeros(text2) {
-  return text2.includes(".") ? text2.replace(/\.?0+$/, "") : text2;
+function trimZeros(text3) {
+  return text3.includes(".") ? text3.replace(/\.?0+$/, "") : text3;
 }
 var BYTE_UNITS = ["B", "KiB", "MiB", "GiB", "TiB"];
 function formatBytes(bytes) {
@@ -44093,9 +44155,9 @@ function formatChange(change) {
   if (!Number.isFinite(change)) return String(change);
   const pct = change * 100;
   const digits = Math.abs(pct) < 10 ? 1 : 0;
-  const text2 = Math.abs(pct).toFixed(digits);
-  if (Number(text2) === 0) return `\xB1${text2}%`;
-  return `${pct > 0 ? "+" : "\u2212"}${text2}%`;
+  const text3 = Math.abs(pct).toFixed(digits);
+  if (Number(text3) === 0) return `\xB1${text3}%`;
+  return `${pct > 0 ? "+" : "\u2212"}${text3}%`;
 }
 function formatInterval(low, high) {
   if (low === null || high === null) return "n/a";
@@ -44103,9 +44165,9 @@ function formatInterval(low, high) {
 }
 function formatPoints(difference) {
   if (!Number.isFinite(difference)) return String(difference);
-  const text2 = formatPointsSize(difference);
-  if (Number(text2) === 0) return "\xB10 pp";
-  return `${difference > 0 ? "+" : "\u2212"}${text2} pp`;
+  const text3 = formatPointsSize(difference);
+  if (Number(text3) === 0) return "\xB10 pp";
+  return `${difference > 0 ? "+" : "\u2212"}${text3} pp`;
 }
 function formatPointsSize(difference) {
   const pp = Math.abs(difference * 100);
@@ -44213,20 +44275,20 @@ function visibleEscape(char) {
   const hex3 = code.toString(16).toUpperCase();
   return code > 65535 ? `\\u{${hex3}}` : `\\u${hex3.padStart(4, "0")}`;
 }
-function showInvisible(text2, keep = "") {
-  return text2.replace(INVISIBLE, (c) => keep.includes(c) ? c : visibleEscape(c));
+function showInvisible(text3, keep = "") {
+  return text3.replace(INVISIBLE, (c) => keep.includes(c) ? c : visibleEscape(c));
 }
 
 // src/report/escape.ts
 var ZWSP = "\u200B";
-function escapeMarkdown(text2) {
-  return showInvisible(text2.replace(/[\r\n\t\f\v\u2028\u2029]+/g, " ")).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_~[\]()|!#]/g, (c) => `\\${c}`).replace(/@/g, `@${ZWSP}`).replace(/(#|GH-)(?=\d)/gi, (m) => `${m}${ZWSP}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/www\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`);
+function escapeMarkdown(text3) {
+  return showInvisible(text3.replace(/[\r\n\t\f\v\u2028\u2029]+/g, " ")).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/[\\`*_~[\]()|!#]/g, (c) => `\\${c}`).replace(/@/g, `@${ZWSP}`).replace(/(#|GH-)(?=\d)/gi, (m) => `${m}${ZWSP}`).replace(/:\/\//g, `:${ZWSP}//`).replace(/www\./gi, (m) => `${m.slice(0, 3)}${ZWSP}.`);
 }
-function codeName(text2) {
-  return `<code>${escapeMarkdown(text2)}</code>`;
+function codeName(text3) {
+  return `<code>${escapeMarkdown(text3)}</code>`;
 }
-function mermaidLabel(text2, max = 24) {
-  const plain = text2.replace(/[^A-Za-z0-9 _./:-]/g, " ").replace(/\s+/g, " ").trim();
+function mermaidLabel(text3, max = 24) {
+  const plain = text3.replace(/[^A-Za-z0-9 _./:-]/g, " ").replace(/\s+/g, " ").trim();
   return plain.length > max ? `${plain.slice(0, max - 1)}\u2026` : plain || "scenario";
 }
 
@@ -44387,12 +44449,12 @@ function headlineText(result, style) {
   if (n === 0) return "no scenarios ran";
   const budgets = result.scenarios.some((s) => s.budgets.length > 0);
   const scope = n === 1 ? "the scenario" : `all ${n} scenarios`;
-  let text2 = budgets ? `${scope} within budget` : `${scope} measured`;
-  if (hasComparison(result)) text2 += ", no regression";
+  let text3 = budgets ? `${scope} within budget` : `${scope} measured`;
+  if (hasComparison(result)) text3 += ", no regression";
   const improvements = findings.filter((f) => f.kind === "improvement");
-  if (improvements.length > 0) text2 += `; ${list(improvements, style)}`;
-  if (undecided.length > 0) text2 += ` (${plural2(undecided.length, "check")} undecided)`;
-  return text2;
+  if (improvements.length > 0) text3 += `; ${list(improvements, style)}`;
+  if (undecided.length > 0) text3 += ` (${plural2(undecided.length, "check")} undecided)`;
+  return text3;
 }
 function verdictEmoji(verdict) {
   return verdict === "pass" ? "\u2705" : verdict === "fail" ? "\u274C" : "\u26A0\uFE0F";
@@ -44401,8 +44463,8 @@ function verdictEmoji(verdict) {
 // src/report/redact.ts
 var WITH_SCHEME = /\b([a-z][a-z\d+.-]*:\/\/)[^\s/?#]*@/gi;
 var BARE = /(^|[\s"'(<,=])[^\s/?#"'(<,=:@]+:[^\s/?#"']*@(?=[^\s@])/g;
-function redactUrls(text2) {
-  return text2.replace(WITH_SCHEME, "$1***@").replace(BARE, "$1***@");
+function redactUrls(text3) {
+  return text3.replace(WITH_SCHEME, "$1***@").replace(BARE, "$1***@");
 }
 
 // src/report/diagnosis.ts
@@ -44504,12 +44566,115 @@ function diagnosisLines(diagnosis, quote) {
   return summary2 ? { title: summary2, lines: [] } : void 0;
 }
 
+// src/history/trend.ts
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+// src/report/csv.ts
+var FAILURE_KINDS = ["timeout", "refused", "reset", "truncated", "other"];
+var COLUMNS = [
+  { header: "scenario", value: (s) => s.name, text: true },
+  { header: "verdict", value: (s) => s.verdict },
+  { header: "connections", value: (s) => s.connections },
+  { header: "rate", value: (s) => s.rate },
+  { header: "sweep_of", value: (s) => s.sweepOf, text: true },
+  { header: "duration_ms", value: (s) => s.measurement.durationMs },
+  ...METRICS.map((metric) => ({ header: metric, value: (s) => s.metrics[metric] })),
+  { header: "latency_min_ms", value: (s) => s.measurement.latency.min },
+  { header: "requests_total", value: (s) => s.measurement.outcomes.total },
+  { header: "requests_success", value: (s) => s.measurement.outcomes.success },
+  { header: "http_errors", value: (s) => s.measurement.outcomes.httpErrors },
+  { header: "failures", value: (s) => s.measurement.outcomes.failures },
+  ...FAILURE_KINDS.map((kind2) => ({ header: `failures_${kind2}`, value: (s) => s.measurement.outcomes.byFailure[kind2] ?? 0 })),
+  {
+    header: "by_status",
+    value: (s) => Object.entries(s.measurement.outcomes.byStatus).sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${code}:${n}`).join(" ")
+  },
+  { header: "bytes_per_sec", value: (s) => s.measurement.bytesPerSec },
+  { header: "bytes_per_response", value: (s) => s.measurement.bytesPerResponse },
+  { header: "achieved_rate", value: (s) => s.measurement.achievedRate },
+  { header: "backlog_unsent", value: (s) => s.measurement.backlog?.unsent },
+  { header: "schedule_lag_p99_ms", value: (s) => s.measurement.scheduleLag?.p99Ms },
+  { header: "generator_cpu_cores", value: (s) => s.measurement.generator.cpu },
+  { header: "generator_saturated", value: (s) => s.measurement.generator.saturated },
+  { header: "server_cpu_ms_per_request", value: (s) => s.server?.cpuMsPerRequest },
+  { header: "server_peak_memory_bytes", value: (s) => s.server?.peakMemoryBytes },
+  { header: "server_cpu_cores", value: (s) => s.server?.cpuCores },
+  { header: "budgets_failed", value: (s) => s.budgets.filter((b) => b.status === "fail").length },
+  { header: "budgets_inconclusive", value: (s) => s.budgets.filter((b) => b.status === "inconclusive").length },
+  ...COMPARE_METRICS.flatMap((metric) => [
+    { header: `base_${metric}`, value: (s) => s.comparison?.[metric]?.base },
+    { header: `head_${metric}`, value: (s) => s.comparison?.[metric]?.head },
+    { header: `change_${metric}`, value: (s) => s.comparison?.[metric]?.change },
+    { header: `ci_low_${metric}`, value: (s) => s.comparison?.[metric]?.low },
+    { header: `ci_high_${metric}`, value: (s) => s.comparison?.[metric]?.high },
+    { header: `p_${metric}`, value: (s) => s.comparison?.[metric]?.p },
+    { header: `verdict_${metric}`, value: (s) => s.comparison?.[metric]?.verdict },
+    { header: `ci_level_${metric}`, value: (s) => s.comparison?.[metric]?.confidence },
+    { header: `mde_${metric}`, value: (s) => s.comparison?.[metric]?.mde }
+  ]),
+  { header: "error", value: (s) => s.error, text: true }
+];
+var CSV_HEADERS = COLUMNS.map((c) => c.header);
+
+// src/report/history.ts
+var BARS = "\u2581\u2582\u2583\u2584\u2585\u2586\u2587\u2588";
+function sparkline(values) {
+  if (values.length === 0) return "";
+  const min = Math.min(...values);
+  const max = Math.max(...values);
+  if (max === min) return BARS[3].repeat(values.length);
+  return values.map((v) => BARS[Math.min(BARS.length - 1, Math.floor((v - min) / (max - min) * BARS.length))]).join("");
+}
+function short(sha) {
+  return sha.slice(0, 7);
+}
+function stepWords(metric, shift) {
+  const rate = metric === "error_rate" || metric === "failure_rate";
+  if (rate) return `stepped ${formatMetricChange(metric, shift.after - shift.before)}`;
+  return `stepped ${Number.isFinite(shift.change) ? formatChange(shift.change) : "up from 0"}`;
+}
+function shiftWords(shift, name = short) {
+  return `${metricLabel(shift.metric)} ${stepWords(shift.metric, shift)} between ${name(shift.from)} and ${name(shift.to)} (${formatMetric(shift.metric, shift.before)} \u2192 ${formatMetric(shift.metric, shift.after)})`;
+}
+var CSV_COLUMNS = ["sha", "time", "runner", "scenario", "connections", ...HISTORY_METRICS];
+function historyWords(history, name) {
+  const trends = [];
+  for (const metric of ["qps", "p99"]) {
+    const values = history[metric];
+    if (values.length === 0) continue;
+    let text3 = `${metricLabel(metric)} ${sparkline(values)} median ${formatMetric(metric, median(values))}`;
+    const base = history.base?.[metric];
+    const head = history.head?.[metric];
+    if (base) text3 += `, the base ${formatMetric(metric, base.value)} (above ${Math.round(base.percentile * 100)}% of them)`;
+    else if (head) text3 += `, this head ${formatMetric(metric, head.value)} (above ${Math.round(head.percentile * 100)}% of them)`;
+    trends.push(text3);
+  }
+  const changes = history.changes.map((c) => shiftWords({ ...c, index: 0, change: c.change ?? Number.NaN }, name));
+  return { trends, changes };
+}
+function historyTitle(history) {
+  return `last ${history.qps.length} of ${history.runs} run${history.runs === 1 ? "" : "s"} on this runner`;
+}
+function historyMarkdown(scenario) {
+  const history = scenario.history;
+  if (!history || history.qps.length === 0) return [];
+  const { trends, changes } = historyWords(history, (sha) => codeName(short(sha)));
+  return [
+    `**Main's history** (${historyTitle(history)}, ${escapeMarkdown(history.source)}): ${trends.join("; ")}. ${changes.length > 0 ? `${changes.join("; ")}.` : "No change point in them."}`,
+    ""
+  ];
+}
+
 // src/report/markdown.ts
 var GITHUB_COMMENT_LIMIT = 65536;
 var DEFAULT_MAX_LENGTH = 65e3;
 var JOB_SUMMARY_MAX_LENGTH = 1e6;
-function utf8Bytes(text2) {
-  return Buffer.byteLength(text2, "utf8");
+function utf8Bytes(text3) {
+  return Buffer.byteLength(text3, "utf8");
 }
 var MAX_NAME = 120;
 var MAX_REASON = 400;
@@ -44562,6 +44727,7 @@ function render(result, options, detail, max) {
     for (const sweep of sweeps(result.scenarios)) out.push(...sweepSection(sweep));
     const chart = charts(result);
     if (chart.length > 0) out.push(...chart);
+    out.push(...historyCharts(result));
   } else if (detail === "summary") {
     out.push("| | scenario | summary |", "|---|---|---|");
     for (const scenario of result.scenarios) out.push(summaryRow(scenario));
@@ -44588,13 +44754,13 @@ function render(result, options, detail, max) {
 function headline(result) {
   return headlineText(result, { name: (s) => codeName(clip(s, MAX_NAME)), text: (s) => escapeMarkdown(clip(s, 60)) });
 }
-function clip(text2, max) {
-  if (text2.length <= max) return text2;
-  const end = /[\uD800-\uDBFF]/.test(text2[max - 2] ?? "") ? max - 2 : max - 1;
-  return `${text2.slice(0, end)}\u2026`;
+function clip(text3, max) {
+  if (text3.length <= max) return text3;
+  const end = /[\uD800-\uDBFF]/.test(text3[max - 2] ?? "") ? max - 2 : max - 1;
+  return `${text3.slice(0, end)}\u2026`;
 }
-function reason(text2) {
-  return escapeMarkdown(clip(text2, MAX_REASON));
+function reason(text3) {
+  return escapeMarkdown(clip(text3, MAX_REASON));
 }
 function shortSha(sha) {
   return /^[0-9a-f]{7,40}$/i.test(sha) ? sha.slice(0, 7) : escapeMarkdown(clip(sha, 40));
@@ -44627,6 +44793,7 @@ function scenarioSection(result, scenario) {
   if (table.length > 0) out.push(...table, "");
   if (scenario.sequential) out.push(`Pairs: ${sequentialWords(scenario.sequential)}.`, "");
   out.push(measuredLine(scenario), "");
+  out.push(...historyMarkdown(scenario));
   const diagnosis = diagnosisLines(scenario.diagnosis, codeName);
   if (diagnosis)
     out.push(diagnosis.lines.length > 0 ? `**${diagnosis.title}:**` : `${diagnosis.title}.`, ...diagnosis.lines.map((l) => `- ${l}`), "");
@@ -44637,8 +44804,8 @@ function scenarioSection(result, scenario) {
 function budgetCell(budgets) {
   if (budgets.length === 0) return "\u2014";
   return budgets.map((b) => {
-    const text2 = `${STATUS_ICON[b.status]} ${escapeMarkdown(clip(b.text, 60))}`;
-    return b.status === "pass" ? text2 : `${text2} (was ${formatMetric(b.metric, b.value)})`;
+    const text3 = `${STATUS_ICON[b.status]} ${escapeMarkdown(clip(b.text, 60))}`;
+    return b.status === "pass" ? text3 : `${text3} (was ${formatMetric(b.metric, b.value)})`;
   }).join("<br>");
 }
 function comparisonTable(scenario) {
@@ -44793,6 +44960,29 @@ function pairedRounds(s) {
   const head = new Map(rounds.filter((r) => r.arm === "head").map((r) => [r.index, r]));
   return rounds.filter((r) => r.arm === "base" && head.has(r.index)).sort((a, b) => a.index - b.index).map((b) => [b, head.get(b.index)]);
 }
+function historyCharts(result) {
+  const out = [];
+  for (const s of result.scenarios.filter((x) => x.history && x.history.qps.length >= 2).slice(0, MAX_CHART_SCENARIOS)) {
+    const history = s.history;
+    const metric = s.rate === void 0 || history.p99.length < 2 ? "qps" : "p99";
+    const values = history[metric];
+    const base = history.base?.[metric]?.value;
+    const { label, unit } = METRIC[metric];
+    out.push(
+      "```mermaid",
+      CHART_COLOURS,
+      "xychart-beta",
+      `  title "${mermaidLabel(s.name)}: ${label} of main's last ${values.length} runs${base === void 0 ? "" : " (red: the base)"}"`,
+      `  x-axis "run" [${values.map((_, i) => String(i + 1)).join(", ")}]`,
+      `  y-axis "${unit}" 0 --> ${axisTop([...values, base ?? 0])}`,
+      `  line [${values.map(chartNumber).join(", ")}]`,
+      ...base === void 0 ? [] : [`  line [${values.map(() => chartNumber(base)).join(", ")}]`],
+      "```",
+      ""
+    );
+  }
+  return out;
+}
 function axisTop(values) {
   const max = Math.max(0, ...values.filter(Number.isFinite));
   if (max === 0) return "1";
@@ -44813,6 +45003,7 @@ function sweepSection(sweep) {
     escapeMarkdown(sweepFinding(sweep)),
     "",
     "```mermaid",
+    CHART_COLOURS,
     "xychart-beta",
     `  title "${mermaidLabel(sweep.name)}: QPS by connections"`,
     `  x-axis [${sweep.levels.map((l) => String(l.connections)).join(", ")}]`,
@@ -44913,17 +45104,17 @@ function hardTruncate(body, max, options) {
   cut = newline > markerEnd ? cut.slice(0, newline) : body.slice(0, markerEnd);
   return `${cut}${note}`;
 }
-function prefixWithin(text2, maxBytes) {
+function prefixWithin(text3, maxBytes) {
   let bytes = 0;
   let end = 0;
-  for (const char of text2) {
+  for (const char of text3) {
     const code = char.codePointAt(0);
     const size = code < 128 ? 1 : code < 2048 ? 2 : code < 65536 ? 3 : 4;
     if (bytes + size > maxBytes) break;
     bytes += size;
     end += char.length;
   }
-  return text2.slice(0, end);
+  return text3.slice(0, end);
 }
 
 // src/github/comment.ts
@@ -44972,8 +45163,8 @@ function apiMessage(error63) {
 function describeApiError(error63, doing) {
   if (error63 instanceof GitHubTimeoutError) return new GitHubTimeoutError(`Could not ${doing}: ${error63.message}`);
   if (!isHttpError(error63)) {
-    const text2 = error63 instanceof Error ? error63.message : String(error63);
-    return new GitHubApiError(`Could not ${doing}: ${text2}`, 0);
+    const text3 = error63 instanceof Error ? error63.message : String(error63);
+    return new GitHubApiError(`Could not ${doing}: ${text3}`, 0);
   }
   const message = apiMessage(error63);
   if (isRateLimited(error63)) {
@@ -45129,14 +45320,14 @@ function string4(value) {
 }
 function readEventPayload(path2) {
   if (!path2) return {};
-  let text2;
+  let text3;
   try {
-    text2 = readFileSync(path2, "utf8");
+    text3 = readFileSync(path2, "utf8");
   } catch {
     return {};
   }
   try {
-    return object2(JSON.parse(text2)) ?? {};
+    return object2(JSON.parse(text3)) ?? {};
   } catch {
     throw new UsageError(`The event file ${path2} (GITHUB_EVENT_PATH) is not valid JSON.`);
   }
@@ -45206,16 +45397,17 @@ var Output = {
   verdict: "verdict",
   results: "results",
   markdown: "markdown",
+  html: "html",
   commentUrl: "comment-url"
 };
 var COMMENT_MODES = ["always", "on-change", "off"];
 function readInput(env, name) {
   return (env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] ?? "").trim();
 }
-function parseCommentMode(name, text2) {
-  if (text2 === "") return "always";
-  if (COMMENT_MODES.includes(text2)) return text2;
-  throw new UsageError(`Input ${name} must be one of ${COMMENT_MODES.join(", ")}, got "${text2}".`);
+function parseCommentMode(name, text3) {
+  if (text3 === "") return "always";
+  if (COMMENT_MODES.includes(text3)) return text3;
+  throw new UsageError(`Input ${name} must be one of ${COMMENT_MODES.join(", ")}, got "${text3}".`);
 }
 function getReportInputs(env = process.env, cwd = process.cwd()) {
   const results = readInput(env, ReportInput.results);
