@@ -307,14 +307,57 @@ export function openApiGets(text: string): { gets: string[]; skipped: number } |
   return { gets, skipped };
 }
 
+/**
+ * GET routes without parameters the code names, as common frameworks write them: Express/Fastify/Koa `.get('/x'`,
+ * Flask/FastAPI `@app.get("/x")` or `@app.route("/x")`, Go `HandleFunc("/x"`, and plain Node `pathname === '/x'`.
+ * A cheap look, not a parser: a path with a parameter (`:id`, `{id}`, `<id>`) or a wildcard is left out.
+ */
+const ROUTE_PATTERNS = [
+  /\.get\(\s*['"`](\/[^'"`\s]*)['"`]/g,
+  /@\w+\.(?:get|route)\(\s*['"](\/[^'"\s]*)['"]/g,
+  /HandleFunc\(\s*"(\/[^"\s]*)"/g,
+  /(?:pathname|req\.url|request\.url)\s*===?\s*['"`](\/[^'"`\s?]*)['"`]/g,
+];
+
+export function codeRoutes(files: InitFacts['files']): Array<{ path: string; file: string }> {
+  const found = new Map<string, string>();
+  for (const file of files) {
+    if (
+      /(^|\/)(package(-lock)?\.json|requirements\.txt|pyproject\.toml|go\.(mod|sum)|Gemfile(\.lock)?|[^/]*compose[^/]*\.ya?ml)$/.test(
+        file.path,
+      )
+    )
+      continue;
+    for (const pattern of ROUTE_PATTERNS) {
+      for (const match of file.text.matchAll(pattern)) {
+        const route = match[1]!;
+        if (/[:{}<>*]/.test(route) || firstInvisible(route) || route.length > 200) continue;
+        if (!found.has(route)) found.set(route, file.path);
+      }
+    }
+  }
+  return [...found].map(([path, file]) => ({ path, file }));
+}
+
 function scenariosOf(facts: InitFacts): { list: Scenario[]; source: string; comment: string[]; openApiPaths: string[] } {
   const home = { list: [{ name: 'home', path: '/' }], openApiPaths: [] };
-  if (!facts.openapi)
+  if (!facts.openapi) {
+    const routes = codeRoutes(facts.files).slice(0, MAX_OPENAPI_SCENARIOS);
+    if (routes.length > 0)
+      return {
+        list: routes.map((r) => ({ name: `GET ${r.path}`, path: r.path })),
+        openApiPaths: [],
+        source: `routes found in ${[...new Set(routes.map((r) => r.file))].join(', ')}`,
+        comment: [
+          `No OpenAPI file was found: these GET routes were found in the code (at most ${MAX_OPENAPI_SCENARIOS}). Check each is a real GET endpoint.`,
+        ],
+      };
     return {
       ...home,
       source: 'GET /: no OpenAPI file',
       comment: ['No OpenAPI file was found: one scenario loads GET /. Set the path of a real endpoint.'],
     };
+  }
   const found = openApiGets(facts.openapi.text);
   if ('error' in found)
     return {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { main } from '../../src/cli.ts';
-import { dockerfilePort, openApiGets, planInit, SCHEMA_URL, type InitFacts } from '../../src/init/plan.ts';
+import { codeRoutes, dockerfilePort, openApiGets, planInit, SCHEMA_URL, type InitFacts } from '../../src/init/plan.ts';
 
 type Json = Record<string, any>;
 
@@ -40,7 +40,7 @@ test('init on examples/app writes a perf file that validates, with the port, Pos
   assert.equal(init.stderr, '');
   assert.equal(init.code, 0);
   assert.deepEqual(init.stdout.trimEnd().split('\n'), [
-    'wrote perf/perf.yaml: app on port 5000, postgres, redis; 1 scenario (GET /: no OpenAPI file)',
+    'wrote perf/perf.yaml: app on port 5000, postgres, redis; 2 scenarios (routes found in server.js)',
     'wrote .github/workflows/perf.yml: runs perfgate on pull requests (read-only token), uploads the results',
     'wrote .github/workflows/perf-report.yml: posts the PR comment from those results, forks included',
     ...NEXT,
@@ -56,14 +56,31 @@ test('init on examples/app writes a perf file that validates, with the port, Pos
     redis: { image: 'redis:7' },
   });
   assert.deepEqual(perf.defaults, { warmup: '2s', duration: '10s', connections: 10 });
+  // No OpenAPI file: the GET routes server.js names (pathname === '/health', '/api/v1/posts').
+  const budgets = { qps: '>= 100', p99: '<= 500ms', success: '>= 99.95%' };
   assert.deepEqual(perf.scenarios, [
-    { name: 'home', request: { path: '/' }, budgets: { qps: '>= 100', p99: '<= 500ms', success: '>= 99.95%' } },
+    { name: 'GET /health', request: { path: '/health' }, budgets },
+    { name: 'GET /api/v1/posts', request: { path: '/api/v1/posts' }, budgets },
   ]);
 
   const validate = await cli(['validate', 'perf/perf.yaml'], dir);
   assert.equal(validate.stderr, '');
-  assert.equal(validate.stdout, 'perf/perf.yaml: valid (1 scenario, 3 budgets)\n');
+  assert.equal(validate.stdout, 'perf/perf.yaml: valid (2 scenarios, 6 budgets)\n');
   assert.equal(validate.code, 0);
+});
+
+test('routes in the code, as common frameworks name them; a path with a parameter is left out', () => {
+  const files = [
+    { path: 'app.js', text: "app.get('/api/users', h); app.get('/api/users/:id', h); router.get(`/status`, h)" },
+    { path: 'main.py', text: '@app.route("/items")\n@app.get("/items/{id}")\n@bp.get("/ping")' },
+    { path: 'main.go', text: 'http.HandleFunc("/metrics", h)' },
+    { path: 'server.js', text: "if (url.pathname === '/health') {}" },
+    { path: 'package.json', text: '{"scripts": {"x": "app.get(\'/ignored\')"}}' },
+  ];
+  assert.deepEqual(
+    codeRoutes(files).map((r) => r.path),
+    ['/api/users', '/status', '/ping', '/items', '/metrics', '/health'],
+  );
 });
 
 test('the workflows are the fork-safe pair of docs/github-action.md, with inputs the actions have', async () => {
