@@ -124,6 +124,13 @@ export async function runInit(options: InitOptions): Promise<string[]> {
   if (!info?.isDirectory()) throw new UsageError(`perfgate init: ${options.dir} is not a directory`);
   const root = await repositoryRoot(dir);
   const found = await survey(dir);
+  // A schema kept beside the app rather than in it (examples/db/schema.sql next to examples/app): look one level up,
+  // inside the repository only.
+  if (found.sql.length === 0 && path.relative(root, dir) !== '') {
+    const parent = path.dirname(dir);
+    const beside = (await survey(parent)).sql.map((f) => path.relative(dir, path.join(parent, f)).split(path.sep).join('/'));
+    found.sql.push(...beside.filter((f) => f.startsWith('../')));
+  }
   const dockerfile = path.join(dir, 'Dockerfile');
   const read = [dockerfile, ...found.manifests, ...found.openapi, ...found.sources].map((f) => path.resolve(dir, f));
   const facts = await readFileFacts({ read, check: [] });

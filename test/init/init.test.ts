@@ -328,3 +328,15 @@ test("the modeline points at a schema inside the repository when there is one: p
   const installed = await readFile(path.join(user, 'perf/perf.yaml'), 'utf8');
   assert.equal(installed.split('\n')[0], '# yaml-language-server: $schema=../node_modules/perfgate/dist/perf.schema.json');
 });
+
+test('a schema kept beside the app in the repository (examples/db next to examples/app) becomes the init: line', async () => {
+  const repo = await mkdtemp(path.join(os.tmpdir(), 'perfgate-init-'));
+  await mkdir(path.join(repo, '.git'));
+  await cp('examples/db', path.join(repo, 'db'), { recursive: true });
+  await mkdir(path.join(repo, 'app'));
+  for (const file of ['Dockerfile', 'package.json', 'server.js']) await cp(path.join('examples/app', file), path.join(repo, 'app', file));
+  assert.equal((await cli(['init', 'app'], repo)).code, 0);
+  const perf = parse(await readFile(path.join(repo, 'app/perf/perf.yaml'), 'utf8')) as Json;
+  assert.deepEqual((perf.services as Json).postgres, { image: 'postgres:15', init: ['../../db/schema.sql'] });
+  assert.equal((await cli(['validate', 'app/perf/perf.yaml'], repo)).code, 0);
+});
