@@ -8,6 +8,7 @@
 // says a split that large is rare without a change (p ≤ α). Kept candidates split their segment, and the search
 // goes on until a candidate is not significant. Distribution-free: it needs no model of the noise, only that the
 // points between change points are exchangeable.
+import { median } from 'simple-statistics';
 import { mulberry32 } from './rng.ts';
 
 export interface ChangePoint {
@@ -132,10 +133,4 @@ export function stepsOf(series: readonly number[], points: readonly ChangePoint[
     const after = median(series.slice(c.index, bounds[i + 2]!));
     return { index: c.index, p: c.p, before, after, change: after / before - 1 };
   });
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
