@@ -2,11 +2,11 @@
 // it gives (exit 2) before anything starts. Docker is pointed nowhere, so a check that let a run through would fail
 // fast instead of starting a stack.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { before, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { main } from '../../src/cli.ts';
 
 process.env.DOCKER_HOST = 'unix:///nonexistent/perfgate-test-docker.sock';
@@ -23,6 +23,8 @@ async function perfgate(args: string[]): Promise<{ code: number; stdout: string;
   const code = await main(args, { stdout, stderr, env: { DOCKER_HOST: process.env.DOCKER_HOST }, cwd: dir });
   return { code, stdout: out, stderr: err };
 }
+
+after(() => rm(dir, { recursive: true, force: true }));
 
 before(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-calibrate-cli-'));

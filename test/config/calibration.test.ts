@@ -2,11 +2,11 @@
 // tolerances wherever the YAML set none (an explicit tolerance wins, scenarios it does not know are ignored); a file
 // that is missing or broken is an error at the calibration: line naming the file and the fault.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { main } from '../../src/cli.ts';
 import { calibrationText, parseCalibration, type Calibration } from '../../src/config/calibration.ts';
 import { loadConfig } from '../../src/config/load.ts';
@@ -37,8 +37,13 @@ const calibration: Calibration = {
   },
 };
 
+const tmpDirs: string[] = [];
+after(() => Promise.all(tmpDirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
 async function tmpDir(): Promise<string> {
-  return mkdtemp(path.join(os.tmpdir(), 'perfgate-calibration-'));
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-calibration-'));
+  tmpDirs.push(dir);
+  return dir;
 }
 
 /** A perf file with compare.calibration: and the calibration file beside it (none for null). */
