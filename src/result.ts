@@ -7,6 +7,8 @@ import type {
   budgetStatusSchema,
   comparisonEntrySchema,
   comparisonVerdictSchema,
+  entryMeasurementSchema,
+  entryResultSchema,
   failureKindSchema,
   latencySummarySchema,
   loadMeasurementSchema,
@@ -34,5 +36,9 @@ export type BudgetResult = z.infer<typeof budgetResultSchema>;
 /** QPS and latency: relative figures, from paired per-round log-ratios; the rates: absolute, from each arm's totals. */
 export type ComparisonEntry = z.infer<typeof comparisonEntrySchema>;
 export type Round = z.infer<typeof roundSchema>;
+/** One mix entry's part of a measured window. */
+export type EntryMeasurement = z.infer<typeof entryMeasurementSchema>;
+/** One mix entry of a scenario as measured, judged and compared. */
+export type EntryResult = z.infer<typeof entryResultSchema>;
 export type ScenarioResult = z.infer<typeof scenarioResultSchema>;
 export type RunResult = z.infer<typeof runResultSchema>;

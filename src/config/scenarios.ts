@@ -17,8 +17,10 @@ import {
   type MetricName,
   type RequestTemplate,
   type ResponseExpectation,
+  type MixEntry,
   type Scenario,
   type SourceLocation,
+  type WeightedRequest,
 } from './types.ts';
 import { parseBandwidth } from './units.ts';
 import { fraction, ms } from './values.ts';
@@ -107,10 +109,11 @@ export function normaliseScenarios(inputs: readonly ScenarioInput[], defaults: D
     const entries = input.request
       ? [{ weight: 1, request: input.request, where: [...base, 'request'] }]
       : input.mix!.map((m, i) => ({ ...m, where: [...base, 'mix', i, 'request'] }));
-    const requests = entries.map((entry) => ({
+    const requests: WeightedRequest[] = entries.map((entry) => ({
       weight: entry.weight,
       request: normaliseRequest(entry.request, defaults.headers, entry.where, ctx),
     }));
+    if (input.mix) mixEntries(input.mix, base, ctx).forEach((entry, i) => (requests[i]!.entry = entry));
 
     const scenario: Scenario = {
       name: input.name,
@@ -120,7 +123,7 @@ export function normaliseScenarios(inputs: readonly ScenarioInput[], defaults: D
       durationMs: ms(input.duration ?? defaults.duration, SCENARIO_DEFAULTS.durationMs),
       timeoutMs: ms(input.timeout ?? defaults.timeout, SCENARIO_DEFAULTS.timeoutMs),
       // max_error_rate is accepted but ignored (#13): HTTP errors are compared as error_rate instead.
-      budgets: budgetsOf(input, base, pos),
+      budgets: budgetsOf(input.budgets, base, pos),
       tolerance: { ...tolerance, ...rates(input.tolerance) },
       at,
     };
@@ -149,6 +152,31 @@ export function normaliseScenarios(inputs: readonly ScenarioInput[], defaults: D
   return { scenarios, explicitTolerance };
 }
 
+/**
+ * Each mix entry's name, budgets and line. A name is `name:`, else "METHOD path" as written (the path before
+ * `${env.…}` is resolved: names are printed); reports and comparisons key entries by it, so each is used once.
+ */
+function mixEntries(mix: NonNullable<ScenarioInput['mix']>, base: Segments, ctx: ScenarioContext): MixEntry[] {
+  const { pos, add } = ctx;
+  const seen = new Map<string, SourceLocation>();
+  return mix.map((m, i) => {
+    const where = [...base, 'mix', i];
+    const name = m.name ?? `${(m.request.method ?? 'GET').toUpperCase()} ${m.request.path}`;
+    const at = pos.of(where);
+    if (m.name !== undefined) invisibleInName(m.name, [...where, 'name'], ctx);
+    const first = seen.get(name);
+    if (first) {
+      const named = m.name !== undefined ? [...where, 'name'] : where;
+      add(
+        pos.of(named),
+        keyPath(named),
+        `duplicate mix entry name "${name}" (first at ${first.file}:${first.line}); give one a distinct name: (each entry is reported and compared by its name)`,
+      );
+    } else seen.set(name, at);
+    return { name, budgets: budgetsOf(m.budgets, where, pos), at };
+  });
+}
+
 /** A name is shown in the comment and the terminal: a right-to-left override or a zero-width space could disguise it. */
 function invisibleInName(name: string, segments: Segments, { pos, add }: ScenarioContext): void {
   const bad = firstInvisible(name);
@@ -169,10 +197,10 @@ function rates(input: Partial<Record<CompareMetric, string | number | undefined>
   return out;
 }
 
-function budgetsOf(input: ScenarioInput, base: Segments, pos: Positions): Budget[] {
+function budgetsOf(input: ScenarioInput['budgets'], base: Segments, pos: Positions): Budget[] {
   const budgets: Budget[] = [];
   for (const metric of METRICS) {
-    const raw = input.budgets?.[metric];
+    const raw = input?.[metric];
     if (raw === undefined) continue;
     const parsed = parseBudget(metric as MetricName, raw);
     if (!parsed.ok) continue;

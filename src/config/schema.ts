@@ -158,10 +158,20 @@ const scenarioSchema = z.strictObject({
   name: z.string().min(1).meta({ description: 'Unique scenario name.' }),
   request: requestSchema.optional(),
   mix: z
-    .array(z.strictObject({ weight: z.number().positive(), request: requestSchema }))
+    .array(
+      z.strictObject({
+        weight: z.number().positive(),
+        request: requestSchema,
+        name: z.string().min(1).max(200).optional().meta({
+          description:
+            'What reports call this entry (its own results, budgets and comparison); default "METHOD path", e.g. "GET /api/posts".',
+        }),
+        budgets: budgetsSchema.optional().meta({ description: "This entry's own budgets, judged on its requests alone." }),
+      }),
+    )
     .min(1)
     .optional()
-    .meta({ description: 'Weighted endpoints, like Locust tasks.' }),
+    .meta({ description: 'Weighted endpoints, like Locust tasks; each entry gets its own results beside the total.' }),
   tokens: z
     .strictObject({
       file: z.string().meta({ description: 'CSV file, relative to this YAML; one token per row (a header row is skipped).' }),

@@ -85,6 +85,15 @@ export interface ResponseExpectation {
 export interface WeightedRequest {
   weight: number;
   request: RequestTemplate;
+  /** A `mix:` entry: its name (unique in the scenario), its own budgets, where it is written. Absent for `request:`. */
+  entry?: MixEntry;
+}
+
+export interface MixEntry {
+  /** `name:`, else "METHOD path" as written (before `${env.…}` is resolved, so no secret is in it). */
+  name: string;
+  budgets: Budget[];
+  at: SourceLocation;
 }
 
 /** One token per request, rotating through the list (tokens.csv). */

@@ -33,6 +33,8 @@ export type Outcome = { status: number; bytes: number; verdict?: Verdict } | { f
 
 interface SettledRequest {
   phase: Phase;
+  /** The mix entry the request was built from (`entryOf`), 0 without one. */
+  entry: number;
   /** From when it was sent (open model: from when it was due, less the generator's own lag) to its outcome. */
   latencyMs: number;
   outcome: Outcome;
@@ -48,10 +50,12 @@ export interface LedgerOptions {
   /** Checks each response (`expect:`): its verdict goes with its outcome. */
   inspect?(client: LedgerClient, status: number, body: string, rawHeaders: string[]): Verdict | undefined;
   now?(): number;
+  /** Which mix entry the request just sent on this client is (read once it is built and written). */
+  entryOf?(client: LedgerClient): number;
 }
 
 interface Connection {
-  request?: { phase: Phase; startedAt: number };
+  request?: { phase: Phase; startedAt: number; entry: number };
   /** The server ended the connection or said it would: nothing more is written to it. */
   closing: boolean;
   /** The verdict on the response about to be reported ('response' follows recordBody at once). */
@@ -202,9 +206,12 @@ export class RequestLedger {
     const phase = this.phase;
     if (phase !== 'warmup' && phase !== 'window') return false;
     if (phase === 'window' && this.options.amount !== undefined && this.sentInWindow >= this.options.amount) return false;
-    connection.request = { phase, startedAt: this.now() - (this.options.waitMs?.(client) ?? 0) };
+    const request = { phase, startedAt: this.now() - (this.options.waitMs?.(client) ?? 0), entry: 0 };
+    connection.request = request;
     this.open[phase]++;
     send();
+    // autocannon builds the next request (setupRequest picks its entry) inside send: only now is it known.
+    if (this.options.entryOf) request.entry = this.options.entryOf(client);
     if (phase === 'window' && ++this.sentInWindow === this.options.amount) this.options.onWindowFull?.();
     return true;
   }
@@ -221,7 +228,7 @@ export class RequestLedger {
     if (!request) return;
     connection.request = undefined;
     this.open[request.phase]--;
-    this.options.settle({ phase: request.phase, latencyMs: this.now() - request.startedAt, outcome });
+    this.options.settle({ phase: request.phase, entry: request.entry, latencyMs: this.now() - request.startedAt, outcome });
     if (this.phase === 'draining' && this.open.window === 0) {
       this.drained?.();
       this.drained = undefined;

@@ -4,6 +4,7 @@ import autocannon from 'autocannon';
 import type { Scenario } from '../config/types.ts';
 import type { LoadMeasurement } from '../result.ts';
 import { ConstantRateSchedule, type Backlog, type PacedClient } from './constant-rate.ts';
+import { EntryRecorder } from './entry-recorder.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
 import { OutcomeCounter } from './outcome-counter.ts';
 import { RequestLedger, type LedgerClient } from './request-ledger.ts';
@@ -58,6 +59,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   const check = responseChecker(scenario);
   const counter = new OutcomeCounter({ checking: check !== undefined });
   const warmup = new OutcomeCounter({ checking: check !== undefined });
+  // A mix: each entry counted on its own too (the totals above stay the scenario's).
+  const entries = EntryRecorder.of(scenario, { checking: check !== undefined });
   let aborted: string | undefined;
   let windowStart = 0;
   let windowEnd = 0;
@@ -70,12 +73,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   // A request belongs to the window it was sent in; each is settled once, as a response or a failure by kind, and
   // every one of the window's is in the latency histogram at the time it took (a timeout at the timeout).
   const ledger = new RequestLedger({
-    settle: ({ phase, latencyMs, outcome }) => {
+    settle: ({ phase, entry, latencyMs, outcome }) => {
       const into = phase === 'window' ? counter : warmup;
       if ('failure' in outcome) into.failure(outcome.failure);
       else into.response(outcome.status, outcome.bytes, outcome.verdict);
-      if (phase === 'window') latency.recordMs(latencyMs);
+      if (phase === 'window') {
+        latency.recordMs(latencyMs);
+        entries?.record(entry, latencyMs, outcome);
+      }
     },
+    ...(entries ? { entryOf: (client: LedgerClient) => entryOf(client.requestIterator.context) } : {}),
     ...(amount !== undefined ? { amount, onWindowFull: () => endWindow() } : {}),
     ...(schedule ? { waitMs: (client: LedgerClient) => schedule.waitMs(client) } : {}),
     ...(check
@@ -198,6 +205,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
     cpuUsed,
     counter,
     latency,
+    ...(entries ? { entries } : {}),
     ...(schedule ? { openModel: { schedule, backlog } } : {}),
     ...(aborted ? { aborted } : {}),
   });
@@ -210,6 +218,7 @@ function measurementOf(window: {
   cpuUsed: NodeJS.CpuUsage;
   counter: OutcomeCounter;
   latency: LatencyRecorder;
+  entries?: EntryRecorder;
   openModel?: { schedule: ConstantRateSchedule; backlog: Backlog | undefined };
   aborted?: string;
 }): LoadMeasurement {
@@ -236,5 +245,6 @@ function measurementOf(window: {
     measurement.scheduleLag = schedule.lag();
   }
   if (window.aborted) measurement.aborted = window.aborted;
+  if (window.entries) measurement.entries = window.entries.measurements(windowMs);
   return measurement;
 }

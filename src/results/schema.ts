@@ -110,6 +110,23 @@ export const outcomesSchema = z
   })
   .meta({ id: 'Outcomes', description: 'How the requests that ended in the window ended.' });
 
+const entryNameSchema = described(text(1000), 'The mix entry\'s name: its `name:`, else "METHOD path" as written.');
+
+export const entryMeasurementSchema = z
+  .object({
+    name: entryNameSchema,
+    outcomes: outcomesSchema,
+    latency: latencySummarySchema,
+    qps: described(finite, "This entry's successful responses per second of the scenario's measured window (its share of the QPS)."),
+    bytesPerSec: finite,
+    bytesPerResponse: finite,
+  })
+  .meta({
+    id: 'EntryMeasurement',
+    description:
+      "One mix entry's part of a measured window: its own outcomes and latency histogram (every request is in exactly one entry).",
+  });
+
 export const loadMeasurementSchema = z
   .object({
     connections: count,
@@ -145,6 +162,7 @@ export const loadMeasurementSchema = z
       text(),
       'Present when the window was cut short (target died, SIGINT): the figures cover what was measured.',
     ).optional(),
+    entries: described(z.array(entryMeasurementSchema).max(1000), 'Per mix entry, in mix order (present for a `mix:`).').optional(),
   })
   .meta({ id: 'LoadMeasurement', description: 'One measured window of load against one target.' });
 
@@ -222,6 +240,18 @@ export const roundSchema = z
     metrics: described(z.record(roundMetricSchema, finite), 'QPS and latency of this round; the rates come from `outcomes`.'),
     outcomes: outcomesSchema,
     generatorSaturated: z.boolean(),
+    entries: described(
+      z
+        .array(
+          z.object({
+            name: entryNameSchema,
+            metrics: described(z.record(roundMetricSchema, finite), "This entry's QPS (its successful responses per second) and latency."),
+            outcomes: outcomesSchema,
+          }),
+        )
+        .max(1000),
+      'Per mix entry (present for a `mix:`), so its comparison can be recomputed.',
+    ).optional(),
   })
   .meta({ id: 'Round', description: 'One round of one arm of an interleaved comparison.' });
 
@@ -331,6 +361,23 @@ const scenarioHistorySchema = z
     description: "The main branch's recent history of a scenario on this kind of runner, from the history branch (#13).",
   });
 
+export const entryResultSchema = z
+  .object({
+    name: entryNameSchema,
+    metrics: described(
+      z.record(metricSchema, finite),
+      "As the scenario's metrics, over this entry's requests alone; qps is its successful responses per second of the window.",
+    ),
+    outcomes: outcomesSchema,
+    budgets: described(z.array(budgetResultSchema).max(1000), "The entry's own budgets (`mix[].budgets`).").optional(),
+    comparison: described(
+      z.partialRecord(compareMetricSchema, comparisonEntrySchema),
+      "Base vs head for this entry's QPS, p50 and p99 (paired per round), decided in the same Holm family as the scenarios' metrics.",
+    ).optional(),
+    at: described(sourceLocationSchema, 'Where the entry is written.').optional(),
+  })
+  .meta({ id: 'EntryResult', description: 'One mix entry of a scenario: its own outcomes, latency, budgets and comparison.' });
+
 export const scenarioResultSchema = z
   .object({
     name: text(1000),
@@ -353,6 +400,10 @@ export const scenarioResultSchema = z
       'Sequential pairs: how many pairs this scenario used, and why they stopped (every metric decided, the most pairs, the time budget, an interruption).',
     ).optional(),
     history: scenarioHistorySchema.optional(),
+    entries: described(
+      z.array(entryResultSchema).max(1000),
+      'Per mix entry, in mix order (present for a `mix:`): beside the totals above.',
+    ).optional(),
     warnings: z.array(text()).max(1000),
     error: described(text(), 'Set when the scenario could not be measured (target died, …).').optional(),
     /** Where the scenario is written; absent from results written before perfgate recorded it. */
