@@ -4,7 +4,7 @@
 // what it adds to the results; finalize.ts puts it in. And reading a results file back.
 import { roundOf, runInterleaved, type ArmRounds, type SequentialStop } from '../baseline/interleave.ts';
 import { compareScenarios, type ComparedScenarioSpec, type CompareMode } from '../compare/decide.ts';
-import { addWindow, diagnosisOf, emptyTotals, type WindowSample } from '../compare/diagnosis.ts';
+import { addWindow, diagnosisOf, emptyTotals, type Counters, type WindowSample } from '../compare/diagnosis.ts';
 import { DEFAULT_TOLERANCE } from '../config/load.ts';
 import type { CompareSettings, Scenario } from '../config/types.ts';
 import { runLoad, type LoadOptions } from '../load/run-load.ts';
@@ -34,8 +34,12 @@ export async function comparePaired(request: PairedRequest, control: LoadControl
   const { plan, origins } = request;
   const settings: CompareSettings = { ...request.compare, pairs: plan.pairs, minPairs: Math.min(request.compare.minPairs, plan.pairs) };
   const measurable = request.scenarios.filter((s) => request.measured.some((r) => r.name === s.name && !r.error));
-  const loader = (o: LoadOptions) =>
-    runLoad({ ...o, onProgress: (p) => control.onProgress?.(o.scenario.name, o.origin === origins.base ? 'base' : 'head', p) });
+  const diagnosed = roundDiagnosis(request.stacks);
+  const loader = (o: LoadOptions) => {
+    const arm = o.origin === origins.base ? 'base' : 'head';
+    diagnosed?.loading(arm);
+    return runLoad({ ...o, onProgress: (p) => control.onProgress?.(o.scenario.name, arm, p) });
+  };
   // Every look decides with the whole family in view: scenarios not measured yet take part with no pairs (p = 1),
   // so a look is never held to a laxer Holm threshold than the final decision.
   const soFar = new Map<string, ArmRounds>();
@@ -46,7 +50,6 @@ export async function comparePaired(request: PairedRequest, control: LoadControl
     return Object.values(entries).every((entry) => entry?.verdict !== 'inconclusive');
   };
   const stops = new Map<string, SequentialStop>();
-  const diagnosed = roundDiagnosis(request.stacks);
   const rounds = await runInterleaved({
     scenarios: measurable,
     base: { name: 'base', origin: origins.base },
@@ -75,17 +78,36 @@ export async function comparePaired(request: PairedRequest, control: LoadControl
  * The diagnosis of paired rounds: each arm's counters read before and after each round's window, kept by round, so
  * an interrupted pair's rounds, dropped from the comparison, are dropped here too; then per arm, the sum of the
  * deltas over the sum of the requests.
+ *
+ * A reading costs a docker exec per container (about 0.4 s here), between windows, where it adds to the gate's time
+ * and never to a measurement. The two stacks are separate, so the reading after an arm's window is still that
+ * arm's "before" at its next window when nothing loaded its stack in between (the other arm's window does not; a
+ * warm-up does): one reading per window instead of two. What the idle stack did meanwhile (next to nothing: no
+ * load reaches it) is counted in its next window, alike in both arms.
  */
 function roundDiagnosis(stacks: PairedRequest['stacks']) {
   const readers = { head: stacks?.head?.counters, base: stacks?.base?.counters };
   if (!readers.head || !readers.base) return undefined;
   const samples = new Map<Round, WindowSample>();
+  /** Per arm, the reading after its last measured window, while no other load has reached its stack since. */
+  const last: { head?: Counters; base?: Counters } = {};
+  let measuring: 'base' | 'head' | undefined;
+  /** Every load goes through here: the measured window that around() announced keeps its arm's reading, any other forgets it. */
+  const loading = (arm: 'base' | 'head') => {
+    if (measuring === arm) measuring = undefined;
+    else delete last[arm];
+  };
   const around = async (_scenario: Scenario, arm: 'base' | 'head') => {
     const reader = readers[arm]!;
-    const before = await reader.read().catch(() => undefined);
+    const before = last[arm] ?? (await reader.read().catch(() => undefined));
+    delete last[arm];
+    measuring = arm;
     return async (round: Round, measurement: LoadMeasurement) => {
       const after = before && (await reader.read().catch(() => undefined));
-      if (before && after) samples.set(round, { requests: measurement.outcomes.total, before, after });
+      if (before && after) {
+        samples.set(round, { requests: measurement.outcomes.total, before, after });
+        last[arm] = after;
+      }
     };
   };
   const of = (rounds: ArmRounds | undefined) => {
@@ -97,7 +119,7 @@ function roundDiagnosis(stacks: PairedRequest['stacks']) {
       }, emptyTotals());
     return diagnosisOf(totals(rounds.head), totals(rounds.base));
   };
-  return { around, of };
+  return { around, of, loading };
 }
 
 export interface StoredRequest {
