@@ -8,10 +8,20 @@ import { DEFAULT_COMPARE, ListedConfigError, loadConfig } from './config/load.ts
 import { ConfigError, ExitCode, isPerfgateError, InfrastructureError } from './errors.ts';
 import { consoleLog, type Log } from './log.ts';
 import type { LoadProgress } from './load/run-load.ts';
-import { calibratePerfgate, compareSavedRuns, EXIT_INTERRUPTED, exitCodeFor, interruptedBy, runPerfgate, type RunOptions } from './run.ts';
+import {
+  calibratePerfgate,
+  compareSavedRuns,
+  EXIT_INTERRUPTED,
+  exitCodeFor,
+  interruptedBy,
+  runExitCode,
+  runPerfgate,
+  type RunOptions,
+} from './run.ts';
 import { renderCalibration } from './report/calibration.ts';
 import { redactUrls } from './report/redact.ts';
 import { renderTerminal } from './report/terminal.ts';
+import { parsePart, type Part } from './scale-out/shard.ts';
 import { writeOutputs } from './report/write-outputs.ts';
 
 interface Io {
@@ -32,6 +42,8 @@ Examples:
   perfgate run --base origin/main           also compare with the merge-base of HEAD and origin/main
   perfgate run --json results.json --markdown report.md --csv metrics.csv --html report.html
   perfgate compare base.json head.json      compare two saved runs (unpaired, weak evidence)
+  perfgate run --shard 2/3 --json r2.json   one job of a matrix: shard 2 of 3 (or --pool 2/3: the same scenarios, own pairs)
+  perfgate merge r1.json r2.json r3.json --markdown report.md   one verdict over the matrix's results
   perfgate calibrate                        A/A on this runner → perf/calibration.json (compare.calibration)
   perfgate run --record                     on main: append the run to the history branch (perfgate-history)
   perfgate history --metric qps             the history's trend and change points (--csv for every run)
@@ -74,6 +86,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       '--history-branch <name>',
       'the history branch: recorded on with --record, else read into a compared run (default perfgate-history)',
     )
+    .option(
+      '--shard <i/n>',
+      'a matrix job: run only shard i of n (a stable split by expected time); merge the results with perfgate merge',
+      toPart,
+    )
+    .option('--pool <i/n>', 'a matrix job: runner i of n, the same scenarios with pairs of its own; perfgate merge pools the pairs', toPart)
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'tty', 'plain', 'off']).default('auto'))
     .action(async (paths: string[], opts) => {
       exitCode = await runCommand(paths, opts, io, log);
@@ -120,6 +138,23 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.stdout.write(renderTerminal(result, { color: Boolean(io.stdout.isTTY) }));
       log.warn('runs from different machines or times are weak evidence; perfgate run --base measures both here, interleaved');
       exitCode = exitCodeFor(result, opts.failOnInconclusive);
+    });
+
+  program
+    .command('merge')
+    .description("one result from a matrix's results files (run --shard / --pool): decided again over all of them, one verdict")
+    .argument('<files...>', 'the results JSON of every shard and pool member')
+    .option('--json <file>', 'write the merged results JSON (the report sub-action reads it)')
+    .option('--markdown <file>', 'write a markdown report (PR comment format)')
+    .option('--csv <file>', 'write the metrics as CSV')
+    .option('--html <file>', 'write a self-contained HTML report with charts')
+    .option('--fail-on-inconclusive', 'exit 1 when the verdict is inconclusive', false)
+    .action(async (files: string[], opts) => {
+      const { mergeResultFiles } = await import('./scale-out/command.ts');
+      const result = await mergeResultFiles(files, io.cwd);
+      await writeOutputs(result, { json: opts.json, markdown: opts.markdown, csv: opts.csv, html: opts.html });
+      io.stdout.write(renderTerminal(result, { color: Boolean(io.stdout.isTTY) }));
+      exitCode = runExitCode(result, { failOnInconclusive: opts.failOnInconclusive });
     });
 
   program
@@ -184,6 +219,8 @@ type RunFlags = Pick<
   progress: string;
   record?: boolean;
   historyBranch?: string;
+  shard?: Part;
+  pool?: Part;
 };
 
 /**
@@ -285,6 +322,8 @@ async function runCommand(paths: string[], opts: RunFlags, io: Io, log: Log): Pr
         html: opts.html,
         signal,
         onProgress: progress.update,
+        ...(opts.shard ? { shard: opts.shard } : {}),
+        ...(opts.pool ? { pool: opts.pool } : {}),
         ...(opts.record || opts.historyBranch ? { history: { branch: opts.historyBranch, record: Boolean(opts.record) } } : {}),
       },
       quiet,
@@ -390,6 +429,12 @@ function reportError(error: unknown, io: Io, log: Log): number {
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
+}
+
+function toPart(value: string): Part {
+  const part = parsePart(value);
+  if (typeof part === 'string') throw new InvalidArgumentError(part);
+  return part;
 }
 
 function toInt(value: string): number {

@@ -18,11 +18,12 @@ import { historyStep } from './pipeline/history.ts';
 import { measureScenarios } from './pipeline/measure.ts';
 import { EXIT_INTERRUPTED, type RunOptions, type RunOutcome } from './pipeline/options.ts';
 import { planCalibration, planRun, selectScenarios } from './pipeline/plan.ts';
+import { planScaleOut } from './pipeline/scale-out.ts';
 import { cleanUp, startBase, startHead, startTwin, type Started } from './pipeline/start.ts';
 
 export { type RunOptions, type RunOutcome } from './pipeline/options.ts';
 export { newRunId } from './pipeline/plan.ts';
-export { exitCodeFor, interruptedBy } from './pipeline/finalize.ts';
+export { exitCodeFor, interruptedBy, runExitCode } from './pipeline/finalize.ts';
 export { EXIT_INTERRUPTED } from './pipeline/options.ts';
 
 /**
@@ -33,10 +34,12 @@ export { EXIT_INTERRUPTED } from './pipeline/options.ts';
 export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOutcome> {
   const { cwd, env, signal } = options;
   const config = await loadConfig(options.paths.length ? options.paths : ['perf'], { cwd, env });
-  const scenarios = selectScenarios(config.scenarios, options.scenarios);
-  const plan = await planRun(config, options);
+  // A matrix job (#14) runs its shard's scenarios, or its pool member's pairs, and records what merge needs.
+  const scaleOut = planScaleOut(config, selectScenarios(config.scenarios, options.scenarios), await planRun(config, options), options);
+  const { scenarios, plan, compare } = scaleOut;
+  if (options.shard && scenarios.length === 0) log.warn(`shard ${options.shard.index}/${options.shard.count} has no scenarios to run`);
 
-  const header = newResult(config.files, plan.targetLabel, options);
+  const header: RunResult = { ...newResult(config.files, plan.targetLabel, options), ...scaleOut.header };
   const state: RunState = { target: plan.targetLabel, scenarios: [], warnings: [] };
   // The HTML report (its charts take Vega a moment each) is written when the run ends, not after every scenario.
   const save = async (withHtml = true) => {
@@ -71,7 +74,7 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
       const origins = { head: head.origin, base: baseOrigin };
       state.comparison = await log.group('Comparing with the base (interleaved rounds)', () =>
         comparePaired(
-          { scenarios, measured: state.scenarios, compare: config.compare, plan, origins, stacks: { head: head.stack, base: base?.stack } },
+          { scenarios, measured: state.scenarios, compare, plan, origins, stacks: { head: head.stack, base: base?.stack } },
           control,
           log,
         ),
@@ -79,7 +82,7 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     } else if (!failure && !signal?.aborted && options.baselineFile) {
       const baseline = { file: options.baselineFile, cwd };
       state.comparison = await log.group('Comparing with the stored baseline', () =>
-        compareWithStored({ scenarios, compare: config.compare, plan, headOrigin: head.origin, baseline }, control, log),
+        compareWithStored({ scenarios, compare, plan, headOrigin: head.origin, baseline }, control, log),
       );
     }
   } catch (error) {

@@ -1,5 +1,6 @@
 // Both versions on the same runner, in randomized interleaved pairs (RMIT): each arm warms up unrecorded,
 // then every pair runs base and head back to back, in a balanced order drawn from a seed of the head SHA.
+import { entryWindow } from '../compare/entries.ts';
 import type { CompareSettings, Scenario } from '../config/types.ts';
 import type { LoadOptions } from '../load/run-load.ts';
 import type { Log } from '../log.ts';
@@ -67,15 +68,23 @@ function balancedBatch(n: number, random: () => number): PairOrder[] {
 }
 
 export function roundOf(index: number, arm: 'base' | 'head', order: 0 | 1, m: LoadMeasurement): Round {
-  const metrics = metricsOf(m);
   return {
     index,
     arm,
     order,
-    metrics: Object.fromEntries(ROUND_METRICS.map((k) => [k, metrics[k]])) as Record<RoundMetric, number>,
+    metrics: roundMetrics(m),
     outcomes: m.outcomes,
     generatorSaturated: m.generator.saturated,
+    // A mix: each entry's own figures, so its comparison can be made (and made again from the results file).
+    ...(m.entries
+      ? { entries: m.entries.map((e) => ({ name: e.name, metrics: roundMetrics(entryWindow(m, e)), outcomes: e.outcomes })) }
+      : {}),
   };
+}
+
+function roundMetrics(m: LoadMeasurement): Record<RoundMetric, number> {
+  const metrics = metricsOf(m);
+  return Object.fromEntries(ROUND_METRICS.map((k) => [k, metrics[k]])) as Record<RoundMetric, number>;
 }
 
 /** Why a scenario's pairs stopped. */

@@ -6,10 +6,11 @@
 //   shift applied to the head's log values.
 // - error_rate and failure_rate: each arm's totals over its rounds (rates near zero make per-pair ratios useless);
 //   the difference of the two rates with Newcombe's hybrid score interval, p-values dual to it, δ absolute.
-// Holm across the whole family (scenarios × metrics) for regressions and improvements, each "unchanged" at α on its
-// own (an equivalence statement about one metric, which never fails a gate); every interval is shown at
-// the level its verdict was reached at, so it agrees with the verdict. Only two guards remain: a saturated load
-// generator (its rounds measured the client, not the service) and fewer than two pairs.
+// Holm across the whole family (scenarios × metrics, and each mix entry's QPS, p50 and p99) for regressions and
+// improvements, each "unchanged" at α on its own (an equivalence statement about one metric, which never fails a
+// gate); every interval is shown at the level its verdict was reached at, so it agrees with the verdict. Only two
+// guards remain: a saturated load generator (its rounds measured the client, not the service) and fewer than two
+// pairs.
 import { median } from 'simple-statistics';
 import {
   DEFAULT_TOLERANCE,
@@ -28,6 +29,7 @@ import { holm, type HolmDecision } from '../stats/holm.ts';
 import { newcombeIntervalAt, newcombePValue, type Proportion } from '../stats/newcombe.ts';
 import { lookSchedule, sequentialNominalLevel } from '../stats/sequential.ts';
 import { mannWhitneyToleranceTests, signedRankToleranceTests, type ToleranceTests } from '../stats/tolerance.ts';
+import { entryNames, entryRounds } from './entries.ts';
 
 /** What a comparison reads of a scenario: a saved result supplies these too, so no Scenario is rebuilt from it. */
 export type ComparedScenarioSpec = Pick<Scenario, 'name' | 'tolerance' | 'durationMs'>;
@@ -49,6 +51,8 @@ interface Interval {
 
 interface Test {
   scenario: number;
+  /** A mix entry's test: its index in the scenario's entries. */
+  entry?: number;
   metric: CompareMetric;
   /** Shown per arm: medians over rounds, or each arm's rate over all its rounds. */
   base: number;
@@ -68,16 +72,39 @@ interface Test {
 
 const NO_INTERVAL: Interval = { estimate: NaN, low: null, high: null };
 
-export function compareScenarios(
-  inputs: CompareInput[],
-  settings: CompareSettings,
-  mode: CompareMode,
-): Array<Partial<Record<CompareMetric, ComparisonEntry>>> {
+type MetricComparisons = Partial<Record<CompareMetric, ComparisonEntry>>;
+
+/** A scenario's comparison: its own metrics, and each mix entry's (in mix order). */
+export interface ScenarioComparison {
+  metrics: MetricComparisons;
+  entries: Array<{ name: string; comparison: MetricComparisons }>;
+}
+
+/** What is compared per mix entry: its QPS (its successful responses per second), p50 and p99, where compared at all. */
+const ENTRY_METRICS: readonly RoundMetric[] = ['qps', 'p50', 'p99'];
+
+/** Each scenario's metrics, decided in one Holm family with every scenario's mix entries (see compareFamily). */
+export function compareScenarios(inputs: CompareInput[], settings: CompareSettings, mode: CompareMode): MetricComparisons[] {
+  return compareFamily(inputs, settings, mode).map((c) => c.metrics);
+}
+
+/**
+ * Every scenario's metrics and, for a mix (rounds with entries), each entry's QPS, p50 and p99: all of them one
+ * family, so a slow endpoint is found without raising the chance of a false regression anywhere in the run.
+ */
+export function compareFamily(inputs: CompareInput[], settings: CompareSettings, mode: CompareMode): ScenarioComparison[] {
   const tests: Test[] = [];
+  const names = inputs.map((input) => entryNames(input.rounds));
   inputs.forEach((input, scenario) => {
     for (const metric of settings.metrics) {
       tests.push(isRateMetric(metric) ? rateTest(input, scenario, metric, mode) : ratioTest(input, scenario, metric, settings, mode));
     }
+    names[scenario]!.forEach((name, entry) => {
+      const rounds = { scenario: input.scenario, rounds: entryRounds(input.rounds, name) };
+      for (const metric of ENTRY_METRICS.filter((m) => settings.metrics.includes(m))) {
+        tests.push({ ...ratioTest(rounds, scenario, metric, settings, mode), entry });
+      }
+    });
   });
   // Three families, each Holm-corrected across every (scenario, metric) at the family-wise α. With sequential pairs
   // each test is looked at repeatedly, so its share of α buys a smaller per-look level (nominal).
@@ -99,9 +126,11 @@ export function compareScenarios(
     const threshold = nominal(settings.alpha, i);
     return { threshold, reject: t.p.unchanged < threshold, level: threshold };
   });
-  const out: Array<Partial<Record<CompareMetric, ComparisonEntry>>> = inputs.map(() => ({}));
+  const out: ScenarioComparison[] = names.map((entries) => ({ metrics: {}, entries: entries.map((name) => ({ name, comparison: {} })) }));
   tests.forEach((test, i) => {
-    out[test.scenario]![test.metric] = decide(test, regression[i]!, improvement[i]!, unchanged[i]!, mode);
+    const scenario = out[test.scenario]!;
+    const into = test.entry === undefined ? scenario.metrics : scenario.entries[test.entry]!.comparison;
+    into[test.metric] = decide(test, regression[i]!, improvement[i]!, unchanged[i]!, mode);
   });
   return out;
 }

@@ -2,14 +2,17 @@
 import type { ScenarioResult, Verdict } from '../result.ts';
 
 export function scenarioVerdict(
-  s: Pick<ScenarioResult, 'budgets' | 'comparison' | 'error'> & Partial<Pick<ScenarioResult, 'measurement'>>,
+  s: Pick<ScenarioResult, 'budgets' | 'comparison' | 'error'> & Partial<Pick<ScenarioResult, 'measurement' | 'entries'>>,
 ): Verdict {
-  const comparisons = Object.values(s.comparison ?? {});
+  // A mix entry's budgets and comparisons are the scenario's too: a slow endpoint fails it like a slow total.
+  const entries = s.entries ?? [];
+  const comparisons = [s.comparison, ...entries.map((e) => e.comparison)].flatMap((c) => Object.values(c ?? {}));
+  const budgets = [...s.budgets, ...entries.flatMap((e) => e.budgets ?? [])];
   // Requests were sent and none succeeded: a failure whatever the budgets say (there may be none).
   const nothingSucceeded = s.measurement !== undefined && s.measurement.outcomes.total > 0 && s.measurement.outcomes.success === 0;
-  if (s.error || nothingSucceeded || s.budgets.some((b) => b.status === 'fail') || comparisons.some((c) => c?.verdict === 'regression'))
+  if (s.error || nothingSucceeded || budgets.some((b) => b.status === 'fail') || comparisons.some((c) => c?.verdict === 'regression'))
     return 'fail';
-  if (s.budgets.some((b) => b.status === 'inconclusive') || comparisons.some((c) => c?.verdict === 'inconclusive')) return 'inconclusive';
+  if (budgets.some((b) => b.status === 'inconclusive') || comparisons.some((c) => c?.verdict === 'inconclusive')) return 'inconclusive';
   return 'pass';
 }
 

@@ -3,7 +3,7 @@
 // saved run's (unpaired). Saved runs: two results files, nothing measured (`perfgate compare`). Each returns
 // what it adds to the results; finalize.ts puts it in. And reading a results file back.
 import { roundOf, runInterleaved, type ArmRounds, type SequentialStop } from '../baseline/interleave.ts';
-import { compareScenarios, type ComparedScenarioSpec, type CompareMode } from '../compare/decide.ts';
+import { compareFamily, type ComparedScenarioSpec, type CompareMode } from '../compare/decide.ts';
 import { addWindow, diagnosisOf, emptyTotals, type Counters, type WindowSample } from '../compare/diagnosis.ts';
 import { DEFAULT_TOLERANCE } from '../config/load.ts';
 import type { CompareSettings, Scenario } from '../config/types.ts';
@@ -46,8 +46,10 @@ export async function comparePaired(request: PairedRequest, control: LoadControl
   const decided = (scenario: Scenario, rounds: ArmRounds) => {
     soFar.set(scenario.name, rounds);
     const inputs = measurable.map((s) => ({ scenario: s, rounds: soFar.get(s.name) ?? { base: [], head: [] } }));
-    const entries = compareScenarios(inputs, settings, 'paired')[measurable.indexOf(scenario)] ?? {};
-    return Object.values(entries).every((entry) => entry?.verdict !== 'inconclusive');
+    // Its mix entries' metrics too: a scenario stops only when those are decided as well.
+    const compared = compareFamily(inputs, settings, 'paired')[measurable.indexOf(scenario)];
+    const all = [compared?.metrics ?? {}, ...(compared?.entries.map((e) => e.comparison) ?? [])].flatMap((c) => Object.values(c));
+    return all.every((entry) => entry?.verdict !== 'inconclusive');
   };
   const stops = new Map<string, SequentialStop>();
   const rounds = await runInterleaved({
@@ -215,12 +217,13 @@ function compareRounds(
   mode: CompareMode,
 ): Map<string, ComparedScenario> {
   const inputs = scenarios.filter((s) => rounds.has(s.name)).map((scenario) => ({ scenario, rounds: rounds.get(scenario.name)! }));
-  const comparisons = compareScenarios(inputs, settings, mode);
+  const comparisons = compareFamily(inputs, settings, mode);
   return new Map(
     inputs.map((input, i) => [
       input.scenario.name,
       {
-        comparison: comparisons[i],
+        comparison: comparisons[i]!.metrics,
+        ...(comparisons[i]!.entries.length > 0 ? { entries: comparisons[i]!.entries } : {}),
         rounds: [...input.rounds.base, ...input.rounds.head].sort((a, b) => a.index - b.index || a.order - b.order),
       },
     ]),

@@ -83,12 +83,31 @@ export function assembleSaved(head: RunResult, comparison: SavedComparison): Run
 /** Each compared scenario (the first of its name) with its comparison and rounds; the others as they were. */
 function withComparisons(scenarios: ScenarioResult[], compared: Map<string, ComparedScenario>): ScenarioResult[] {
   const out = [...scenarios];
-  for (const [name, { comparison, rounds, sequential, diagnosis }] of compared) {
+  for (const [name, { comparison, entries, rounds, sequential, diagnosis }] of compared) {
     const index = out.findIndex((s) => s.name === name);
     if (index >= 0)
-      out[index] = { ...out[index]!, comparison, rounds, ...(sequential ? { sequential } : {}), ...(diagnosis ? { diagnosis } : {}) };
+      out[index] = {
+        ...out[index]!,
+        comparison,
+        rounds,
+        ...(sequential ? { sequential } : {}),
+        ...(diagnosis ? { diagnosis } : {}),
+        ...withEntryComparisons(out[index]!.entries, entries),
+      };
   }
   return out;
+}
+
+/** A mix's measured entries, each with its comparison (matched by name; an entry not measured here is not added). */
+function withEntryComparisons(measured: ScenarioResult['entries'], compared: ComparedScenario['entries']): Pick<ScenarioResult, 'entries'> {
+  if (!measured) return {};
+  if (!compared) return { entries: measured };
+  return {
+    entries: measured.map((entry) => {
+      const comparison = compared.find((c) => c.name === entry.name)?.comparison;
+      return comparison ? { ...entry, comparison } : entry;
+    }),
+  };
 }
 
 /**

@@ -3,6 +3,7 @@
 // failure. The base, when there is one, gets the same load unrecorded.
 import { evaluateBudgets } from '../compare/budgets.ts';
 import { addAppCost, addWindow, diagnosisOf, emptyTotals } from '../compare/diagnosis.ts';
+import { entryResults } from '../compare/entries.ts';
 import { scenarioVerdict } from '../compare/verdict.ts';
 import type { Scenario } from '../config/types.ts';
 import { InfrastructureError } from '../errors.ts';
@@ -105,6 +106,7 @@ async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadC
     ...(server ? { server } : {}),
     ...(diagnosis ? { diagnosis } : {}),
     budgets,
+    ...withEntries(entryResults(scenario, measurement)),
     warnings,
     ...(error ? { error } : {}),
     at: scenario.at,
@@ -113,6 +115,9 @@ async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadC
   for (const warning of warnings) log.warn(`${scenario.name}: ${warning}`);
   return scenarioResult;
 }
+
+/** A mix's entries, each with its own metrics and budgets (absent without a mix). */
+const withEntries = (entries: ScenarioResult['entries']) => (entries ? { entries } : {});
 
 /** The load in a few words, for the scenario's heading: "20 connections, 10s". */
 function describeLoad(scenario: Scenario): string {

@@ -5,6 +5,7 @@ import type { Commit } from '../baseline/git-refs.ts';
 import type { PerfConfig } from '../config/types.ts';
 import type { LoadProgress } from '../load/run-load.ts';
 import type { Round, RunResult, ScenarioResult } from '../result.ts';
+import type { Part } from '../scale-out/shard.ts';
 import type { StartedStack } from '../services/stack.ts';
 
 type Arm = 'head' | 'base';
@@ -43,6 +44,10 @@ export interface RunOptions {
   runId?: string;
   /** The history branch (#13): record this run on it, or read it into a compared run's results. */
   history?: HistoryOptions;
+  /** A matrix job (#14): run only this shard's scenarios (`--shard i/n`). */
+  shard?: Part;
+  /** A matrix job (#14): one of n runners measuring the same scenarios, pairs of its own (`--pool i/n`). */
+  pool?: Part;
 }
 
 /** Where the history lives, and whether this run is recorded on it (on main) or only reads it (in a pull request). */

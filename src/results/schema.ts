@@ -413,6 +413,51 @@ export const scenarioResultSchema = z
 
 const refSchema = z.object({ ref: text(1000), sha: text(100) });
 
+/** "i of n": one matrix job's part of a sharded or pooled run (#14). */
+const partSchema = z.object({ index: z.int().min(1).max(256), count: z.int().min(1).max(256) }).refine((p) => p.index <= p.count, {
+  message: 'index must be at most count',
+});
+
+const familySchema = z
+  .object({
+    configDigest: described(
+      text(100),
+      'sha256 of what decides the measurements and the comparison: the scenarios (requests without header values or bodies), ' +
+        'budgets, tolerances and compare settings. Every file merged must have the same.',
+    ),
+    mode: described(
+      z.enum(['paired', 'unpaired', 'none']),
+      'How the run compared: interleaved pairs (--base), a saved run (--baseline-file, unpaired) or not at all.',
+    ),
+    compare: described(
+      z.object({
+        alpha: finite,
+        metrics: z.array(compareMetricSchema).max(COMPARE_METRICS.length),
+        pairs: count,
+        minPairs: count,
+        roundMs: finite,
+      }),
+      'The comparison design the decisions were made with (minPairs = pairs: one look, a fixed design).',
+    ),
+    scenarios: described(
+      z
+        .array(
+          z.object({
+            name: text(1000),
+            tolerance: z.partialRecord(compareMetricSchema, finite),
+            durationMs: finite,
+          }),
+        )
+        .max(10_000),
+      "Every scenario of the whole family (all shards), in the config's order, with what a decision reads of it.",
+    ),
+  })
+  .meta({
+    id: 'Family',
+    description:
+      'What `perfgate merge` needs to decide again over all shards and pool members (#14): Holm runs across every scenario here.',
+  });
+
 export const runResultSchema = z
   .object({
     schemaVersion: z.literal(1),
@@ -447,6 +492,16 @@ export const runResultSchema = z
         ).optional(),
       }),
       'Pull request context, for the fork-safe report sub-action (#5).',
+    ).optional(),
+    shard: described(partSchema, '`perfgate run --shard i/n` (#14): this file holds shard `index` of `count`.').optional(),
+    pool: described(
+      partSchema,
+      '`perfgate run --pool i/n` (#14): pool member `index` of `count`, the same scenarios with pairs of its own (its own seed).',
+    ).optional(),
+    family: familySchema.optional(),
+    merged: described(
+      z.object({ files: count, shards: count, pools: count }),
+      '`perfgate merge` wrote this result from `files` results files: `shards` shards × `pools` pool members.',
     ).optional(),
     warnings: z.array(text()).max(1000),
   })
