@@ -1,13 +1,13 @@
 // `perfgate` end to end against a real server on loopback: exit codes, the results contract, reports.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { RunResult } from '../../src/result.ts';
 import { startFaultServer } from '../helpers/fault-server.ts';
 import { closedPort, startKnobServer, type KnobServer } from '../helpers/knob-server.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const bin = path.resolve('bin/perfgate.js');
 
@@ -32,7 +32,7 @@ describe('perfgate run against a live target', () => {
   let dir: string;
   before(async () => {
     server = await startKnobServer({ delayMs: 1 });
-    dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-cli-'));
+    dir = await tempDir('perfgate-cli-');
     await writeFile(
       path.join(dir, 'perf.yaml'),
       `version: 1
@@ -190,7 +190,7 @@ describe('perfgate run against a target that fails every measured request', () =
   test('every request reset: the counts match the server, p99 fails instead of passing at 0 ms, exit 1', async () => {
     const server = await startFaultServer((_n, requestPath) => (requestPath === '/reset' ? 'reset' : 'ok'));
     try {
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-cli-'));
+      const dir = await tempDir('perfgate-cli-');
       await writeFile(
         path.join(dir, 'perf.yaml'),
         `version: 1

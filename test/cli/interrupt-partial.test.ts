@@ -2,13 +2,13 @@
 // interrupted (no verdict line, no "exit 0" claim), exits 130 on SIGINT and 143 on SIGTERM, and leaves the partial
 // results it documents (JSON, Markdown, CSV), the JSON readable by readRunResult.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { readRunResult } from '../../src/results/read.ts';
 import { startKnobServer, type KnobServer } from '../helpers/knob-server.ts';
 import { startCli } from '../helpers/run-cli.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const EXPECTED = { SIGINT: 130, SIGTERM: 143 } as const;
 
@@ -26,7 +26,7 @@ describe('an interrupted run', { concurrency: false }, () => {
       `${signal} while measuring: "interrupted", exit ${EXPECTED[signal]}, partial results written and readable`,
       { timeout: 30_000 },
       async () => {
-        const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-interrupt-'));
+        const dir = await tempDir('perfgate-interrupt-');
         // A window far longer than the test: only the signal can end it.
         await writeFile(
           path.join(dir, 'perf.yaml'),

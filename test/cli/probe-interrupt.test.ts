@@ -1,12 +1,12 @@
 // Ctrl-C during the start-up probe, end to end: `perfgate run` against a target that accepts and never answers
 // stops at once with exit 130, instead of sitting out the probe's 5 s deadline.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import net, { type AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { startCli } from '../helpers/run-cli.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 /** The start-up probe's deadline for a target (src/pipeline/start.ts, startHead). */
 const PROBE_DEADLINE_MS = 5000;
@@ -24,7 +24,7 @@ test('SIGINT while the start-up probe waits on a silent target: exit 130 well be
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-probe-'));
+    const dir = await tempDir('perfgate-probe-');
     const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await writeFile(path.join(dir, 'perf.yaml'), `version: 1\ntarget: ${target}\nscenarios:\n  - name: s\n    request: { path: / }\n`);
     const cli = startCli(['run', 'perf.yaml', '--base', 'none', '--progress', 'off'], { cwd: dir });

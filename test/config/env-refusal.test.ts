@@ -2,8 +2,7 @@
 // github-token among them) and ACTIONS_* (the runner's tokens). Refused at the reference's line and column, in a
 // request and in a service's env, when running and when validating; the variable's value is never in the message.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
@@ -11,6 +10,7 @@ import { interpolatedEnvValues } from '../../src/config/secrets.ts';
 import { refusedEnv } from '../../src/config/template.ts';
 import { resolveEnv } from '../../src/services/references.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const RUNNER = {
   GITHUB_TOKEN: 'ghs_runner-token',
@@ -21,7 +21,7 @@ const RUNNER = {
 };
 
 async function perfDir(yaml: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-env-'));
+  const dir = await tempDir('perfgate-env-');
   await writeFile(path.join(dir, 'perf.yaml'), yaml);
   return dir;
 }

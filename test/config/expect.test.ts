@@ -1,14 +1,14 @@
 // `expect:` in perf files: normalised into each request's check; a bad JSONPath or status is a config error at its line.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { parseJsonPath } from '../../src/config/expect.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 async function load(text: string) {
-  const dir = await mkdtemp(`${os.tmpdir()}/perfgate-expect-`);
+  const dir = await tempDir('perfgate-expect-');
   await writeFile(`${dir}/perf.yaml`, text);
   return loadConfig([`${dir}/perf.yaml`]);
 }

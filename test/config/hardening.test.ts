@@ -1,7 +1,7 @@
 // Hostile perf files (issue #9): each is a config error (exit 2) at its file:line:col, never an internal error with a
 // stack trace; duplicate scenario names are refused however they arise; validation stays linear in the file's size.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -10,12 +10,13 @@ import { loadConfig, MAX_FILE_BYTES, MAX_SHOWN_ISSUES } from '../../src/config/l
 import { MAX_ALIAS_NODES, MAX_DEPTH } from '../../src/config/parse.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { escapeMarkdown } from '../../src/report/escape.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const HEAD = 'version: 1\ntarget: http://127.0.0.1:8080\n';
 
 /** `perfgate validate` in-process on this text: the exit code and what it printed. */
 async function validate(text: string): Promise<{ code: number; stdout: string; stderr: string; file: string }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-hardening-'));
+  const dir = await tempDir('perfgate-hardening-');
   const file = path.join(dir, 'perf.yaml');
   await writeFile(file, text);
   let stdout = '';
@@ -32,7 +33,7 @@ async function validate(text: string): Promise<{ code: number; stdout: string; s
 
 /** The issues of a file that must not load, as "line:col path: message" (path left out when empty). */
 async function issuesOf(text: string): Promise<string[]> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-hardening-'));
+  const dir = await tempDir('perfgate-hardening-');
   await writeFile(path.join(dir, 'perf.yaml'), text);
   const error = await loadConfig(['perf.yaml'], { cwd: dir, resolveEnv: false }).then(
     () => assert.fail('expected a config error'),
@@ -78,7 +79,7 @@ test('an alias inside the node it names is refused (an endless value), and plain
   ]);
   const config = await loadConfig(['perf.yaml'], {
     cwd: await (async () => {
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-hardening-'));
+      const dir = await tempDir('perfgate-hardening-');
       await writeFile(
         path.join(dir, 'perf.yaml'),
         `${HEAD}scenarios:\n  - name: a\n    request: &r { path: /x }\n  - name: b\n    request: *r\n`,

@@ -1,8 +1,7 @@
 // The config loader against real files: the examples from the issues load, and each broken variant gives
 // its exact file:line:col message.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { loadConfig } from '../../src/config/load.ts';
@@ -18,14 +17,14 @@ import {
 } from '../../src/config/limits.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { DEFAULT_TOLERANCE } from '../../src/config/types.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const dir = 'test/fixtures/config';
 
 /** Loads a perf file written on the spot into a fresh temporary directory. */
 async function loadYamlText(text: string, options: Parameters<typeof loadConfig>[1] = {}) {
-  const { writeFile, mkdtemp } = await import('node:fs/promises');
-  const os = await import('node:os');
-  const tmp = await mkdtemp(`${os.tmpdir()}/perfgate-config-`);
+  const { writeFile } = await import('node:fs/promises');
+  const tmp = await tempDir('perfgate-config-');
   await writeFile(`${tmp}/perf.yaml`, text);
   return loadConfig([`${tmp}/perf.yaml`], options);
 }
@@ -338,7 +337,7 @@ test('dist/perf.schema.json matches the zod schema (run: node scripts/gen-schema
 
 test('compare: min_pairs, pairs and budget; a min_pairs above pairs is a fixed design at pairs', async () => {
   const load = async (compare: string) => {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-compare-'));
+    const dir = await tempDir('perfgate-compare-');
     await writeFile(
       path.join(dir, 'perf.yaml'),
       `version: 1\ntarget: http://127.0.0.1:9\ncompare: ${compare}\nscenarios:\n  - name: a\n    request: { path: / }\n`,

@@ -1,12 +1,12 @@
 // Positions: a key path → file:line:col, with each mapping indexed once, so validation stays linear in the file.
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { LineCounter, parseDocument } from 'yaml';
 import { loadConfig, MAX_SHOWN_ISSUES } from '../../src/config/load.ts';
 import { keyPath, Positions } from '../../src/config/positions.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 function positions(source: string): Positions {
   const lines = new LineCounter();
@@ -41,7 +41,7 @@ test('key paths read as in messages', () => {
 
 // CPU time, not wall time: other processes on a shared runner must not fail it; a quadratic lookup takes minutes.
 test('a file with 20,000 unknown top-level keys validates in under 2 s', async () => {
-  const dir = await mkdtemp(`${os.tmpdir()}/perfgate-positions-`);
+  const dir = await tempDir('perfgate-positions-');
   const keys = Array.from({ length: 20_000 }, (_, i) => `unknown_${i}: ${i}`).join('\n');
   await writeFile(
     `${dir}/perf.yaml`,

@@ -2,20 +2,20 @@
 // file up to 16 MiB is read: a FIFO, a device or a directory is refused at its line, never waited on or read whole.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, truncate, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { MAX_READ_BYTES } from '../../src/config/file-facts.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { parseTokens } from '../../src/config/tokens.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c2VyMSJ9.c2lnbmF0dXJl';
 
 /** A perf file naming `file` as its tokens file (line 5, col 21 is the file's value), in a fresh directory. */
 async function withTokens(file: string, extra = ''): Promise<{ dir: string; load: () => Promise<unknown> }> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-tokens-'));
+  const dir = await tempDir('perfgate-tokens-');
   await writeFile(
     path.join(dir, 'perf.yaml'),
     `version: 1\ntarget: http://127.0.0.1:8080\nscenarios:\n  - name: s\n    tokens: { file: ${file}${extra} }\n    request: { path: / }\n`,

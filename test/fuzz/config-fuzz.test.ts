@@ -3,8 +3,7 @@
 // input, the answer is valid (exit 0) or config errors (exit 2), each at a file:line:col inside the file, within a
 // time bound, with no stack trace, no internal error, no raw control or bidi character, and no prototype touched.
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { copyFile, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -14,6 +13,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { firstInvisible } from '../../src/invisible.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const SEED = 90_009;
 const MUTATED = 7000;
@@ -35,7 +35,7 @@ const seeds = await Promise.all(
 
 /** A directory where the seeds' relative files exist, so a mutated file can still be valid. */
 async function workspace(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-fuzz-'));
+  const dir = await tempDir('perfgate-fuzz-');
   for (const sub of ['perf', 'app', 'db', 'examples/app', 'examples/db']) await mkdir(path.join(dir, sub), { recursive: true });
   await copyFile(`${fixtures}/valid/tokens.csv`, path.join(dir, 'perf/tokens.csv'));
   for (const app of ['app', 'examples/app']) await writeFile(path.join(dir, app, 'Dockerfile'), 'FROM scratch\n');

@@ -2,13 +2,13 @@
 // file passes perfgate validate, a second init overwrites nothing, an OpenAPI file gives one scenario per simple GET,
 // and without a Dockerfile it says what it needs (exit 2).
 import assert from 'node:assert/strict';
-import { cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { main } from '../../src/cli.ts';
 import { codeRoutes, dockerfilePort, openApiGets, planInit, SCHEMA_URL, type InitFacts } from '../../src/init/plan.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 type Json = Record<string, any>;
 
@@ -22,7 +22,7 @@ async function cli(args: string[], cwd: string): Promise<{ code: number; stdout:
 
 /** A temporary copy of examples/app (Dockerfile with EXPOSE 5000, server.js using pg and redis). */
 async function exampleApp(): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-init-'));
+  const dir = await tempDir('perfgate-init-');
   for (const file of ['Dockerfile', 'package.json', 'server.js']) await cp(path.join('examples/app', file), path.join(dir, file));
   return dir;
 }
@@ -251,7 +251,7 @@ test('a compose file sets the image; a HEALTHCHECK gives the ready path; other e
 });
 
 test('no Dockerfile: the clear message naming the fix, exit 2, nothing written', async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-init-'));
+  const dir = await tempDir('perfgate-init-');
   await mkdir(path.join(dir, 'services/api'), { recursive: true });
   await writeFile(path.join(dir, 'services/api/Dockerfile'), 'FROM node\nEXPOSE 3000\n');
   const init = await cli(['init'], dir);
@@ -268,7 +268,7 @@ test('no Dockerfile: the clear message naming the fix, exit 2, nothing written',
 });
 
 test('--target writes a target-based perf file that validates, and a budgets-only workflow', async () => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-init-'));
+  const dir = await tempDir('perfgate-init-');
   const init = await cli(['init', '--target', 'http://127.0.0.1:8080'], dir);
   assert.equal(init.code, 0);
   assert.equal(init.stdout.split('\n')[0], 'wrote perf/perf.yaml: target http://127.0.0.1:8080; 1 scenario (GET /: no OpenAPI file)');
@@ -288,7 +288,7 @@ test('--target writes a target-based perf file that validates, and a budgets-onl
 });
 
 test('in a subdirectory of a repository, the workflows go to the root with working-directory', async () => {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'perfgate-init-'));
+  const root = await tempDir('perfgate-init-');
   await mkdir(path.join(root, '.git'));
   await mkdir(path.join(root, 'services/api'), { recursive: true });
   await writeFile(path.join(root, 'services/api/Dockerfile'), 'FROM node\nEXPOSE 3000\n');
@@ -309,7 +309,7 @@ test('in a subdirectory of a repository, the workflows go to the root with worki
 });
 
 test("the modeline points at a schema inside the repository when there is one: perfgate's own, or an installed copy", async () => {
-  const root = await mkdtemp(path.join(os.tmpdir(), 'perfgate-init-'));
+  const root = await tempDir('perfgate-init-');
   await mkdir(path.join(root, '.git'));
   await mkdir(path.join(root, 'dist'));
   await writeFile(path.join(root, 'package.json'), '{"name": "perfgate"}');
@@ -320,7 +320,7 @@ test("the modeline points at a schema inside the repository when there is one: p
   const own = await readFile(path.join(root, 'examples/app/perf/perf.yaml'), 'utf8');
   assert.equal(own.split('\n')[0], '# yaml-language-server: $schema=../../../dist/perf.schema.json');
 
-  const user = await mkdtemp(path.join(os.tmpdir(), 'perfgate-init-'));
+  const user = await tempDir('perfgate-init-');
   await mkdir(path.join(user, 'node_modules/perfgate/dist'), { recursive: true });
   await writeFile(path.join(user, 'node_modules/perfgate/dist/perf.schema.json'), '{}');
   await writeFile(path.join(user, 'Dockerfile'), 'FROM node\nEXPOSE 5000\n');
@@ -330,7 +330,7 @@ test("the modeline points at a schema inside the repository when there is one: p
 });
 
 test('a schema kept beside the app in the repository (examples/db next to examples/app) becomes the init: line', async () => {
-  const repo = await mkdtemp(path.join(os.tmpdir(), 'perfgate-init-'));
+  const repo = await tempDir('perfgate-init-');
   await mkdir(path.join(repo, '.git'));
   await cp('examples/db', path.join(repo, 'db'), { recursive: true });
   await mkdir(path.join(repo, 'app'));

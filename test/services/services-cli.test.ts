@@ -1,14 +1,14 @@
 // perfgate with services: real containers through Testcontainers, the real example app, the real CLI.
 // Every test checks through the Docker API that nothing perfgate created is left behind.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, test } from 'node:test';
 import type { RunResult } from '../../src/result.ts';
 import { LABEL_MANAGED, NAME_PREFIX } from '../../src/services/labels.ts';
 import { dockerOrSkip } from '../helpers/docker.ts';
 import { runCli, startCli } from '../helpers/run-cli.ts';
+import { tempDir } from '../helpers/temp-dir.ts';
 
 const root = process.cwd();
 const { docker, skip } = await dockerOrSkip('services');
@@ -25,7 +25,7 @@ async function leftovers(): Promise<string[]> {
 }
 
 async function project(yaml: string): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'perfgate-services-'));
+  const dir = await tempDir('perfgate-services-');
   await writeFile(path.join(dir, 'perf.yaml'), yaml);
   return dir;
 }
