@@ -96,6 +96,8 @@ export interface RunPlan {
 /** One scenario's comparison: an entry per compared metric, and the rounds it was decided on in the order run. */
 export interface ComparedScenario {
   comparison: ScenarioResult['comparison'];
+  /** A mix: each entry's comparison, by name. */
+  entries?: Array<{ name: string; comparison: ScenarioResult['comparison'] }>;
   rounds: Round[];
   /** Paired comparisons: the pairs this scenario used, and why they stopped. */
   sequential?: ScenarioResult['sequential'];
