@@ -3,7 +3,7 @@
 // are pooled into one test. Every comparison is decided again from the stored rounds by compare/decide.ts, with
 // Holm across the whole family (all shards' scenarios × metrics): verdicts are never combined. Files that do not
 // belong together are refused with the reason (a UsageError, exit 2). Pure: parsed results in, a result out.
-import { compareScenarios, type CompareInput } from '../compare/decide.ts';
+import { compareFamily, type CompareInput } from '../compare/decide.ts';
 import { runVerdict, scenarioVerdict } from '../compare/verdict.ts';
 import { DEFAULT_COMPARE } from '../config/compare.ts';
 import type { CompareSettings } from '../config/types.ts';
@@ -226,12 +226,15 @@ function decideAgain(scenarios: ScenarioResult[], family: Family, pooled: boolea
     metrics: [...family.compare.metrics],
     ...(pooled ? { pairs: pooledPairs, minPairs: pooledPairs } : {}),
   };
-  const entries = compareScenarios(inputs, settings, family.mode === 'unpaired' ? 'unpaired' : 'paired');
+  const decisions = compareFamily(inputs, settings, family.mode === 'unpaired' ? 'unpaired' : 'paired');
   return scenarios.map((s) => {
     const i = compared.indexOf(s);
     if (i < 0) return s;
     const rounds = [...s.rounds!].sort((a, b) => a.index - b.index || a.order - b.order);
-    return { ...s, comparison: entries[i], rounds };
+    // A mix's entries are in the same family: each measured entry gets its comparison decided again too.
+    const byEntry = new Map(decisions[i]!.entries.map((e) => [e.name, e.comparison]));
+    const entries = s.entries?.map((entry) => (byEntry.has(entry.name) ? { ...entry, comparison: byEntry.get(entry.name) } : entry));
+    return { ...s, comparison: decisions[i]!.metrics, rounds, ...(entries ? { entries } : {}) };
   });
 }
 
