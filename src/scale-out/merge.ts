@@ -102,7 +102,8 @@ function checkSameRun(members: Member[]): void {
   const [first] = members as [Member, ...Member[]];
   const facts: Array<[string, (m: Member) => string]> = [
     ['head SHA', (m) => m.result.head?.sha ?? 'none'],
-    ['base SHA', (m) => m.result.base?.sha ?? 'none'],
+    // A saved run (--baseline-file) without a head SHA of its own is named by its file.
+    ['base SHA', (m) => (m.result.base ? m.result.base.sha || m.result.base.ref : 'none')],
     ['config', (m) => m.family.configDigest],
     ['pull request', (m) => (m.result.github ? `#${m.result.github.pullRequest} at ${m.result.github.headSha}` : 'none')],
   ];
