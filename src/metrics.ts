@@ -2,14 +2,20 @@
 // is read from a measured window, and whether and how base and head are compared. Budget parsing, the config schema,
 // budget and comparison reasons and every report read this table. As with k6's metric types, the kind decides the
 // rest: the unit, how a limit is parsed (config/budget.ts) and how a value is shown (report/format.ts formatValue).
-import type { CompareMetric, MetricName, RateMetric } from './config/types.ts';
-import type { LatencySummary, LoadMeasurement, Outcomes } from './result.ts';
+import type { BudgetMetric, CompareMetric, DiagnosisMetric, MetricName, RateMetric } from './config/types.ts';
+import type { LatencySummary, LoadMeasurement, Outcomes, ScenarioResult } from './result.ts';
 
-/** latency: a time from the histogram (ms); throughput: successful responses per second; share: a fraction of all requests. */
-export type MetricKind = 'latency' | 'throughput' | 'share';
+/**
+ * latency: a time from the histogram (ms); throughput: successful responses per second; share: a fraction of all
+ * requests; per-request: what a service beside the app did per HTTP request, from its own counters (the diagnosis).
+ */
+export type MetricKind = 'latency' | 'throughput' | 'share' | 'per-request';
 
-/** The unit of each kind, canonical past config loading: ms, req/s, a fraction 0..1 shown as a percentage. */
-export const UNIT = { latency: 'ms', throughput: 'req/s', share: '%' } as const satisfies Record<MetricKind, string>;
+/** The unit of each kind, canonical past config loading: ms, req/s, a fraction 0..1 shown as a percentage, a count per request. */
+export const UNIT = { latency: 'ms', throughput: 'req/s', share: '%', 'per-request': 'per request' } as const satisfies Record<
+  MetricKind,
+  string
+>;
 
 interface MetricSpecOf<K extends MetricKind> {
   /** What every report, reason and headline calls it. */
@@ -30,6 +36,16 @@ type MetricSpec =
       /** The requests the share counts, out of `outcomes.total`. */
       count(outcomes: Outcomes): number;
     });
+
+type Diagnosis = NonNullable<ScenarioResult['diagnosis']>;
+
+/** A diagnosis metric: read from the counters of a service beside the app, never from the load. */
+interface DiagnosisSpec extends Omit<MetricSpecOf<'per-request'>, 'read'> {
+  /** The service whose counters it needs. */
+  source: 'postgres' | 'redis';
+  /** Its value in the head's diagnosis; undefined when that service's counters were not read. */
+  read(d: Diagnosis | undefined): number | undefined;
+}
 
 /** The table's entry for one metric. Whether it is compared, and how, is checked against config/types.ts's lists. */
 type Entry<M extends MetricName> = MetricSpec & {
@@ -79,6 +95,37 @@ export const METRIC: { readonly [M in MetricName]: Entry<M> } = {
   success: { ...share('success rate', 'higher', '>= 99.95%', (o) => o.success), compare: undefined },
   error_rate: { ...share('HTTP error rate', 'lower', '<= 0.1%', (o) => o.httpErrors), compare: 'absolute' },
   failure_rate: { ...share('client failure rate', 'lower', '<= 0.1%', (o) => o.failures), compare: 'absolute' },
+};
+
+const perRequest = (label: string, source: DiagnosisSpec['source'], example: string, read: DiagnosisSpec['read']): DiagnosisSpec => ({
+  label,
+  kind: 'per-request',
+  unit: UNIT['per-request'],
+  better: 'lower',
+  example,
+  source,
+  read,
+});
+
+/** The diagnosis metrics (#11): budgets only, never compared as metrics (the diagnosis shows base beside head instead). */
+export const DIAGNOSIS_METRIC: { readonly [M in DiagnosisMetric]: DiagnosisSpec & { compare: undefined } } = {
+  sql_per_request: {
+    ...perRequest('SQL statements per request', 'postgres', '<= 3', (d) => d?.postgres?.statementsPerRequest.head),
+    compare: undefined,
+  },
+  redis_per_request: {
+    ...perRequest('Redis commands per request', 'redis', '<= 2', (d) => d?.redis?.commandsPerRequest.head),
+    compare: undefined,
+  },
+};
+
+/** What every budget metric has, load and diagnosis alike. */
+type BudgetMetricSpec = Pick<MetricSpecOf<MetricKind>, 'label' | 'kind' | 'better' | 'example'> & { unit: string };
+
+/** Every budget metric's label, kind, unit, direction and example: budget parsing and every report read this. */
+export const BUDGET_METRIC: { readonly [M in BudgetMetric]: BudgetMetricSpec } = {
+  ...METRIC,
+  ...DIAGNOSIS_METRIC,
 };
 
 /** The budget metrics of one measured window, in the units of the results contract. */

@@ -53,8 +53,9 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
   let failure: InfrastructureError | undefined;
   try {
     const start = { runId: plan.runId, signal, keep: options.keep };
-    const head = await startHead({ target: plan.target, services: config.services }, start, log);
+    const head = await startHead({ target: plan.target, services: config.services, diagnose: config.diagnose }, start, log);
     if (head.stack) started.stacks.push(head.stack);
+    started.counters = head.counters;
     state.startup = head.stack?.timings;
     state.target = redactUrls(head.origin);
 

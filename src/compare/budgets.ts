@@ -1,10 +1,10 @@
 // Budgets → results. A failure is a result, not an exception; and a budget the data cannot settle is
 // inconclusive, with the reason, never a silent pass.
-import type { Budget, Op, Scenario } from '../config/types.ts';
+import { isDiagnosisMetric, type Budget, type DiagnosisMetric, type MetricName, type Op, type Scenario } from '../config/types.ts';
 import { formatBandwidth } from '../config/units.ts';
-import { METRIC, metricsOf } from '../metrics.ts';
+import { DIAGNOSIS_METRIC, METRIC, metricsOf } from '../metrics.ts';
 import { formatMetric, formatNumber } from '../report/format.ts';
-import type { BudgetResult, BudgetStatus, LoadMeasurement } from '../result.ts';
+import type { BudgetResult, BudgetStatus, LoadMeasurement, ScenarioResult } from '../result.ts';
 import { requestsNeeded, wilsonLowerBound, wilsonUpperBound } from '../stats/wilson.ts';
 
 const CONFIDENCE = 0.95;
@@ -22,12 +22,61 @@ function holds(value: number, op: Op, limit: number): boolean {
   }
 }
 
-export function evaluateBudgets(scenario: Scenario, measurement: LoadMeasurement): BudgetResult[] {
-  const metrics = metricsOf(measurement);
-  return scenario.budgets.map((budget) => evaluate(budget, metrics[budget.metric], scenario, measurement));
+/** The head's diagnosis of the measured run, for the budgets on it, and why a service's counters are not in it. */
+export interface DiagnosisInput {
+  diagnosis?: ScenarioResult['diagnosis'];
+  /** Per service kind whose counters are missing: why, in words that say how to fix it. */
+  unread: Partial<Record<'postgres' | 'redis', string>>;
 }
 
-function evaluate(budget: Budget, value: number, scenario: Scenario, m: LoadMeasurement): BudgetResult {
+export function evaluateBudgets(scenario: Scenario, measurement: LoadMeasurement, diagnosed?: DiagnosisInput): BudgetResult[] {
+  const metrics = metricsOf(measurement);
+  return scenario.budgets.map((budget) =>
+    isDiagnosisMetric(budget.metric)
+      ? evaluateDiagnosis(budget, budget.metric, measurement, diagnosed)
+      : evaluate({ ...budget, metric: budget.metric }, metrics[budget.metric], scenario, measurement),
+  );
+}
+
+/**
+ * A budget on what Postgres or Redis did per request: exact counts over the measured run (warm-up included, as the
+ * counters are read around the whole run), so no confidence bound. Without those counters it is not measurable,
+ * and fails: a gate the user asked for never passes silently.
+ */
+function evaluateDiagnosis(
+  budget: Budget,
+  metric: DiagnosisMetric,
+  m: LoadMeasurement,
+  diagnosed: DiagnosisInput | undefined,
+): BudgetResult {
+  const spec = DIAGNOSIS_METRIC[metric];
+  const value = spec.read(diagnosed?.diagnosis);
+  const base = { metric, op: budget.op, limit: budget.limit, text: budget.text, at: budget.at };
+  if (value === undefined) {
+    const why = diagnosed?.unread[spec.source] ?? `no ${spec.source === 'postgres' ? 'Postgres' : 'Redis'} counters were read`;
+    return { ...base, value: null, status: 'fail', pass: false, reason: `not measurable: ${why}` };
+  }
+  const result = (status: BudgetStatus, reason?: string): BudgetResult => ({
+    ...base,
+    value,
+    status,
+    pass: status === 'pass',
+    ...(reason ? { reason } : {}),
+  });
+  if (m.outcomes.total === 0) return result('inconclusive', 'no request was sent in the measured window');
+  const status = holds(value, budget.op, budget.limit) ? 'pass' : 'fail';
+  if (status === 'fail') {
+    const direction = budget.op === '<=' || budget.op === '<' ? 'over' : 'under';
+    return result('fail', `${formatNumber(value, 2)} ${spec.label}, ${direction} the ${budget.text} budget`);
+  }
+  if (m.aborted) return result('inconclusive', `the measured window was cut short (${m.aborted}); ${spec.label} covers only part of it`);
+  return result('pass');
+}
+
+/** A budget on the load's figures. */
+type LoadBudget = Budget & { metric: MetricName };
+
+function evaluate(budget: LoadBudget, value: number, scenario: Scenario, m: LoadMeasurement): BudgetResult {
   const base = { metric: budget.metric, op: budget.op, limit: budget.limit, value, text: budget.text, at: budget.at };
   const result = (status: BudgetStatus, reason?: string): BudgetResult => ({
     ...base,
@@ -95,7 +144,7 @@ export function linkCeiling(scenario: Pick<Scenario, 'bandwidth'>, m: Pick<LoadM
 
 /** A share is judged by its confidence bound on the side the budget cares about. */
 function judgeShare(
-  budget: Budget,
+  budget: LoadBudget,
   value: number,
   count: number,
   total: number,
@@ -127,7 +176,7 @@ function judgeShare(
   };
 }
 
-function failReason(budget: Budget, value: number, scenario: Scenario): string {
+function failReason(budget: LoadBudget, value: number, scenario: Scenario): string {
   const spec = METRIC[budget.metric];
   const direction = spec.better === 'higher' ? 'under' : 'over';
   const at = spec.kind === 'throughput' ? ` at ${scenario.connections} connections` : '';

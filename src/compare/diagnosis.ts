@@ -18,6 +18,8 @@ export interface Counters {
   redis?: { commands: Record<string, number>; hits: number; misses: number };
   /** The app container: CPU time so far (ms) and its memory high-water mark (bytes). */
   app?: { cpuMs: number; memoryBytes: number };
+  /** Kinds of service whose counters could not be read at this moment, with the error (left out above). */
+  unread?: Partial<Record<'postgres' | 'redis' | 'app', string>>;
 }
 
 /** One measured window of one arm: the counters around it and the requests it sent. */

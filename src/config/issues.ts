@@ -5,7 +5,7 @@ import type { ConfigIssue } from '../errors.ts';
 import { keyPath, type Positions, type Segments } from './positions.ts';
 import { perfFileSchema } from './schema.ts';
 import { suggest } from './suggest.ts';
-import { COMPARE_METRICS, METRICS, type SourceLocation } from './types.ts';
+import { BUDGET_METRICS, COMPARE_METRICS, type SourceLocation } from './types.ts';
 
 /** Where the normalisers report a problem they find in validated input. */
 export type AddIssue = (at: SourceLocation, keyPath: string, message: string) => void;
@@ -77,7 +77,7 @@ function knownKeys(segments: Segments): string[] {
     case 'scenarios':
       return shape(root.shape.scenarios.element);
     case 'budgets':
-      return [...METRICS];
+      return [...BUDGET_METRICS];
     case 'tolerance':
       return [...COMPARE_METRICS];
     case 'request':

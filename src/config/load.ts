@@ -8,6 +8,7 @@ import { ConfigError, UsageError, type ConfigIssue } from '../errors.ts';
 import { showInvisible } from '../invisible.ts';
 import { applyCalibration } from './calibration.ts';
 import { DEFAULT_COMPARE } from './compare.ts';
+import { diagnosisIssues } from './diagnose.ts';
 import { readFileFacts } from './file-facts.ts';
 import { describeIssue } from './issues.ts';
 import { fileNeeds, normaliseFile, type FileConfig } from './normalise.ts';
@@ -155,7 +156,7 @@ export class ListedConfigError extends ConfigError {
 /** Across files: target:, services: and compare: set once at most, scenario names unique, enough pairs for all. */
 function merge(parts: FileConfig[], files: string[], cwd: string): PerfConfig {
   const issues: ConfigIssue[] = [];
-  const once = <K extends 'target' | 'services' | 'compare'>(key: K) => {
+  const once = <K extends 'target' | 'services' | 'compare' | 'diagnose'>(key: K) => {
     const set = parts.filter((p) => p[key] !== undefined);
     for (const extra of set.slice(1)) {
       const first = set[0]![key]!.at;
@@ -170,6 +171,7 @@ function merge(parts: FileConfig[], files: string[], cwd: string): PerfConfig {
   const target = once('target');
   const services = once('services');
   const compare = once('compare');
+  const diagnose = once('diagnose');
   if (target && services && target.at.file !== services.at.file) {
     issues.push({
       at: services.at,
@@ -191,12 +193,14 @@ function merge(parts: FileConfig[], files: string[], cwd: string): PerfConfig {
   const settings = compare?.value ?? { ...DEFAULT_COMPARE, metrics: [...DEFAULT_COMPARE.metrics] };
   const problem = pairsProblem(settings.pairs, settings.metrics.length, scenarios.length, settings.alpha);
   if (problem && compare) issues.push({ at: compare.pairsAt ?? compare.at, path: 'compare.pairs', message: problem });
+  issues.push(...diagnosisIssues({ scenarios, target: target?.value, services: services?.value, diagnose: diagnose?.value }));
   if (issues.length > 0) throw configError(issues);
   return {
     files,
     baseDir: path.dirname(path.resolve(cwd, files[0]!)),
     ...(target ? { target: target.value } : {}),
     ...(services ? { services: services.value } : {}),
+    ...(diagnose ? { diagnose: diagnose.value } : {}),
     scenarios,
     compare: settings,
   };

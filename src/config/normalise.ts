@@ -1,17 +1,19 @@
 // One file's validated input → its part of the PerfConfig: target, services, scenarios and compare, in canonical
 // units. Pure: the files it names were read beforehand (fileNeeds → file-facts.ts), and problems go to `add`.
 import { calibrationFiles, normaliseCompare, type CompareAt } from './compare.ts';
+import { normaliseDiagnose } from './diagnose.ts';
 import type { FileFacts, FileNeeds } from './file-facts.ts';
 import type { AddIssue } from './issues.ts';
 import type { Positions } from './positions.ts';
 import type { PerfFile } from './schema.ts';
 import { normaliseScenarios, tokenFiles } from './scenarios.ts';
 import { normaliseServices, serviceFiles } from './services.ts';
-import type { CompareMetric, Scenario, Services, SourceLocation } from './types.ts';
+import type { CompareMetric, Diagnose, Scenario, Services, SourceLocation } from './types.ts';
 
 /** One file's share; load.ts merges them, each of target, services and compare set in one file at most. */
 export interface FileConfig {
   target?: { value: string; at: SourceLocation };
+  diagnose?: { value: Diagnose; at: SourceLocation };
   services?: { value: Services; at: SourceLocation };
   compare?: CompareAt;
   scenarios: Scenario[];
@@ -42,6 +44,7 @@ export function normaliseFile(file: PerfFile, ctx: NormaliseContext): FileConfig
   const { pos, dir, env, resolveEnv, facts, add } = ctx;
   const config: FileConfig = { scenarios: [], explicitTolerance: new Map() };
   if (file.target !== undefined) config.target = normaliseTarget(file.target, pos, add);
+  if (file.diagnose) config.diagnose = normaliseDiagnose(file.diagnose, { pos, env, resolveEnv, add });
   if (file.target !== undefined && file.services !== undefined) {
     add(
       pos.of(['services'], true),

@@ -10,11 +10,10 @@ import type { PerfFile, ScenarioInput } from './schema.ts';
 import { findMalformed, findReferences, refusedEnv, substitute } from './template.ts';
 import { parseTokens } from './tokens.ts';
 import {
+  BUDGET_METRICS,
   DEFAULT_TOLERANCE,
-  METRICS,
   type Budget,
   type CompareMetric,
-  type MetricName,
   type RequestTemplate,
   type ResponseExpectation,
   type MixEntry,
@@ -199,10 +198,10 @@ function rates(input: Partial<Record<CompareMetric, string | number | undefined>
 
 function budgetsOf(input: ScenarioInput['budgets'], base: Segments, pos: Positions): Budget[] {
   const budgets: Budget[] = [];
-  for (const metric of METRICS) {
+  for (const metric of BUDGET_METRICS) {
     const raw = input?.[metric];
     if (raw === undefined) continue;
-    const parsed = parseBudget(metric as MetricName, raw);
+    const parsed = parseBudget(metric, raw);
     if (!parsed.ok) continue;
     budgets.push({ metric, op: parsed.op, limit: parsed.limit, text: String(raw).trim(), at: pos.of([...base, 'budgets', metric]) });
   }

@@ -1,11 +1,11 @@
 // The perf/*.yaml schema: the single source of truth. `scripts/gen-schema.ts` turns it into the draft-07
 // JSON Schema in dist/perf.schema.json for editors; config/load.ts validates with it and then normalises.
 import { z } from 'zod';
-import { METRIC } from '../metrics.ts';
+import { BUDGET_METRIC, METRIC } from '../metrics.ts';
 import { parseBudget } from './budget.ts';
 import { parseJsonPath, parseStatus } from './expect.ts';
 import { DURATION_RANGES, describeRange, inRange, MAX_CONNECTIONS, MAX_RATE, MAX_REQUESTS, type DurationRange } from './limits.ts';
-import { COMPARE_METRICS, DEFAULT_TOLERANCE, METRICS, type MetricName } from './types.ts';
+import { BUDGET_METRICS, COMPARE_METRICS, DEFAULT_TOLERANCE, type BudgetMetric } from './types.ts';
 import { parseBandwidth, parseDuration, parseRate, parseSize, show, type Parsed } from './units.ts';
 
 function unit(parse: (input: unknown) => Parsed, description: string) {
@@ -103,24 +103,27 @@ const requestSchema = z.strictObject({
   expect: expectSchema.optional(),
 });
 
-function budgetValue(metric: MetricName) {
+function budgetValue(metric: BudgetMetric) {
   return z
     .union([z.string(), z.number()])
     .superRefine((value, ctx) => {
       const parsed = parseBudget(metric, value);
       if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.error });
     })
-    .meta({ description: `Budget for ${metric}, e.g. "${METRIC[metric].example}".` });
+    .meta({ description: `Budget for ${metric}, e.g. "${BUDGET_METRIC[metric].example}".` });
 }
 
 const budgetsSchema = z
   .strictObject(
-    Object.fromEntries(METRICS.map((m) => [m, budgetValue(m).optional()])) as Record<
-      MetricName,
+    Object.fromEntries(BUDGET_METRICS.map((m) => [m, budgetValue(m).optional()])) as Record<
+      BudgetMetric,
       z.ZodOptional<ReturnType<typeof budgetValue>>
     >,
   )
-  .meta({ description: 'Budgets: metric → "<op> <limit>". QPS is judged at the scenario\'s concurrency.' });
+  .meta({
+    description:
+      'Budgets: metric → "<op> <limit>". QPS is judged at the scenario\'s concurrency; sql_per_request and redis_per_request on what Postgres and Redis did per request (the diagnosis).',
+  });
 
 const toleranceSchema = z
   .strictObject(
@@ -269,6 +272,23 @@ export const perfFileSchema = z
     $schema: z.string().optional(),
     version: z.literal(1, 'expected version: 1').meta({ description: 'Config format version: 1.' }),
     target: z.string().optional().meta({ description: 'A service that is already running, e.g. http://127.0.0.1:8080.' }),
+    diagnose: z
+      .strictObject({
+        postgres: z.string().min(1).optional().meta({
+          description:
+            'Its Postgres, e.g. ${env.DATABASE_URL}: pg_stat_statements must be loaded there (shared_preload_libraries and CREATE EXTENSION).',
+        }),
+        redis: z
+          .string()
+          .min(1)
+          .optional()
+          .meta({ description: 'Its Redis, e.g. ${env.REDIS_URL}: INFO commandstats and INFO stats are read.' }),
+      })
+      .optional()
+      .meta({
+        description:
+          'With target: the database and cache it uses, read between windows for the diagnosis and for sql_per_request / redis_per_request budgets (connection strings are secrets, never shown).',
+      }),
     services: z
       .record(z.string(), serviceSchema)
       .optional()

@@ -5,6 +5,21 @@
 export const METRICS = ['qps', 'p50', 'p90', 'p95', 'p99', 'p999', 'max', 'mean', 'success', 'error_rate', 'failure_rate'] as const;
 export type MetricName = (typeof METRICS)[number];
 
+/**
+ * Budgets on the diagnosis (#11): counts per request read from the database's and the cache's own counters, not from
+ * the load; opt-in gates (a scenario needs a Postgres or Redis perfgate can read: services: with stats, or diagnose:).
+ */
+const DIAGNOSIS_METRICS = ['sql_per_request', 'redis_per_request'] as const;
+export type DiagnosisMetric = (typeof DIAGNOSIS_METRICS)[number];
+
+/** Every metric a budget may name: the load's, then the diagnosis'. */
+export const BUDGET_METRICS = [...METRICS, ...DIAGNOSIS_METRICS] as const;
+export type BudgetMetric = (typeof BUDGET_METRICS)[number];
+
+export function isDiagnosisMetric(metric: BudgetMetric): metric is DiagnosisMetric {
+  return (DIAGNOSIS_METRICS as readonly string[]).includes(metric);
+}
+
 /** Metrics measured per round (a QPS and latency percentiles): each pair of rounds gives one log-ratio (#4). */
 export const ROUND_METRICS = ['qps', 'p50', 'p95', 'p99'] as const;
 export type RoundMetric = (typeof ROUND_METRICS)[number];
@@ -47,9 +62,12 @@ export interface SourceLocation {
 }
 
 export interface Budget {
-  metric: MetricName;
+  metric: BudgetMetric;
   op: Op;
-  /** Canonical units: ms for latency metrics, a fraction for success/error_rate/failure_rate, req/s for qps. */
+  /**
+   * Canonical units: ms for latency metrics, a fraction for success/error_rate/failure_rate, req/s for qps, a count
+   * per request for sql_per_request and redis_per_request.
+   */
   limit: number;
   /** As written, e.g. ">= 99.95%". */
   text: string;
@@ -201,6 +219,16 @@ export interface GenericService {
   at: SourceLocation;
 }
 
+/**
+ * `diagnose:`: the Postgres and Redis a running target uses, read for the diagnosis (#11). Connection strings with
+ * `${env.NAME}` resolved: secrets, never printed.
+ */
+export interface Diagnose {
+  postgres?: string;
+  redis?: string;
+  at: SourceLocation;
+}
+
 export interface Services {
   app: AppService;
   /** Dependencies, started in parallel before the app. Network alias = name. */
@@ -238,6 +266,8 @@ export interface PerfConfig {
   /** Directory relative paths resolve against (the first file's directory). */
   baseDir: string;
   target?: string;
+  /** With target: its Postgres and Redis, whose counters the diagnosis reads. */
+  diagnose?: Diagnose;
   services?: Services;
   scenarios: Scenario[];
   compare: CompareSettings;

@@ -1,8 +1,8 @@
 // Step 3, measure: each scenario's load window on the head, its budgets checked and its warnings put in words,
 // while the app (or the target) is watched so a service that goes away ends the run as an infrastructure
 // failure. The base, when there is one, gets the same load unrecorded.
-import { evaluateBudgets } from '../compare/budgets.ts';
-import { addAppCost, addWindow, diagnosisOf, emptyTotals } from '../compare/diagnosis.ts';
+import { evaluateBudgets, type DiagnosisInput } from '../compare/budgets.ts';
+import { addAppCost, addWindow, diagnosisOf, emptyTotals, type Counters } from '../compare/diagnosis.ts';
 import { entryResults } from '../compare/entries.ts';
 import { scenarioVerdict } from '../compare/verdict.ts';
 import type { Scenario } from '../config/types.ts';
@@ -14,6 +14,7 @@ import { metricsOf } from '../metrics.ts';
 import { redactUrls } from '../report/redact.ts';
 import { measurementWarnings } from '../report/warnings.ts';
 import type { ScenarioResult, ServerCost } from '../result.ts';
+import type { CounterReader } from '../services/diagnosis.ts';
 import type { HeadArm, LoadControl } from './options.ts';
 
 /**
@@ -47,8 +48,9 @@ export async function measureScenarios(
 /** One scenario on the head: its window, the server's cost, budgets and warnings, and whether the service survived. */
 async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadControl, log: Log): Promise<ScenarioResult> {
   const { origin, stack } = head;
+  const counters = head.counters ?? stack?.counters;
   // The database's and cache's counters are read before the load starts and after every request settled, never during it.
-  const before = await stack?.counters?.read().catch(() => undefined);
+  const before = await counters?.read().catch(() => undefined);
   const sampler = stack?.sampleServerCost();
   let warmupRequests = 0;
   // Stop loading a dead app at once rather than counting refused connections to the end of the window.
@@ -74,7 +76,7 @@ async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadC
   });
   let server: ServerCost | undefined;
   if (sampler) server = await sampler.stop(measurement.outcomes.total).catch(() => undefined);
-  const after = before && (await stack?.counters?.read().catch(() => undefined));
+  const after = before && (await counters?.read().catch(() => undefined));
   // Per request of the whole run, warm-up included: the counters cannot be read between the two without pausing the load.
   const requests = warmupRequests + measurement.outcomes.total;
   let totals = after ? addWindow(emptyTotals(), { requests, before, after }) : emptyTotals();
@@ -94,7 +96,7 @@ async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadC
       error = `The target ${redactUrls(origin)} stopped responding during "${scenario.name}" (${probe.reason}).`;
   }
   if (error) measurement.aborted ??= 'the service under test went away';
-  const budgets = evaluateBudgets(scenario, measurement);
+  const budgets = evaluateBudgets(scenario, measurement, { diagnosis, unread: unreadCounters(counters, !stack, [before, after]) });
   const scenarioResult: ScenarioResult = {
     name: scenario.name,
     verdict: 'pass',
@@ -118,6 +120,26 @@ async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadC
 
 /** A mix's entries, each with its own metrics and budgets (absent without a mix). */
 const withEntries = (entries: ScenarioResult['entries']) => (entries ? { entries } : {});
+
+/** Why Postgres' or Redis' counters are not in a measured run's diagnosis, in words for the budgets on them. */
+function unreadCounters(
+  reader: CounterReader | undefined,
+  target: boolean,
+  readings: Array<Counters | undefined>,
+): DiagnosisInput['unread'] {
+  const unread: DiagnosisInput['unread'] = {};
+  for (const kind of ['postgres', 'redis'] as const) {
+    const name = kind === 'postgres' ? 'Postgres' : 'Redis';
+    const failed = readings.map((r) => r?.unread?.[kind]).find((error) => error !== undefined);
+    unread[kind] = failed
+      ? `${name}'s counters could not be read around the measured run (${redactUrls(failed)})`
+      : (reader?.unavailable?.[kind] ??
+        (target
+          ? `load went to a running target with no diagnose: { ${kind}: … } naming its ${name} (docs/config.md#diagnose)`
+          : `perfgate started no ${name} whose counters it reads`));
+  }
+  return unread;
+}
 
 /** The load in a few words, for the scenario's heading: "20 connections, 10s". */
 function describeLoad(scenario: Scenario): string {

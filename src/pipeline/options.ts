@@ -6,6 +6,7 @@ import type { PerfConfig } from '../config/types.ts';
 import type { LoadProgress } from '../load/run-load.ts';
 import type { Round, RunResult, ScenarioResult } from '../result.ts';
 import type { Part } from '../scale-out/shard.ts';
+import type { CounterReader } from '../services/diagnosis.ts';
 import type { StartedStack } from '../services/stack.ts';
 
 type Arm = 'head' | 'base';
@@ -64,6 +65,8 @@ export interface HeadArm {
   origin: string;
   /** The stack perfgate started; none for a running target. */
   stack?: StartedStack;
+  /** A running target's Postgres and Redis (diagnose:), read around its windows as a stack's are. */
+  counters?: CounterReader;
 }
 
 /** What every step that sends load reads from the options: how to stop, and where progress goes. */

@@ -4,11 +4,12 @@
 // are heavy, and a run against a target never touches them).
 import type { Commit } from '../baseline/git-refs.ts';
 import { gitTopLevel } from '../baseline/git.ts';
-import type { Services } from '../config/types.ts';
+import type { Diagnose, Services } from '../config/types.ts';
 import { firstLine, InfrastructureError } from '../errors.ts';
 import { probeTarget } from '../load/probe.ts';
 import type { Log } from '../log.ts';
 import { redactUrls } from '../report/redact.ts';
+import type { CounterReader } from '../services/diagnosis.ts';
 import type { StartedStack } from '../services/stack.ts';
 import type { HeadArm, RunOptions } from './options.ts';
 
@@ -25,11 +26,17 @@ export interface BaseArm {
 /** What a run must stop when it ends. */
 export interface Started {
   stacks: StartedStack[];
+  /** diagnose:'s connections to a running target's Postgres and Redis. */
+  counters?: CounterReader;
   removeWorktree?: () => Promise<void>;
 }
 
 /** The head: checks that the running target answers (InfrastructureError if not), or starts its stack. */
-export async function startHead(under: { target?: string; services?: Services }, control: StartControl, log: Log): Promise<HeadArm> {
+export async function startHead(
+  under: { target?: string; services?: Services; diagnose?: Diagnose },
+  control: StartControl,
+  log: Log,
+): Promise<HeadArm> {
   if (under.target) {
     const probe = await probeTarget(under.target, { deadlineMs: 5000, signal: control.signal });
     // Interrupted: nothing is known about the target; the run ends as interrupted (exit 130).
@@ -39,7 +46,11 @@ export async function startHead(under: { target?: string; services?: Services },
           'Start the service first, or declare it under services: so perfgate starts it.',
       );
     }
-    return { origin: under.target };
+    if (!under.diagnose) return { origin: under.target };
+    // Its own Postgres and Redis, when named: connected to now, so a problem is said before any load.
+    const { openTargetCounters } = await import('../services/diagnose-target.ts');
+    const counters = await openTargetCounters(under.diagnose, log);
+    return { origin: under.target, ...(counters ? { counters } : {}) };
   }
   const { startStack } = await import('../services/stack.ts');
   const stack = await log.group('Starting the services (head)', () =>
@@ -107,9 +118,13 @@ async function startBaseStack(
   }
 }
 
-/** Stops every stack and removes the worktree; a failure there is a warning, never the run's outcome. */
-export async function cleanUp({ stacks, removeWorktree }: Started, log: Log): Promise<void> {
-  const results = await Promise.allSettled([...stacks.map((s) => s.stop()), ...(removeWorktree ? [removeWorktree()] : [])]);
+/** Stops every stack, closes diagnose:'s connections and removes the worktree; a failure there is a warning, never the run's outcome. */
+export async function cleanUp({ stacks, removeWorktree, counters }: Started, log: Log): Promise<void> {
+  const results = await Promise.allSettled([
+    ...stacks.map((s) => s.stop()),
+    ...(removeWorktree ? [removeWorktree()] : []),
+    ...(counters?.close ? [counters.close()] : []),
+  ]);
   for (const r of results) {
     if (r.status === 'rejected') log.warn(`cleanup: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
   }

@@ -1,8 +1,8 @@
 // Number formatting shared by every report: fixed locale (en-US) so output is the same on every machine.
-import type { CompareMetric, MetricName } from '../config/types.ts';
+import type { BudgetMetric, CompareMetric } from '../config/types.ts';
 import type { BudgetStatus, ComparisonEntry, FailureKind, LoadMeasurement, Outcomes } from '../result.ts';
 import { formatBandwidth } from '../config/units.ts';
-import { METRIC, UNIT, type MetricKind } from '../metrics.ts';
+import { BUDGET_METRIC, METRIC, UNIT, type MetricKind } from '../metrics.ts';
 
 const grouped = (decimals: number) => new Intl.NumberFormat('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 const GROUPED = [grouped(0), grouped(1), grouped(2), grouped(3)];
@@ -88,17 +88,23 @@ export function formatValue(kind: MetricKind, value: number): string {
       return `${formatQpsValue(value)} ${UNIT.throughput}`;
     case 'share':
       return formatPercent(value);
+    case 'per-request':
+      // A count per request: its label names the unit ("SQL statements per request 5.00").
+      return formatNumber(value, 2);
   }
 }
 
-/** A metric's value in its own unit, by its kind: "12.3 ms", "1,234 req/s", "99.95%". */
-export function formatMetric(metric: MetricName, value: number): string {
-  return formatValue(METRIC[metric].kind, value);
+/**
+ * A metric's value in its own unit, by its kind: "12.3 ms", "1,234 req/s", "99.95%", "5.00"; null is a budget's value
+ * that could not be measured (a diagnosis budget without counters).
+ */
+export function formatMetric(metric: BudgetMetric, value: number | null): string {
+  return value === null ? 'not measured' : formatValue(BUDGET_METRIC[metric].kind, value);
 }
 
-/** What reports call a metric: "QPS", "p99.9", "HTTP error rate". */
-export function metricLabel(metric: MetricName): string {
-  return METRIC[metric].label;
+/** What reports call a metric: "QPS", "p99.9", "HTTP error rate", "SQL statements per request". */
+export function metricLabel(metric: BudgetMetric): string {
+  return BUDGET_METRIC[metric].label;
 }
 
 /** Signed relative change with a real minus sign: "+18.2%", "−4.0%". */

@@ -1,6 +1,6 @@
 // The Markdown report: a PR comment and the job summary. Safe with hostile names, bounded in length.
 import { createHash } from 'node:crypto';
-import { METRICS, type CompareMetric, type MetricName } from '../config/types.ts';
+import { BUDGET_METRICS, isDiagnosisMetric, type BudgetMetric, type CompareMetric } from '../config/types.ts';
 import { METRIC } from '../metrics.ts';
 import type { BudgetResult, BudgetStatus, ComparisonEntry, ComparisonVerdict, Round, RunResult, ScenarioResult } from '../result.ts';
 import { checkSummary } from './checks.ts';
@@ -195,7 +195,7 @@ function qpsLabel(scenario: ScenarioResult): string {
   return `${METRIC.qps.label} @ ${scenario.connections} conn${at}`;
 }
 
-function rowLabel(scenario: ScenarioResult, metric: MetricName): string {
+function rowLabel(scenario: ScenarioResult, metric: BudgetMetric): string {
   return metric === 'qps' ? qpsLabel(scenario) : metricLabel(metric);
 }
 
@@ -228,13 +228,13 @@ function budgetCell(budgets: BudgetResult[]): string {
 
 function comparisonTable(scenario: ScenarioResult): string[] {
   const compared = new Map(comparisonEntries(scenario));
-  const metrics = METRICS.filter((m) => compared.has(m as CompareMetric) || scenario.budgets.some((b) => b.metric === m));
+  const metrics = BUDGET_METRICS.filter((m) => compared.has(m as CompareMetric) || scenario.budgets.some((b) => b.metric === m));
   if (metrics.length === 0) return [];
   const rows = metrics.map((metric) => {
     const budgets = scenario.budgets.filter((b) => b.metric === metric);
     const entry = compared.get(metric as CompareMetric);
     if (!entry) {
-      const value = budgets[0]?.value ?? scenario.metrics[metric];
+      const value = budgets[0] ? budgets[0].value : isDiagnosisMetric(metric) ? null : scenario.metrics[metric];
       return `| ${rowLabel(scenario, metric)} | ${budgetCell(budgets)} | — | ${formatMetric(metric, value)} | — | not compared |`;
     }
     return `| ${rowLabel(scenario, metric)} | ${budgetCell(budgets)} | ${formatMetric(metric, entry.base)} | ${formatMetric(metric, entry.head)} | ${changeCell(metric as CompareMetric, entry)} | ${verdictCell(metric as CompareMetric, entry)} |`;

@@ -9,7 +9,7 @@
 // number is finite, every string bounded, every enum a known value; nothing but escaped text reaches a report.
 // Unknown keys are dropped, not refused, so a file with fields a later perfgate adds still reads.
 import { z } from 'zod';
-import { COMPARE_METRICS, METRICS, ROUND_METRICS, type Op } from '../config/types.ts';
+import { BUDGET_METRICS, COMPARE_METRICS, METRICS, ROUND_METRICS, type Op } from '../config/types.ts';
 import { HISTORY_METRICS } from '../history/schema.ts';
 
 const text = (max = 10_000) => z.string().max(max);
@@ -176,10 +176,16 @@ export const serverCostSchema = z
 
 export const budgetResultSchema = z
   .object({
-    metric: metricSchema,
+    metric: described(
+      z.enum(BUDGET_METRICS),
+      'A load metric, or sql_per_request / redis_per_request: statements or commands per HTTP request (the diagnosis).',
+    ),
     op: z.enum(OPS),
     limit: described(finite, 'Canonical units, like `value`.'),
-    value: finite,
+    value: described(
+      finite.nullable(),
+      "In the metric's unit; null when it could not be measured (a diagnosis budget whose counters were not read: `reason` says why).",
+    ),
     pass: described(z.boolean(), 'True only when the budget is established to hold.'),
     status: budgetStatusSchema,
     text: described(text(200), 'As written, e.g. "<= 500ms".'),

@@ -1,32 +1,47 @@
-// What the database, the cache and the app did: their cumulative counters, read by `docker exec` in their own
-// containers (psql, redis-cli, head of the app's cgroup files), only between measured windows. compare/diagnosis.ts
+// What the database, the cache and the app did: their cumulative counters, read only between measured windows —
+// by `docker exec` in the containers perfgate started (psql, redis-cli, head of the app's cgroup files), or over a
+// connection to the services a running target uses (diagnose:, services/diagnose-target.ts). compare/diagnosis.ts
 // turns two readings and the window's requests into figures per request.
 //
-// Why exec and not a client library: perfgate has no Postgres or Redis client among its dependencies (the `pg` and
-// `redis` packages would add two to the bundle for one query each), and a reading is one exec per container of a
-// tool the official images ship, in parallel (150–250 ms on this project's machine, between windows, so never in
-// a measured one); the private network need not be reachable from the runner, and no credential leaves the
-// container (psql connects over the container's own socket).
+// Why exec for the containers perfgate starts, not the client libraries diagnose: uses: a reading is one exec per
+// container of a tool the official images ship, in parallel (150–250 ms on this project's machine, between windows,
+// so never in a measured one); the private network need not be reachable from the runner, and no credential leaves
+// the container (psql connects over the container's own socket).
 import type { StartedTestContainer } from 'testcontainers';
 import type { Counters, StatementCounter } from '../compare/diagnosis.ts';
 
-/** A service whose counters are read: the containers a stack started with `stats` on. */
+/**
+ * A service whose counters are read: the containers a stack started with `stats` on, or a connection diagnose: opened
+ * (`reads` says which kind of counters it gives).
+ */
 export type CounterSource =
   | { kind: 'postgres'; name: string; container: StartedTestContainer; user: string; password: string; database: string }
   | { kind: 'redis'; name: string; container: StartedTestContainer }
-  | { kind: 'app'; name: string; container: StartedTestContainer };
+  | { kind: 'app'; name: string; container: StartedTestContainer }
+  | { kind: 'connection'; name: string; reads: 'postgres' | 'redis'; read(): Promise<Reading> };
 
 export interface CounterReader {
-  /** Every source's counters now; a source that cannot be read is left out (its figures are then absent). */
+  /**
+   * Every source's counters now; a source that cannot be read is left out (its figures are then absent) and its
+   * error is in `unread`.
+   */
   read(): Promise<Counters>;
+  /** Kinds of service that have no source at all, and why (a budget on them says it). */
+  unavailable?: Unread;
+  /** Closes what the reader holds open (diagnose:'s connections). */
+  close?(): Promise<void>;
 }
+
+type Unread = NonNullable<Counters['unread']>;
+
+const kindOf = (source: CounterSource) => (source.kind === 'connection' ? source.reads : source.kind);
 
 /**
  * The statements pg_stat_statements has seen, one row per queryid (summed over users, databases and nesting), as
  * one line of JSON (query texts may hold tabs and newlines). Perfgate's own reading names the view, so it is left
  * out by that name (and so is the CREATE EXTENSION that loaded it).
  */
-const STATEMENTS_SQL =
+export const STATEMENTS_SQL =
   "SELECT coalesce(json_agg(s), '[]') FROM (SELECT queryid::text AS id, min(query) AS query, sum(calls)::float8 AS calls, " +
   'sum(rows)::float8 AS rows, sum(total_exec_time)::float8 AS "execMs", sum(shared_blks_read)::float8 AS "blocksRead" ' +
   "FROM pg_stat_statements WHERE queryid IS NOT NULL AND query NOT LIKE '%pg_stat_statements%' GROUP BY queryid) s";
@@ -37,12 +52,22 @@ export const CREATE_EXTENSION_SQL = 'CREATE EXTENSION IF NOT EXISTS pg_stat_stat
 /** The server options that load pg_stat_statements (with nested statements counted, as the app's functions run them). */
 export const POSTGRES_STATS_ARGS = ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.track=all'];
 
-export function counterReader(sources: CounterSource[]): CounterReader | undefined {
-  if (sources.length === 0) return undefined;
+export function counterReader(sources: CounterSource[], extra: Omit<CounterReader, 'read'> = {}): CounterReader | undefined {
+  if (sources.length === 0 && !extra.unavailable) return undefined;
   return {
+    ...extra,
     async read() {
       const counters: Counters = {};
-      const readings = await Promise.all(sources.map((source) => readSource(source).catch(() => undefined)));
+      const unread: Unread = {};
+      const readings = await Promise.all(
+        sources.map((source) =>
+          readSource(source).catch((error: unknown) => {
+            unread[kindOf(source)] = error instanceof Error ? error.message : String(error);
+            return undefined;
+          }),
+        ),
+      );
+      if (Object.keys(unread).length > 0) counters.unread = unread;
       for (const reading of readings) {
         if (!reading) continue;
         if (reading.kind === 'postgres') {
@@ -63,12 +88,14 @@ export function counterReader(sources: CounterSource[]): CounterReader | undefin
   };
 }
 
+/** One source's counters at one moment. */
 type Reading =
   | { kind: 'postgres'; name: string; statements: Map<string, StatementCounter> }
   | { kind: 'redis'; name: string; stats: NonNullable<Counters['redis']> }
   | { kind: 'app'; name: string; usage: NonNullable<Counters['app']> };
 
 async function readSource(source: CounterSource): Promise<Reading> {
+  if (source.kind === 'connection') return source.read();
   if (source.kind === 'postgres') {
     const psql = ['psql', '-X', '-q', '-A', '-t', '-U', source.user, '-d', source.database, '-c', STATEMENTS_SQL];
     const result = await source.container.exec(psql, { env: { PGPASSWORD: source.password } });
@@ -114,16 +141,23 @@ export function parseCgroup(text: string): NonNullable<Counters['app']> | undefi
   return { cpuMs, memoryBytes: Number(memory) };
 }
 
+/** One row of STATEMENTS_SQL's JSON. */
+export interface StatementRow {
+  id: string;
+  query: string;
+  calls: number;
+  rows: number;
+  execMs: number;
+  blocksRead: number;
+}
+
 /** psql's one line of JSON → statements by queryid. */
 export function parseStatements(json: string): Map<string, StatementCounter> {
-  const rows = JSON.parse(json.trim() || '[]') as Array<{
-    id: string;
-    query: string;
-    calls: number;
-    rows: number;
-    execMs: number;
-    blocksRead: number;
-  }>;
+  return statementsOf(JSON.parse(json.trim() || '[]') as StatementRow[]);
+}
+
+/** STATEMENTS_SQL's rows → statements by queryid. */
+export function statementsOf(rows: StatementRow[]): Map<string, StatementCounter> {
   return new Map(rows.map((r) => [r.id, { query: r.query, calls: r.calls, rows: r.rows, execMs: r.execMs, blocksRead: r.blocksRead }]));
 }
 
