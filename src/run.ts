@@ -107,8 +107,10 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
   if (state.interrupted) state.warnings.push(`interrupted by ${state.interrupted}: the results are partial`);
   let result = await save();
   if (options.history && !state.interrupted) {
-    const write = (r: RunResult) => writeOutputs(r, { json: options.json, markdown: options.markdown, csv: options.csv });
-    const history = await historyStep(result, { ...options.history, cwd }, log, write);
+    // The outputs again with what the history added (a PR's trend, a recorded run's new change points), HTML too.
+    const html = options.html ? { html: options.html } : {};
+    const write = (r: RunResult) => writeOutputs(r, { json: options.json, markdown: options.markdown, csv: options.csv, ...html });
+    const history = await historyStep(result, { ...options.history, cwd, drift: config.history }, log, write);
     result = history.result;
     failure ??= history.failure;
   }

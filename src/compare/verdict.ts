@@ -2,7 +2,7 @@
 import type { ScenarioResult, Verdict } from '../result.ts';
 
 export function scenarioVerdict(
-  s: Pick<ScenarioResult, 'budgets' | 'comparison' | 'error'> & Partial<Pick<ScenarioResult, 'measurement' | 'entries'>>,
+  s: Pick<ScenarioResult, 'budgets' | 'comparison' | 'error'> & Partial<Pick<ScenarioResult, 'measurement' | 'drift' | 'entries'>>,
 ): Verdict {
   // A mix entry's budgets and comparisons are the scenario's too: a slow endpoint fails it like a slow total.
   const entries = s.entries ?? [];
@@ -10,7 +10,14 @@ export function scenarioVerdict(
   const budgets = [...s.budgets, ...entries.flatMap((e) => e.budgets ?? [])];
   // Requests were sent and none succeeded: a failure whatever the budgets say (there may be none).
   const nothingSucceeded = s.measurement !== undefined && s.measurement.outcomes.total > 0 && s.measurement.outcomes.success === 0;
-  if (s.error || nothingSucceeded || budgets.some((b) => b.status === 'fail') || comparisons.some((c) => c?.verdict === 'regression'))
+  if (
+    s.error ||
+    nothingSucceeded ||
+    budgets.some((b) => b.status === 'fail') ||
+    comparisons.some((c) => c?.verdict === 'regression') ||
+    // A new step for the worse on main's history beyond history: fail_on_change (a recorded run only).
+    s.drift?.some((d) => d.fails)
+  )
     return 'fail';
   if (budgets.some((b) => b.status === 'inconclusive') || comparisons.some((c) => c?.verdict === 'inconclusive')) return 'inconclusive';
   return 'pass';

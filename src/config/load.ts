@@ -8,6 +8,7 @@ import { ConfigError, UsageError, type ConfigIssue } from '../errors.ts';
 import { showInvisible } from '../invisible.ts';
 import { applyCalibration } from './calibration.ts';
 import { DEFAULT_COMPARE } from './compare.ts';
+import { DEFAULT_DRIFT } from './history.ts';
 import { diagnosisIssues } from './diagnose.ts';
 import { readFileFacts } from './file-facts.ts';
 import { describeIssue } from './issues.ts';
@@ -153,10 +154,10 @@ export class ListedConfigError extends ConfigError {
   }
 }
 
-/** Across files: target:, services: and compare: set once at most, scenario names unique, enough pairs for all. */
+/** Across files: target:, services:, compare: and history: set once at most, scenario names unique, enough pairs for all. */
 function merge(parts: FileConfig[], files: string[], cwd: string): PerfConfig {
   const issues: ConfigIssue[] = [];
-  const once = <K extends 'target' | 'services' | 'compare' | 'diagnose'>(key: K) => {
+  const once = <K extends 'target' | 'services' | 'compare' | 'diagnose' | 'history'>(key: K) => {
     const set = parts.filter((p) => p[key] !== undefined);
     for (const extra of set.slice(1)) {
       const first = set[0]![key]!.at;
@@ -171,6 +172,7 @@ function merge(parts: FileConfig[], files: string[], cwd: string): PerfConfig {
   const target = once('target');
   const services = once('services');
   const compare = once('compare');
+  const history = once('history');
   const diagnose = once('diagnose');
   if (target && services && target.at.file !== services.at.file) {
     issues.push({
@@ -203,5 +205,6 @@ function merge(parts: FileConfig[], files: string[], cwd: string): PerfConfig {
     ...(diagnose ? { diagnose: diagnose.value } : {}),
     scenarios,
     compare: settings,
+    history: history?.value ?? { warn: { ...DEFAULT_DRIFT.warn }, fail: {} },
   };
 }

@@ -3,19 +3,21 @@
 import { calibrationFiles, normaliseCompare, type CompareAt } from './compare.ts';
 import { normaliseDiagnose } from './diagnose.ts';
 import type { FileFacts, FileNeeds } from './file-facts.ts';
+import { normaliseHistory } from './history.ts';
 import type { AddIssue } from './issues.ts';
 import type { Positions } from './positions.ts';
 import type { PerfFile } from './schema.ts';
 import { normaliseScenarios, tokenFiles } from './scenarios.ts';
 import { normaliseServices, serviceFiles } from './services.ts';
-import type { CompareMetric, Diagnose, Scenario, Services, SourceLocation } from './types.ts';
+import type { CompareMetric, Diagnose, DriftSettings, Scenario, Services, SourceLocation } from './types.ts';
 
-/** One file's share; load.ts merges them, each of target, services and compare set in one file at most. */
+/** One file's share; load.ts merges them, each of target, services, compare and history set in one file at most. */
 export interface FileConfig {
   target?: { value: string; at: SourceLocation };
   diagnose?: { value: Diagnose; at: SourceLocation };
   services?: { value: Services; at: SourceLocation };
   compare?: CompareAt;
+  history?: { value: DriftSettings; at: SourceLocation };
   scenarios: Scenario[];
   /** Per scenario name, the metrics whose tolerance the file set: a calibration (compare: in any file) fills the rest. */
   explicitTolerance: Map<string, Set<CompareMetric>>;
@@ -70,6 +72,7 @@ export function normaliseFile(file: PerfFile, ctx: NormaliseContext): FileConfig
   config.scenarios = scenarios.scenarios;
   config.explicitTolerance = scenarios.explicitTolerance;
   if (file.compare) config.compare = normaliseCompare(file.compare, { pos, dir, texts: facts.texts, add });
+  if (file.history) config.history = { value: normaliseHistory(file.history), at: pos.of(['history'], true) };
   return config;
 }
 

@@ -265,6 +265,28 @@ const compareSchema = z.strictObject({
   }),
 });
 
+/** A threshold for a new change point on main's history: one percentage for QPS, p50 and p99, or one per metric. */
+function changeThreshold(what: string) {
+  const one = rate(`${what}: the step's size, relative (10% = QPS down or latency up by a tenth)`);
+  return z
+    .union([one, z.strictObject({ qps: one.optional(), p50: one.optional(), p99: one.optional() })])
+    .meta({ description: `${what}: a percentage for QPS, p50 and p99 alike, or per metric, e.g. { qps: 10%, p99: 20% }.` });
+}
+
+const historySchema = z
+  .strictObject({
+    warn_on_change: changeThreshold(
+      'A new change point for the worse at least this large warns in the recording run (default 5%; a metric left out of a per-metric form never warns)',
+    ).optional(),
+    fail_on_change: changeThreshold(
+      'Opt-in: a new change point for the worse at least this large fails the recording run (exit 1; a metric left out never fails)',
+    ).optional(),
+  })
+  .meta({
+    description:
+      "The main branch's history (perfgate run --record): what a new change point, found in the runs when this run is recorded, does (docs/github-action.md#drift-on-main).",
+  });
+
 const defaultsSchema = z.strictObject({ ...loadKeys, headers: headers.optional() });
 
 export const perfFileSchema = z
@@ -295,6 +317,7 @@ export const perfFileSchema = z
       .meta({ description: 'Services perfgate starts with Testcontainers: app (under test), postgres, redis, others.' }),
     defaults: defaultsSchema.optional(),
     compare: compareSchema.optional(),
+    history: historySchema.optional(),
     scenarios: z.array(scenarioSchema).min(1, 'expected at least one scenario'),
   })
   .meta({ title: 'perfgate config', description: 'perf/*.yaml: budgets and scenarios for perfgate.' });

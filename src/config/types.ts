@@ -235,6 +235,20 @@ export interface Services {
   dependencies: Array<PostgresService | RedisService | GenericService>;
 }
 
+/** The metrics whose change points on main's history can warn or fail a recording run (history: in YAML). */
+export const DRIFT_METRICS = ['qps', 'p50', 'p99'] as const;
+export type DriftMetric = (typeof DRIFT_METRICS)[number];
+
+/**
+ * What a new change point on main's history does when a run is recorded: a step for the worse (QPS down, latency
+ * up) at least `warn[metric]` warns, at least `fail[metric]` fails the run. Relative sizes (0.1 = 10%); a metric
+ * absent from a map never warns or fails.
+ */
+export interface DriftSettings {
+  warn: Partial<Record<DriftMetric, number>>;
+  fail: Partial<Record<DriftMetric, number>>;
+}
+
 export interface CompareSettings {
   /** Git ref to compare against (merge-base of HEAD and this). */
   base?: string;
@@ -271,4 +285,6 @@ export interface PerfConfig {
   services?: Services;
   scenarios: Scenario[];
   compare: CompareSettings;
+  /** history: — what a new change point on main does when a run is recorded. */
+  history: DriftSettings;
 }

@@ -85,6 +85,8 @@ export interface Recorded {
   pushed: boolean;
   /** Pushes tried (1 when nothing raced). */
   attempts: number;
+  /** history.jsonl as recorded: the branch's lines with this run's last. */
+  content: string;
 }
 
 /** A branch name git accepts for the history branch; else a usage error. */
@@ -123,10 +125,10 @@ export async function recordHistory(options: RecordOptions): Promise<Recorded> {
 
   if (!(await hasRemote(remote, cwd))) {
     const tip = await resolveRef(localRef, cwd);
-    const commit = await appendCommit(cwd, tip, content, message);
+    const { commit, joined } = await appendCommit(cwd, tip, content, message);
     await git(['update-ref', '-m', 'perfgate history', localRef, commit, tip ?? ZERO], { cwd });
     info(`no remote "${remote}": recorded on the local branch ${branch} only (nothing pushed)`);
-    return { commit, pushed: false, attempts: 0 };
+    return { commit, pushed: false, attempts: 0, content: joined };
   }
 
   const trackingRef = `refs/remotes/${remote}/${branch}`;
@@ -134,7 +136,7 @@ export async function recordHistory(options: RecordOptions): Promise<Recorded> {
   // The remote has no branch yet: start from the local one when there is one (lines recorded before a remote).
   if (!tip) tip = await resolveRef(localRef, cwd);
   for (let attempt = 1; ; attempt++) {
-    const commit = await appendCommit(cwd, tip, content, message);
+    const { commit, joined } = await appendCommit(cwd, tip, content, message);
     await options.beforePush?.(attempt);
     try {
       await git(['push', '--quiet', remote, `${commit}:${localRef}`], { cwd });
@@ -156,7 +158,7 @@ export async function recordHistory(options: RecordOptions): Promise<Recorded> {
     const local = await resolveRef(localRef, cwd);
     if (!local || (await isAncestor(cwd, local, commit))) await git(['update-ref', '-m', 'perfgate history', localRef, commit], { cwd });
     info(`recorded ${options.lines.length} line${options.lines.length === 1 ? '' : 's'} on ${branch} and pushed to ${remote}`);
-    return { commit, pushed: true, attempts: attempt };
+    return { commit, pushed: true, attempts: attempt, content: joined };
   }
 }
 
@@ -183,7 +185,12 @@ export async function fetchTip(cwd: string, remote: string, branch: string, trac
 }
 
 /** A commit on top of `tip` whose history.jsonl is tip's with `content` appended; the rest of tip's tree kept. */
-async function appendCommit(cwd: string, tip: string | undefined, content: string, message: string): Promise<string> {
+async function appendCommit(
+  cwd: string,
+  tip: string | undefined,
+  content: string,
+  message: string,
+): Promise<{ commit: string; joined: string }> {
   const existing = tip ? await git(['cat-file', 'blob', `${tip}:${HISTORY_FILE}`], { cwd }).catch(() => '') : '';
   const joined = existing === '' ? `${content}\n` : `${existing.replace(/\n*$/, '')}\n${content}\n`;
   const blob = await git(['hash-object', '-w', '--stdin'], { cwd, input: joined });
@@ -191,6 +198,7 @@ async function appendCommit(cwd: string, tip: string | undefined, content: strin
     await git(tip ? ['read-tree', tip] : ['read-tree', '--empty'], { cwd, env });
     await git(['update-index', '--add', '--cacheinfo', `100644,${blob},${HISTORY_FILE}`], { cwd, env });
     const tree = await git(['write-tree'], { cwd, env });
-    return git(['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message], { cwd, env: { ...env, ...IDENTITY } });
+    const commit = await git(['commit-tree', tree, ...(tip ? ['-p', tip] : []), '-m', message], { cwd, env: { ...env, ...IDENTITY } });
+    return { commit, joined };
   });
 }

@@ -84,14 +84,11 @@ function percentileOf(value: number, values: readonly number[]): number {
   return below / values.length;
 }
 
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
-
 /** How many of main's latest runs a PR's results carry, and within which a change point is "recent". */
 const RECENT_RUNS = 20;
+
+/** The metrics whose change points a PR's results carry, and a recording run checks for new ones. */
+const STEP_METRICS = ['qps', 'p50', 'p99'] as const;
 
 /** What a PR's results carry of one scenario's history (results/schema.ts: scenarios[i].history). */
 export type ScenarioHistory = NonNullable<ScenarioResult['history']>;
@@ -110,7 +107,7 @@ export function scenarioHistory(
   arms: { base?: Partial<Record<'qps' | 'p99', number>>; head?: Partial<Record<'qps' | 'p99', number>> },
 ): ScenarioHistory | undefined {
   const mine = lines.filter((l) => l.scenario === scenario && runnerKey(l.runner) === runner);
-  const all = seriesOf(mine, ['qps', 'p50', 'p99']);
+  const all = seriesOf(mine, STEP_METRICS);
   const qps = all.find((s) => s.metric === 'qps');
   if (!qps) return undefined;
   const recent = qps.points.slice(-RECENT_RUNS);
@@ -143,4 +140,28 @@ export function scenarioHistory(
     ...(base ? { base } : {}),
     ...(head ? { head } : {}),
   };
+}
+
+/**
+ * The change points that recording `recorded` (the last lines of `lines`) brought to main's history: per series of
+ * a recorded line's runner and scenario (QPS, p50, p99), those found now that were not found in the series without
+ * this run's values — the same step, by the run after it — and lie within the last RECENT_RUNS runs. A step is
+ * found first once a few runs after it are recorded (E-Divisive's least segment), so it is "new" in the run that
+ * makes it significant, and old in every run after.
+ */
+export function newShifts(lines: readonly HistoryLine[], recorded: readonly HistoryLine[]): Array<{ scenario: string; shift: Shift }> {
+  const keys = new Set(recorded.map((l) => JSON.stringify([runnerKey(l.runner), l.scenario])));
+  const mine = lines.filter((l) => keys.has(JSON.stringify([runnerKey(l.runner), l.scenario])));
+  const out: Array<{ scenario: string; shift: Shift }> = [];
+  for (const series of seriesOf(mine, STEP_METRICS)) {
+    const added = recorded.filter(
+      (l) => runnerKey(l.runner) === series.runner && l.scenario === series.scenario && l.metrics[series.metric] !== undefined,
+    ).length;
+    if (added === 0) continue;
+    const known = new Set(shiftsOf({ ...series, points: series.points.slice(0, -added) }).map((s) => s.index));
+    for (const shift of shiftsOf(series)) {
+      if (!known.has(shift.index) && shift.index >= series.points.length - RECENT_RUNS) out.push({ scenario: series.scenario, shift });
+    }
+  }
+  return out;
 }

@@ -38,7 +38,7 @@ export async function comparePaired(request: PairedRequest, control: LoadControl
   const loader = (o: LoadOptions) => {
     const arm = o.origin === origins.base ? 'base' : 'head';
     diagnosed?.loading(arm);
-    return runLoad({ ...o, onProgress: (p) => control.onProgress?.(o.scenario.name, arm, p) });
+    return (control.runLoad ?? runLoad)({ ...o, onProgress: (p) => control.onProgress?.(o.scenario.name, arm, p) });
   };
   // Every look decides with the whole family in view: scenarios not measured yet take part with no pairs (p = 1),
   // so a look is never held to a laxer Holm threshold than the final decision.
@@ -153,7 +153,7 @@ export async function compareWithStored(request: StoredRequest, control: LoadCon
     }
     const head: Round[] = [];
     for (let index = 0; index < settings.pairs && !control.signal?.aborted; index++) {
-      const measurement = await runLoad({
+      const measurement = await (control.runLoad ?? runLoad)({
         origin: request.headOrigin,
         scenario,
         warmupMs: index === 0 ? scenario.warmupMs : 0,

@@ -30,6 +30,8 @@ export interface RunState {
   warnings: string[];
   /** The signal that stopped the run: the results are partial. */
   interrupted?: InterruptSignal;
+  /** Where the load came from (the runner, or a generator inside Docker). */
+  generator?: RunResult['environment']['generator'];
 }
 
 /** The results as known before anything runs; `target` is the plan's label. */
@@ -61,6 +63,7 @@ export function assemble(header: RunResult, state: RunState): RunResult {
   return finalize({
     ...header,
     target: state.target,
+    ...(state.generator ? { environment: { ...header.environment, generator: state.generator } } : {}),
     scenarios: comparison ? withComparisons(state.scenarios, comparison.scenarios) : state.scenarios,
     warnings: [...(comparison?.warnings ?? []), ...state.warnings],
     ...(state.startup ? { startup: state.startup } : {}),

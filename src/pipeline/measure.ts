@@ -38,7 +38,7 @@ export async function measureScenarios(
     if (arms.baseOrigin && !measured.error && !control.signal?.aborted) {
       // The base arm gets the same load history as the head (unrecorded), so neither arm enters the
       // comparison warmer than the other.
-      await runLoad({ origin: arms.baseOrigin, scenario, signal: control.signal });
+      await (control.runLoad ?? runLoad)({ origin: arms.baseOrigin, scenario, signal: control.signal });
     }
     if (measured.error) return new InfrastructureError(measured.error);
   }
@@ -64,7 +64,7 @@ async function measureScenario(scenario: Scenario, head: HeadArm, control: LoadC
         });
       }, 1000)
     : undefined;
-  const measurement = await runLoad({
+  const measurement = await (control.runLoad ?? runLoad)({
     origin,
     scenario,
     signal: window.signal,

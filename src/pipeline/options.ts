@@ -3,6 +3,8 @@
 // constants only: every step imports this file and it imports no step, so the steps form no import cycle.
 import type { Commit } from '../baseline/git-refs.ts';
 import type { PerfConfig } from '../config/types.ts';
+import type { GeneratorSetting } from '../generator/placement.ts';
+import type { RunLoad } from '../generator/remote-load.ts';
 import type { LoadProgress } from '../load/run-load.ts';
 import type { Round, RunResult, ScenarioResult } from '../result.ts';
 import type { Part } from '../scale-out/shard.ts';
@@ -45,6 +47,8 @@ export interface RunOptions {
   runId?: string;
   /** The history branch (#13): record this run on it, or read it into a compared run's results. */
   history?: HistoryOptions;
+  /** Where the load generator runs (#14): auto (default: in Docker when the engine is remote), runner or docker. */
+  generator?: GeneratorSetting;
   /** A matrix job (#14): run only this shard's scenarios (`--shard i/n`). */
   shard?: Part;
   /** A matrix job (#14): one of n runners measuring the same scenarios, pairs of its own (`--pool i/n`). */
@@ -69,8 +73,11 @@ export interface HeadArm {
   counters?: CounterReader;
 }
 
-/** What every step that sends load reads from the options: how to stop, and where progress goes. */
-export type LoadControl = Pick<RunOptions, 'signal' | 'onProgress'>;
+/**
+ * What every step that sends load reads: how to stop, where progress goes, and, with the generator inside Docker,
+ * the runLoad that sends each window there (absent: load/run-load.ts, here).
+ */
+export type LoadControl = Pick<RunOptions, 'signal' | 'onProgress'> & { runLoad?: RunLoad };
 
 export interface RunOutcome {
   result: RunResult;

@@ -29,6 +29,8 @@ export interface Started {
   /** diagnose:'s connections to a running target's Postgres and Redis. */
   counters?: CounterReader;
   removeWorktree?: () => Promise<void>;
+  /** The generator's container (#14), attached to the stacks' networks. */
+  generator?: { stop(): Promise<void> };
 }
 
 /** The head: checks that the running target answers (InfrastructureError if not), or starts its stack. */
@@ -118,13 +120,20 @@ async function startBaseStack(
   }
 }
 
-/** Stops every stack, closes diagnose:'s connections and removes the worktree; a failure there is a warning, never the run's outcome. */
-export async function cleanUp({ stacks, removeWorktree, counters }: Started, log: Log): Promise<void> {
-  const results = await Promise.allSettled([
-    ...stacks.map((s) => s.stop()),
-    ...(removeWorktree ? [removeWorktree()] : []),
-    ...(counters?.close ? [counters.close()] : []),
-  ]);
+/**
+ * Stops the generator, then every stack, and removes the worktree; a failure there is a warning, never the run's
+ * outcome. The generator goes first: a network a container is still attached to cannot be removed.
+ */
+export async function cleanUp({ stacks, removeWorktree, generator, counters }: Started, log: Log): Promise<void> {
+  const first = await Promise.allSettled(generator ? [generator.stop()] : []);
+  const results = [
+    ...first,
+    ...(await Promise.allSettled([
+      ...stacks.map((s) => s.stop()),
+      ...(removeWorktree ? [removeWorktree()] : []),
+      ...(counters?.close ? [counters.close()] : []),
+    ])),
+  ];
   for (const r of results) {
     if (r.status === 'rejected') log.warn(`cleanup: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
   }

@@ -2,10 +2,13 @@
 import { COMPARE_METRICS, type CompareMetric } from '../config/types.ts';
 import type { BudgetResult, ComparisonEntry, RunResult, ScenarioResult } from '../result.ts';
 
+type Drift = NonNullable<ScenarioResult['drift']>[number];
+
 export type Finding =
   | { kind: 'error'; scenario: string; message: string }
   | { kind: 'budget-fail'; scenario: string; budget: BudgetResult }
   | { kind: 'regression'; scenario: string; metric: CompareMetric; entry: ComparisonEntry }
+  | { kind: 'drift'; scenario: string; drift: Drift }
   | { kind: 'budget-inconclusive'; scenario: string; budget: BudgetResult }
   | { kind: 'comparison-inconclusive'; scenario: string; metric: CompareMetric; entry: ComparisonEntry }
   | { kind: 'comparison-skipped'; message: string }
@@ -15,14 +18,15 @@ const SEVERITY: Record<Finding['kind'], number> = {
   error: 0,
   'budget-fail': 1,
   regression: 2,
-  'budget-inconclusive': 3,
-  'comparison-inconclusive': 4,
-  'comparison-skipped': 5,
-  improvement: 6,
+  drift: 3,
+  'budget-inconclusive': 4,
+  'comparison-inconclusive': 5,
+  'comparison-skipped': 6,
+  improvement: 7,
 };
 
 export function isProblem(finding: Finding): boolean {
-  return finding.kind === 'error' || finding.kind === 'budget-fail' || finding.kind === 'regression';
+  return finding.kind === 'error' || finding.kind === 'budget-fail' || finding.kind === 'regression' || finding.kind === 'drift';
 }
 
 export function isInconclusive(finding: Finding): boolean {
@@ -52,6 +56,8 @@ export function scenarioFindings(scenario: ScenarioResult): Finding[] {
     if (entry.verdict === 'inconclusive') findings.push({ kind: 'comparison-inconclusive', scenario: name, metric, entry });
     if (entry.verdict === 'improvement') findings.push({ kind: 'improvement', scenario: name, metric, entry });
   }
+  // A new change point on main that fails the recorded run; one that only warns is in the reports, not the headline.
+  for (const drift of scenario.drift ?? []) if (drift.fails) findings.push({ kind: 'drift', scenario: name, drift });
   return findings;
 }
 

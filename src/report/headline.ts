@@ -2,7 +2,7 @@
 import type { RunResult } from '../result.ts';
 import { hasComparison, isInconclusive, isProblem, runFindings, type Finding } from './findings.ts';
 import { formatBandwidth } from '../config/units.ts';
-import { formatMetric, formatMetricChange, metricLabel } from './format.ts';
+import { formatChange, formatMetric, formatMetricChange, metricLabel } from './format.ts';
 
 export interface HeadlineStyle {
   /** How a scenario name is shown (quoted, code-formatted, escaped). */
@@ -26,6 +26,10 @@ export function describeFinding(finding: Finding, style: HeadlineStyle): string 
     }
     case 'regression':
       return `${metricLabel(finding.metric)} regressed ${unsigned(formatMetricChange(finding.metric, finding.entry.change))} in ${style.name(finding.scenario)}`;
+    case 'drift': {
+      const { drift } = finding;
+      return `${metricLabel(drift.metric)} stepped ${formatChange(drift.change)} on main between ${drift.from.slice(0, 7)} and ${drift.to.slice(0, 7)} in ${style.name(finding.scenario)}`;
+    }
     case 'improvement':
       return `${metricLabel(finding.metric)} improved ${unsigned(formatMetricChange(finding.metric, finding.entry.change))} in ${style.name(finding.scenario)}`;
     case 'budget-inconclusive':

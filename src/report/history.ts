@@ -2,11 +2,12 @@
 // each change point with the commits around it), its CSV (one row per recorded run and scenario), and the short
 // line per scenario in the Markdown comment of a pull request's run.
 import { runnerKey, HISTORY_METRICS, type HistoryLine, type HistoryMetric } from '../history/schema.ts';
-import { median, type Series, type Shift, type ScenarioHistory } from '../history/trend.ts';
+import { median } from 'simple-statistics';
+import type { Series, Shift, ScenarioHistory } from '../history/trend.ts';
 import type { ScenarioResult } from '../result.ts';
 import { csvField } from './csv.ts';
 import { codeName, escapeMarkdown } from './escape.ts';
-import { formatChange, formatMetric, formatMetricChange, metricLabel } from './format.ts';
+import { formatChange, formatMetric, formatMetricChange, formatNumber, metricLabel } from './format.ts';
 import { showInvisible } from '../invisible.ts';
 
 const BARS = '▁▂▃▄▅▆▇█';
@@ -31,12 +32,45 @@ function stepWords(metric: HistoryMetric, shift: Pick<Shift, 'before' | 'after' 
   return `stepped ${Number.isFinite(shift.change) ? formatChange(shift.change) : 'up from 0'}`;
 }
 
-/** "QPS stepped −10.0% between a1b2c3d and d4e5f6a (1,000 → 900 req/s)". */
-function shiftWords(shift: Shift, name: (sha: string) => string = short): string {
+type Step = Pick<Shift, 'metric' | 'from' | 'to' | 'time' | 'before' | 'after' | 'change'>;
+
+/** "QPS stepped −10.0% between a1b2c3d and d4e5f6a, 9 days ago (1,000 → 900 req/s)"; "ago" only given a now. */
+function shiftWords(shift: Step, name: (sha: string) => string = short, now?: string): string {
+  const ago = now === undefined ? undefined : timeAgo(shift.time, now);
   return (
-    `${metricLabel(shift.metric)} ${stepWords(shift.metric, shift)} between ${name(shift.from)} and ${name(shift.to)} ` +
-    `(${formatMetric(shift.metric, shift.before)} → ${formatMetric(shift.metric, shift.after)})`
+    `${metricLabel(shift.metric)} ${stepWords(shift.metric, shift)} between ${name(shift.from)} and ${name(shift.to)}` +
+    `${ago ? `, ${ago}` : ''} (${formatMetric(shift.metric, shift.before)} → ${formatMetric(shift.metric, shift.after)})`
   );
+}
+
+/** A new change point in the log of the run that found it: "QPS stepped −10.0% between … (1,000 → 900 req/s)". */
+export function changePointWords(shift: Step): string {
+  return shiftWords(shift);
+}
+
+type Drift = NonNullable<ScenarioResult['drift']>[number];
+
+/** "QPS stepped −10.0% between a1b2c3d and d4e5f6a (…): a new change point beyond fail_on_change 10%, this run fails". */
+export function driftWords(drift: Drift, name: (sha: string) => string = short): string {
+  const threshold = `${formatNumber(drift.threshold * 100, 1)}%`;
+  return drift.fails
+    ? `${shiftWords(drift, name)}: a new change point at least fail_on_change ${threshold}, so this run fails`
+    : `${shiftWords(drift, name)}: a new change point at least warn_on_change ${threshold}`;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** "9 days ago", "3 hours ago", "just now" of `then` seen at `now` (ISO times); undefined for one unreadable or later. */
+export function timeAgo(then: string, now: string): string | undefined {
+  const elapsed = Date.parse(now) - Date.parse(then);
+  if (!Number.isFinite(elapsed) || elapsed < 0) return undefined;
+  const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'} ago`;
+  if (elapsed < MINUTE) return 'just now';
+  if (elapsed < HOUR) return count(Math.floor(elapsed / MINUTE), 'minute');
+  if (elapsed < 2 * DAY) return count(Math.floor(elapsed / HOUR), 'hour');
+  return count(Math.floor(elapsed / DAY), 'day');
 }
 
 export interface TrendSection {
@@ -93,19 +127,24 @@ export function renderHistoryCsv(lines: readonly HistoryLine[]): string {
 }
 
 /** A scenario's main history in words: per metric its trend and where the PR sits, and the recent steps. */
-function historyWords(history: ScenarioHistory, name: (sha: string) => string): { trends: string[]; changes: string[] } {
+function historyWords(
+  history: ScenarioHistory,
+  name: (sha: string) => string,
+  now?: string,
+  spark = true,
+): { trends: string[]; changes: string[] } {
   const trends: string[] = [];
   for (const metric of ['qps', 'p99'] as const) {
     const values = history[metric];
     if (values.length === 0) continue;
-    let text = `${metricLabel(metric)} ${sparkline(values)} median ${formatMetric(metric, median(values))}`;
+    let text = `${metricLabel(metric)}${spark ? ` ${sparkline(values)}` : ''} median ${formatMetric(metric, median(values))}`;
     const base = history.base?.[metric];
     const head = history.head?.[metric];
     if (base) text += `, the base ${formatMetric(metric, base.value)} (above ${Math.round(base.percentile * 100)}% of them)`;
     else if (head) text += `, this head ${formatMetric(metric, head.value)} (above ${Math.round(head.percentile * 100)}% of them)`;
     trends.push(text);
   }
-  const changes = history.changes.map((c) => shiftWords({ ...c, index: 0, change: c.change ?? Number.NaN }, name));
+  const changes = history.changes.map((c) => shiftWords({ ...c, change: c.change ?? Number.NaN }, name, now));
   return { trends, changes };
 }
 
@@ -113,12 +152,20 @@ function historyTitle(history: ScenarioHistory): string {
   return `last ${history.qps.length} of ${history.runs} run${history.runs === 1 ? '' : 's'} on this runner`;
 }
 
-/** The short Markdown lines of a scenario's main history in a pull request's comment; none without one. */
-export function historyMarkdown(scenario: ScenarioResult): string[] {
+/**
+ * The short Markdown lines of a scenario's main history in a pull request's comment (each step's time said against
+ * `now`, the run's end), and a recorded run's new change points; none without either.
+ */
+export function historyMarkdown(scenario: ScenarioResult, now?: string): string[] {
+  const drift = (scenario.drift ?? []).map(
+    (d) => `- ${d.fails ? '❌' : '⚠️'} Main's history: ${driftWords(d, (sha) => codeName(short(sha)))}.`,
+  );
+  const out = drift.length > 0 ? [...drift, ''] : [];
   const history = scenario.history;
-  if (!history || history.qps.length === 0) return [];
-  const { trends, changes } = historyWords(history, (sha) => codeName(short(sha)));
+  if (!history || history.qps.length === 0) return out;
+  const { trends, changes } = historyWords(history, (sha) => codeName(short(sha)), now);
   return [
+    ...out,
     `**Main's history** (${historyTitle(history)}, ${escapeMarkdown(history.source)}): ${trends.join('; ')}. ` +
       `${changes.length > 0 ? `${changes.join('; ')}.` : 'No change point in them.'}`,
     '',
@@ -127,12 +174,29 @@ export function historyMarkdown(scenario: ScenarioResult): string[] {
 
 /** The same in the terminal, indented under the scenario; `plain` shows control characters as escapes. */
 export function historyTerminal(scenario: ScenarioResult): string[] {
+  const drift = (scenario.drift ?? []).map((d) => `  main's history: ${driftWords(d)}`);
   const history = scenario.history;
-  if (!history || history.qps.length === 0) return [];
+  if (!history || history.qps.length === 0) return drift;
   const { trends, changes } = historyWords(history, short);
   return [
+    ...drift,
     `  main's history (${historyTitle(history)}, ${showInvisible(history.source)}):`,
     ...trends.map((t) => `    ${t}`),
     ...(changes.length > 0 ? changes.map((c) => `    ${c}`) : ['    no change point in them']),
   ];
+}
+
+/**
+ * The same as plain text for the HTML report (which draws the trend as a chart, so no sparklines): its title, the
+ * trend and change-point sentences, and a recorded run's new change points. Undefined with neither.
+ */
+export function historyText(
+  scenario: ScenarioResult,
+  now?: string,
+): { title?: string; trends: string[]; changes: string[]; drift: Array<{ text: string; fails: boolean }> } | undefined {
+  const drift = (scenario.drift ?? []).map((d) => ({ text: driftWords(d), fails: d.fails }));
+  const history = scenario.history;
+  if (!history || history.qps.length === 0) return drift.length > 0 ? { trends: [], changes: [], drift } : undefined;
+  const { trends, changes } = historyWords(history, short, now, false);
+  return { title: `${historyTitle(history)}, ${history.source}`, trends, changes, drift };
 }

@@ -2,6 +2,7 @@
 // no DOM, no canvas), so the report needs no script to be read. Every value axis starts at zero unless it says it is
 // a log axis or a change axis (head vs base, centred on 0 with the tolerance band shaded). No user text reaches a
 // chart: labels are metric names, arms, pairs and numbers; the names stay in the escaped HTML around it.
+import { median } from 'simple-statistics';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import type { ComparisonEntry, Round, ScenarioResult } from '../result.ts';
@@ -55,11 +56,8 @@ const PERCENTILES = [
   { key: 'p999', label: 'p99.9', x: 3 },
 ] as const;
 
-function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1]! + sorted[mid]!) / 2;
+function medianOf(values: number[]): number | undefined {
+  return values.length === 0 ? undefined : median(values);
 }
 
 /**
@@ -73,7 +71,7 @@ export async function latencyCurveSvg(scenario: ScenarioResult): Promise<string 
     const mine = rounds.filter((r) => r.arm === arm);
     if (mine.length === 0) continue;
     for (const p of PERCENTILES) {
-      const value = median(mine.map((r) => r.metrics[p.key as 'p50']).filter((v): v is number => v !== undefined));
+      const value = medianOf(mine.map((r) => r.metrics[p.key as 'p50']).filter((v): v is number => v !== undefined));
       if (value !== undefined && value > 0) rows.push({ x: p.x, label: p.label, ms: value, series: `${arm}, median of rounds`, arm });
     }
   }
@@ -258,5 +256,70 @@ export async function sweepSvg(sweep: Sweep): Promise<string> {
       ],
     },
     `Throughput and p99 latency against connections on zero-based axes${sweep.knee ? `; the knee at ${sweep.knee.level.connections} connections is dashed` : ''}`,
+  );
+}
+
+type ScenarioHistory = NonNullable<ScenarioResult['history']>;
+
+/** Main's runs in grey, the PR's base (blue) and head (red) as level lines, the change points as dashed rules. */
+const HISTORY_SCALE = { domain: ['main', 'base', 'head'], range: ['#57606a', ARM_COLOURS.base, ARM_COLOURS.head] };
+
+/**
+ * Main's history of a scenario (#13): QPS and p99 of its last runs on this runner, oldest first, on zero-based axes;
+ * this PR's base and head as level lines; each change point of that metric among them as a dashed rule between the
+ * last run before its step and the first after it. Undefined with fewer than two runs.
+ */
+export async function historySvg(history: ScenarioHistory): Promise<string | undefined> {
+  if (history.qps.length < 2) return undefined;
+  const panel = (metric: 'qps' | 'p99', title: string, unit: string) => {
+    const runs = history[metric].map((value, i) => ({ run: i + 1, value, series: 'main' }));
+    const levels = (['base', 'head'] as const).flatMap((arm) => {
+      const value = history[arm]?.[metric]?.value;
+      return value === undefined ? [] : [{ value, series: arm }];
+    });
+    // The step lies between the run before `to` and `to` itself: half a run before the latter.
+    const steps = history.changes
+      .filter((c) => c.metric === metric)
+      .map((c) => history.commits.indexOf(c.to))
+      .filter((i) => i > 0)
+      .map((i) => ({ run: i + 0.5 }));
+    const x = {
+      field: 'run',
+      type: 'quantitative' as const,
+      title: `main's runs, oldest first${steps.length > 0 ? ' (dashed: a change point)' : ''}`,
+      scale: { domain: [1, history.qps.length], nice: false },
+      axis: { tickMinStep: 1, format: 'd' },
+    };
+    const y = { field: 'value', type: 'quantitative' as const, title: unit, scale: { zero: true } };
+    const colour = { field: 'series', type: 'nominal' as const, title: null, scale: HISTORY_SCALE };
+    return {
+      title,
+      width: 260,
+      height: 150,
+      layer: [
+        ...(steps.length > 0
+          ? [
+              {
+                data: { values: steps },
+                mark: { type: 'rule' as const, color: '#bf8700', strokeDash: [4, 3], strokeWidth: 1.5 },
+                encoding: { x },
+              },
+            ]
+          : []),
+        { data: { values: runs }, mark: { type: 'line' as const, point: { filled: true, size: 25 } }, encoding: { x, y, color: colour } },
+        ...(levels.length > 0
+          ? [{ data: { values: levels }, mark: { type: 'rule' as const, strokeWidth: 1.5 }, encoding: { y, color: colour } }]
+          : []),
+      ],
+    };
+  };
+  const panels = [panel('qps', "QPS of main's last runs", 'req/s')];
+  if (history.p99.length >= 2) panels.push(panel('p99', "p99 of main's last runs", 'ms'));
+  const marked = [history.base ? "this PR's base (blue)" : '', history.head ? 'head (red)' : ''].filter(Boolean).join(' and ');
+  const steps = history.changes.filter((c) => c.metric === 'qps' || c.metric === 'p99').length;
+  return toSvg(
+    { hconcat: panels, resolve: { scale: { color: 'shared' } } },
+    `QPS and p99 of main's last ${history.qps.length} runs in grey on zero-based axes` +
+      `${marked ? `, ${marked} as level lines` : ''}${steps > 0 ? `; ${steps} change point${steps === 1 ? '' : 's'} dashed` : ''}`,
   );
 }

@@ -25,7 +25,8 @@ import {
   statusWord,
 } from './format.ts';
 import { headlineText } from './headline.ts';
-import { intervalsSvg, latencyCurveSvg, roundsSvg, sweepSvg } from './html-charts.ts';
+import { historyText } from './history.ts';
+import { historySvg, intervalsSvg, latencyCurveSvg, roundsSvg, sweepSvg } from './html-charts.ts';
 import { redactUrls } from './redact.ts';
 import { sweepFinding, sweeps } from './sweep.ts';
 
@@ -75,7 +76,8 @@ export async function renderHtml(result: RunResult): Promise<string> {
       sweepTable(sweep.levels),
     );
   }
-  for (const [i, scenario] of result.scenarios.entries()) body.push(...(await scenarioSection(scenario, i + 1)));
+  const now = result.finishedAt || result.startedAt;
+  for (const [i, scenario] of result.scenarios.entries()) body.push(...(await scenarioSection(scenario, i + 1, now)));
   body.push(
     `<p class="muted">perfgate ${esc(result.tool.version)} on Node ${esc(result.tool.node)} · ${esc(result.startedAt)} – ${esc(result.finishedAt)}</p>`,
   );
@@ -151,7 +153,7 @@ function sweepTable(levels: ReturnType<typeof sweeps>[number]['levels']): string
   );
 }
 
-async function scenarioSection(scenario: ScenarioResult, n: number): Promise<string[]> {
+async function scenarioSection(scenario: ScenarioResult, n: number, now: string): Promise<string[]> {
   const m = scenario.measurement;
   const out = [`<h2 id="scenario-${n}">${code(clip(scenario.name, MAX_NAME))} ${badge(scenario.verdict)}</h2>`];
   const facts = [esc(formatQps(m.qps, scenario.connections, scenario.rate))];
@@ -171,6 +173,8 @@ async function scenarioSection(scenario: ScenarioResult, n: number): Promise<str
   const charts = [await latencyCurveSvg(scenario), await roundsSvg(scenario)].filter((s) => s !== undefined);
   if (charts.length > 0) out.push('<h3>Latency and rounds</h3>', `<div class="charts">${charts.map(figure).join('')}</div>`);
 
+  out.push(...(await historySection(scenario, now)));
+
   out.push('<h3>Outcomes</h3>', outcomesTable(m.outcomes, scenario));
   const checks = checkSummary(m.outcomes);
   if (checks) {
@@ -180,6 +184,19 @@ async function scenarioSection(scenario: ScenarioResult, n: number): Promise<str
   const diagnosis = diagnosisHtml(scenario);
   if (diagnosis) out.push('<h3>Diagnosis</h3>', diagnosis);
   for (const w of scenario.warnings) out.push(`<p class="note">${esc(redactUrls(w))}</p>`);
+  return out;
+}
+
+/** Main's history (#13): a recorded run's new change points, and a PR run's trend chart with its words. */
+async function historySection(scenario: ScenarioResult, now: string): Promise<string[]> {
+  const text = historyText(scenario, now);
+  if (!text) return [];
+  const out = ["<h3>Main's history</h3>"];
+  for (const d of text.drift) out.push(`<p class="${d.fails ? 'error' : 'note'}">New change point: ${esc(d.text)}</p>`);
+  if (text.title) out.push(`<p class="muted">${esc(text.title)}</p>`);
+  if (scenario.history) out.push(figure(await historySvg(scenario.history)));
+  const items = [...text.trends, ...(text.title && text.changes.length === 0 ? ['No change point in them.'] : text.changes)];
+  if (items.length > 0) out.push(`<ul>${items.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>`);
   return out;
 }
 

@@ -207,7 +207,7 @@ function scenarioSection(result: RunResult, scenario: ScenarioResult): string[] 
   if (table.length > 0) out.push(...table, '');
   if (scenario.sequential) out.push(`Pairs: ${sequentialWords(scenario.sequential)}.`, '');
   out.push(measuredLine(scenario), '');
-  out.push(...historyMarkdown(scenario));
+  out.push(...historyMarkdown(scenario, result.finishedAt || result.startedAt));
   const diagnosis = diagnosisLines(scenario.diagnosis, codeName);
   if (diagnosis)
     out.push(diagnosis.lines.length > 0 ? `**${diagnosis.title}:**` : `${diagnosis.title}.`, ...diagnosis.lines.map((l) => `- ${l}`), '');

@@ -21,6 +21,7 @@ import {
 } from './format.ts';
 import { checkSummary } from './checks.ts';
 import { headlineText } from './headline.ts';
+import { loadSourceWords } from './load-source.ts';
 import { redactUrls } from './redact.ts';
 import { diagnosisLines } from './diagnosis.ts';
 import { historyTerminal } from './history.ts';
@@ -69,6 +70,8 @@ export function renderTerminal(result: RunResult, options: TerminalOptions = {})
   const lines: string[] = [];
 
   lines.push(p.bold(`perfgate ${result.tool.version}`) + p.dim(` · target ${plain(redactUrls(result.target))}`));
+  const source = loadSourceWords(result);
+  if (source) lines.push(p.dim(plain(source)));
   if (result.base) {
     const head = result.head ? `${plain(result.head.ref)} (${short(result.head.sha)})` : 'head';
     const pairs = result.pairs ? `, ${result.pairs} interleaved pairs` : '';

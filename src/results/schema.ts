@@ -384,6 +384,25 @@ export const entryResultSchema = z
   })
   .meta({ id: 'EntryResult', description: 'One mix entry of a scenario: its own outcomes, latency, budgets and comparison.' });
 
+const driftSchema = z
+  .object({
+    metric: z.enum(['qps', 'p50', 'p99']),
+    from: described(text(100), 'The last commit before the step.'),
+    to: described(text(100), 'The first commit after it.'),
+    time: described(text(100), 'When the first run after the step was recorded.'),
+    before: described(finite, 'Median of the runs before the step (up to the previous change point).'),
+    after: described(finite, 'Median of the runs after it.'),
+    change: described(finite, 'after / before − 1: negative for QPS, positive for latency (a step for the worse).'),
+    p: described(finite, 'Permutation p-value of the change point (E-Divisive means, docs/statistics.md §4).'),
+    threshold: described(finite, 'The size it reached: fail_on_change when it fails the run, else warn_on_change (relative).'),
+    fails: described(z.boolean(), 'Whether it fails the run (history: fail_on_change).'),
+  })
+  .meta({
+    id: 'Drift',
+    description:
+      "A change point for the worse on main's history, found when this run was recorded and not before, at least as large as history: warn_on_change or fail_on_change (#13).",
+  });
+
 export const scenarioResultSchema = z
   .object({
     name: text(1000),
@@ -406,6 +425,10 @@ export const scenarioResultSchema = z
       'Sequential pairs: how many pairs this scenario used, and why they stopped (every metric decided, the most pairs, the time budget, an interruption).',
     ).optional(),
     history: scenarioHistorySchema.optional(),
+    drift: described(
+      z.array(driftSchema).max(100),
+      "New change points for the worse on main's history, when this run was recorded (--record).",
+    ).optional(),
     entries: described(
       z.array(entryResultSchema).max(1000),
       'Per mix entry, in mix order (present for a `mix:`): beside the totals above.',

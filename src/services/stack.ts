@@ -35,6 +35,8 @@ export interface StackOptions {
 export interface StartedStack {
   /** Where load goes: the app container's own address on the bridge, or its port mapped on loopback. */
   origin: string;
+  /** The app as a container on the stack's private network sees it: where a generator inside Docker sends load. */
+  inNetwork: { network: string; origin: string };
   /** Milliseconds per start-up phase: build, dependencies, app, total. */
   timings: Record<string, number>;
   sampleServerCost(): ServerCostSampler;
@@ -118,8 +120,11 @@ export async function startStack(options: StackOptions): Promise<StartedStack> {
 
     const dockerApp = docker.getContainer(appContainer.getId());
     const counters = counterReader(counterSources(services, started));
+    // Its address, not its alias: a generator on both arms' networks would find the alias `app` on each.
+    const inNetwork = { network: network.getName(), origin: `http://${appContainer.getIpAddress(network.getName())}:${app.port}` };
     const stack: StartedStack = {
       origin,
+      inNetwork,
       timings,
       sampleServerCost: () => sampleServerCost(dockerApp),
       ...(counters ? { counters } : {}),

@@ -17,6 +17,7 @@ import { memoryLog } from '../../src/log.ts';
 import { metricsOf } from '../../src/metrics.ts';
 import { historyStep } from '../../src/pipeline/history.ts';
 import { formatChange } from '../../src/report/format.ts';
+import { renderHtml } from '../../src/report/html.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import { renderTerminal } from '../../src/report/terminal.ts';
 import type { RunResult } from '../../src/result.ts';
@@ -270,6 +271,28 @@ describe('30 runs recorded with a 10% QPS step at run 20', () => {
         `QPS stepped ${formatChange(history.changes[0]!.change!)} between <code>${shas[19]!.slice(0, 7)}</code> and <code>${shas[20]!.slice(0, 7)}</code>`,
       ),
       line,
+    );
+    // The step was recorded on day 20, the PR's run ended on day 40.
+    assert.ok(line.includes(`<code>${shas[20]!.slice(0, 7)}</code>, 20 days ago (`), line);
+    // The HTML report: the trend chart (main's runs, the base and head levels, the step dashed) and the same words.
+    const html = await renderHtml(withHistory);
+    assert.ok(
+      html.includes('<h3>Main\'s history</h3>\n<p class="muted">last 20 of 30 runs on this runner, perfgate-history on origin</p>'),
+      html,
+    );
+    assert.ok(
+      html.includes(
+        `aria-label="QPS and p99 of main's last 20 runs in grey on zero-based axes, this PR's base (blue) and head (red) as level lines; 1 change point dashed"`,
+      ),
+      html,
+    );
+    // Two panels; the QPS panel's step is a dashed rule.
+    assert.equal(html.match(/stroke-dasharray="4,3"/g)?.length, 1);
+    assert.ok(
+      html.includes(
+        `<li>QPS stepped ${formatChange(history.changes[0]!.change!)} between ${shas[19]!.slice(0, 7)} and ${shas[20]!.slice(0, 7)}, 20 days ago (`,
+      ),
+      html,
     );
   });
 
