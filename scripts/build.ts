@@ -13,20 +13,24 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 
-/** Entry → output name. The CLI is bundled when the lead's src/cli.ts exists. */
+/**
+ * Entry → output name. The CLI is bundled when the lead's src/cli.ts exists. The load worker thread (#14) is an
+ * entry of its own: the CLI and the Action start dist/load-worker.js beside them (load/worker-pool.ts).
+ */
 const ENTRIES: Record<string, string> = {
   action: 'src/action.ts',
   'report-action': 'src/report-action.ts',
   cli: 'src/cli.ts',
+  'load-worker': 'src/load/load-worker.ts',
 };
 
 /** Files in dist/ this script owns (anything else there, e.g. perf.schema.json, is left alone). */
-const OWNED = new Set(['action.js', 'report-action.js', 'cli.js', 'package.json', 'licenses.txt', 'proto']);
+const OWNED = new Set(['action.js', 'report-action.js', 'cli.js', 'load-worker.js', 'package.json', 'licenses.txt', 'proto']);
 
 /**
  * Files dependencies read at run time through `__dirname` (= dist/ once bundled). dockerode loads these
- * .proto files for BuildKit image builds. (autocannon's worker.js and help.txt are only for its workers and
- * CLI, which perfgate does not use; grpc-js's channelz protos load only for its admin service.)
+ * .proto files for BuildKit image builds. (autocannon's worker.js and help.txt are only for its own workers and
+ * CLI, which perfgate does not use: its worker threads are dist/load-worker.js; grpc-js's channelz protos load only for its admin service.)
  */
 const RUNTIME_FILES: Array<[from: string, to: string]> = [
   ['node_modules/dockerode/lib/proto/auth.proto', 'proto/auth.proto'],

@@ -18,6 +18,8 @@ export const MAX_CONNECTIONS = 10_000;
 export const MAX_RATE = 1_000_000;
 /** A measured window given as a request count: 1..MAX_REQUESTS. */
 export const MAX_REQUESTS = 1_000_000_000;
+/** Load generator worker threads (`generator.workers`): 1..MAX_WORKERS. */
+export const MAX_WORKERS = 256;
 
 /** The largest delay setTimeout honours; anything above fires after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

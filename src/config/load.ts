@@ -3,11 +3,13 @@
 // file-facts.ts); then the files merge, and a calibration file's tolerances (calibration.ts) fill those left unset.
 // Every problem becomes a ConfigIssue at file:line:col, all reported at once.
 import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ConfigError, UsageError, type ConfigIssue } from '../errors.ts';
 import { showInvisible } from '../invisible.ts';
 import { applyCalibration } from './calibration.ts';
 import { DEFAULT_COMPARE } from './compare.ts';
+import { defaultWorkers } from './generator.ts';
 import { DEFAULT_DRIFT } from './history.ts';
 import { diagnosisIssues } from './diagnose.ts';
 import { readFileFacts } from './file-facts.ts';
@@ -185,6 +187,17 @@ function merge(parts: FileConfig[], files: string[], cwd: string): PerfConfig {
   const scenarios = parts.flatMap((p) =>
     compare?.calibration ? applyCalibration(p.scenarios, p.explicitTolerance, compare.calibration) : p.scenarios,
   );
+  // generator: in one file at most; its workers (or this machine's default) go with every scenario.
+  const generators = parts.flatMap((p) => (p.generator ? [p.generator] : []));
+  for (const extra of generators.slice(1)) {
+    const first = generators[0]!.at;
+    issues.push({
+      at: extra.at,
+      path: 'generator',
+      message: `generator: is already set in ${first.file}:${first.line}; set it in one file only`,
+    });
+  }
+  const workers = generators[0]?.workers ?? defaultWorkers(availableParallelism(), services?.value);
   const seen = new Map<string, SourceLocation>();
   for (const s of scenarios) {
     const first = seen.get(s.name);
@@ -203,7 +216,7 @@ function merge(parts: FileConfig[], files: string[], cwd: string): PerfConfig {
     ...(target ? { target: target.value } : {}),
     ...(services ? { services: services.value } : {}),
     ...(diagnose ? { diagnose: diagnose.value } : {}),
-    scenarios,
+    scenarios: scenarios.map((s) => ({ ...s, workers })),
     compare: settings,
     history: history?.value ?? { warn: { ...DEFAULT_DRIFT.warn }, fail: {} },
   };

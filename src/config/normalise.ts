@@ -13,6 +13,7 @@ import type { CompareMetric, Diagnose, DriftSettings, Scenario, Services, Source
 
 /** One file's share; load.ts merges them, each of target, services, compare and history set in one file at most. */
 export interface FileConfig {
+  generator?: { workers?: number; at: SourceLocation };
   target?: { value: string; at: SourceLocation };
   diagnose?: { value: Diagnose; at: SourceLocation };
   services?: { value: Services; at: SourceLocation };
@@ -45,6 +46,7 @@ export function fileNeeds(file: PerfFile, dir: string): FileNeeds {
 export function normaliseFile(file: PerfFile, ctx: NormaliseContext): FileConfig {
   const { pos, dir, env, resolveEnv, facts, add } = ctx;
   const config: FileConfig = { scenarios: [], explicitTolerance: new Map() };
+  if (file.generator) config.generator = { ...file.generator, at: pos.of(['generator'], true) };
   if (file.target !== undefined) config.target = normaliseTarget(file.target, pos, add);
   if (file.diagnose) config.diagnose = normaliseDiagnose(file.diagnose, { pos, env, resolveEnv, add });
   if (file.target !== undefined && file.services !== undefined) {

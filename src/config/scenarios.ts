@@ -169,7 +169,7 @@ function mixEntries(mix: NonNullable<ScenarioInput['mix']>, base: Segments, ctx:
       add(
         pos.of(named),
         keyPath(named),
-        `duplicate mix entry name "${name}" (first at ${first.file}:${first.line}); give one a distinct name: (each entry is reported and compared by its name)`,
+        `duplicate mix entry name "${name}" (first at ${first.file}:${first.line}): entries are reported and compared by name, so give one its own name:`,
       );
     } else seen.set(name, at);
     return { name, budgets: budgetsOf(m.budgets, where, pos), at };

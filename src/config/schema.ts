@@ -4,7 +4,16 @@ import { z } from 'zod';
 import { BUDGET_METRIC, METRIC } from '../metrics.ts';
 import { parseBudget } from './budget.ts';
 import { parseJsonPath, parseStatus } from './expect.ts';
-import { DURATION_RANGES, describeRange, inRange, MAX_CONNECTIONS, MAX_RATE, MAX_REQUESTS, type DurationRange } from './limits.ts';
+import {
+  DURATION_RANGES,
+  describeRange,
+  inRange,
+  MAX_CONNECTIONS,
+  MAX_RATE,
+  MAX_REQUESTS,
+  MAX_WORKERS,
+  type DurationRange,
+} from './limits.ts';
 import { BUDGET_METRICS, COMPARE_METRICS, DEFAULT_TOLERANCE, type BudgetMetric } from './types.ts';
 import { parseBandwidth, parseDuration, parseRate, parseSize, show, type Parsed } from './units.ts';
 
@@ -236,6 +245,15 @@ const serviceSchema = z.strictObject({
   }),
 });
 
+const generatorSchema = z
+  .strictObject({
+    workers: positiveInt(
+      'Worker threads that send the load, each with its share of the connections (default: the cores beyond what the stack is given, at least 1).',
+      MAX_WORKERS,
+    ).optional(),
+  })
+  .meta({ description: 'The load generator (docs/config.md#generator).' });
+
 const compareSchema = z.strictObject({
   base: z.string().optional().meta({ description: 'Git ref to compare with (merge-base of HEAD and it).' }),
   pairs: z.int().min(2).max(100).optional().meta({
@@ -292,6 +310,7 @@ const defaultsSchema = z.strictObject({ ...loadKeys, headers: headers.optional()
 export const perfFileSchema = z
   .strictObject({
     $schema: z.string().optional(),
+    generator: generatorSchema.optional(),
     version: z.literal(1, 'expected version: 1').meta({ description: 'Config format version: 1.' }),
     target: z.string().optional().meta({ description: 'A service that is already running, e.g. http://127.0.0.1:8080.' }),
     diagnose: z

@@ -139,6 +139,11 @@ export interface Scenario {
   amount?: number;
   timeoutMs: number;
   /**
+   * Load generator worker threads the connections (and the open model's rate) are spread over: `generator.workers`,
+   * else the machine's default (config/generator.ts). The loader sets it on every scenario; absent = 1.
+   */
+  workers?: number;
+  /**
    * @deprecated Ignored since #13: HTTP errors are a compared metric (error_rate) instead of a reason to withhold
    * the comparison. `max_error_rate:` is still accepted in YAML.
    */

@@ -2,10 +2,10 @@
 // Pure: it plans the annotations from the result alone (budgets and scenarios carry their `at`); the action
 // entry emits them.
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { SourceLocation } from '../config/types.ts';
+import type { CompareMetric, SourceLocation } from '../config/types.ts';
 import type { ConfigError } from '../errors.ts';
 import { showInvisible } from '../invisible.ts';
-import type { RunResult } from '../result.ts';
+import type { BudgetResult, ComparisonEntry, RunResult } from '../result.ts';
 import { comparisonEntries } from '../report/findings.ts';
 import { formatConfidence, formatMetric, formatMetricChange, formatMetricInterval, metricLabel } from '../report/format.ts';
 
@@ -45,7 +45,8 @@ function at(location: SourceLocation | undefined, paths: PathContext, title: str
 
 /**
  * Annotations for a finished run: failing/undecided budgets at their line, regressions and unmeasured scenarios
- * at their scenario's line (without a file when the result does not say where the scenario is written).
+ * at their scenario's line (without a file when the result does not say where the scenario is written); a mix
+ * entry's budgets at their line, its regressions at the entry's.
  */
 export function resultAnnotations(result: RunResult, paths: PathContext): Annotation[] {
   const annotations: Annotation[] = [];
@@ -60,38 +61,24 @@ export function resultAnnotations(result: RunResult, paths: PathContext): Annota
       });
     }
     for (const budget of scenario.budgets) {
-      if (budget.status === 'pass') continue;
-      const value = formatMetric(budget.metric, budget.value);
-      const head =
-        budget.status === 'fail'
-          ? `${metricLabel(budget.metric)} ${value} breaks the budget ${budget.text} in ${quoted}`
-          : `${metricLabel(budget.metric)} budget ${budget.text} in ${quoted} is undecided (measured ${value})`;
-      annotations.push({
-        level: budget.status === 'fail' ? 'error' : 'warning',
-        message: budget.reason ? `${head}: ${budget.reason}` : head,
-        properties: at(
-          budget.at,
-          paths,
-          `perfgate: ${metricLabel(budget.metric)} budget ${budget.status === 'fail' ? 'failed' : 'inconclusive'}`,
-        ),
-      });
+      const annotation = budgetAnnotation(budget, quoted, paths);
+      if (annotation) annotations.push(annotation);
     }
     for (const [metric, entry] of comparisonEntries(scenario)) {
-      if (entry.verdict !== 'regression' && entry.verdict !== 'inconclusive') continue;
-      const figures = `${formatMetric(metric, entry.base)} → ${formatMetric(metric, entry.head)}, ${formatMetricChange(metric, entry.change)}, ${formatConfidence(entry.confidence)} CI ${formatMetricInterval(metric, entry.low, entry.high)}`;
-      const message =
-        entry.verdict === 'regression'
-          ? `${metricLabel(metric)} regressed in ${quoted} (${figures})`
-          : `${metricLabel(metric)} change in ${quoted} is undecided (${figures})`;
-      annotations.push({
-        level: entry.verdict === 'regression' ? 'error' : 'warning',
-        message: entry.reason ? `${message}: ${entry.reason}` : message,
-        properties: at(
-          scenarioAt,
-          paths,
-          `perfgate: ${metricLabel(metric)} ${entry.verdict === 'regression' ? 'regressed' : 'inconclusive'}`,
-        ),
-      });
+      const annotation = comparisonAnnotation(metric, entry, quoted, scenarioAt, paths);
+      if (annotation) annotations.push(annotation);
+    }
+    // A mix entry's budgets at their own lines, its regressions at the entry's line (else the scenario's).
+    for (const mix of scenario.entries ?? []) {
+      const named = `${quoted} › ${mix.name}`;
+      for (const budget of mix.budgets ?? []) {
+        const annotation = budgetAnnotation(budget, named, paths);
+        if (annotation) annotations.push(annotation);
+      }
+      for (const [metric, entry] of comparisonEntries(mix)) {
+        const annotation = comparisonAnnotation(metric, entry, named, mix.at ?? scenarioAt, paths);
+        if (annotation) annotations.push(annotation);
+      }
     }
   }
   // Names and reasons come from the results file: a bidi control or a control character in them is shown, not obeyed.
@@ -100,6 +87,46 @@ export function resultAnnotations(result: RunResult, paths: PathContext): Annota
     message: showInvisible(a.message, '\n'),
     properties: { ...a.properties, ...(a.properties.title ? { title: showInvisible(a.properties.title) } : {}) },
   }));
+}
+
+/** A failed or undecided budget, at its own line; `where` names its scenario (and mix entry). */
+function budgetAnnotation(budget: BudgetResult, where: string, paths: PathContext): Annotation | undefined {
+  if (budget.status === 'pass') return undefined;
+  const value = formatMetric(budget.metric, budget.value);
+  const head =
+    budget.status === 'fail'
+      ? `${metricLabel(budget.metric)} ${value} breaks the budget ${budget.text} in ${where}`
+      : `${metricLabel(budget.metric)} budget ${budget.text} in ${where} is undecided (measured ${value})`;
+  return {
+    level: budget.status === 'fail' ? 'error' : 'warning',
+    message: budget.reason ? `${head}: ${budget.reason}` : head,
+    properties: at(
+      budget.at,
+      paths,
+      `perfgate: ${metricLabel(budget.metric)} budget ${budget.status === 'fail' ? 'failed' : 'inconclusive'}`,
+    ),
+  };
+}
+
+/** A regression or an undecided change, at `location` (its scenario's or mix entry's line). */
+function comparisonAnnotation(
+  metric: CompareMetric,
+  entry: ComparisonEntry,
+  where: string,
+  location: SourceLocation | undefined,
+  paths: PathContext,
+): Annotation | undefined {
+  if (entry.verdict !== 'regression' && entry.verdict !== 'inconclusive') return undefined;
+  const figures = `${formatMetric(metric, entry.base)} → ${formatMetric(metric, entry.head)}, ${formatMetricChange(metric, entry.change)}, ${formatConfidence(entry.confidence)} CI ${formatMetricInterval(metric, entry.low, entry.high)}`;
+  const message =
+    entry.verdict === 'regression'
+      ? `${metricLabel(metric)} regressed in ${where} (${figures})`
+      : `${metricLabel(metric)} change in ${where} is undecided (${figures})`;
+  return {
+    level: entry.verdict === 'regression' ? 'error' : 'warning',
+    message: entry.reason ? `${message}: ${entry.reason}` : message,
+    properties: at(location, paths, `perfgate: ${metricLabel(metric)} ${entry.verdict === 'regression' ? 'regressed' : 'inconclusive'}`),
+  };
 }
 
 /** One error annotation per config issue, at its file:line:col. */

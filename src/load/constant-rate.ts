@@ -130,6 +130,11 @@ export class ConstantRateSchedule {
     return { p99Ms: p99, maxMs: max };
   }
 
+  /** The lateness histogram itself, for merging worker threads' schedules. */
+  lagLatency(): LatencyRecorder {
+    return this.lags;
+  }
+
   /** Stops issuing tickets and says what was left due but unsent. */
   stop(): Backlog {
     if (!this.stopped) {

@@ -2,9 +2,9 @@
 // latency histogram (the same kinds and the same µs histogram as the scenario's total), so the entries add up to
 // the total and a slow endpoint is seen as itself rather than diluted by the fast ones.
 import type { Scenario } from '../config/types.ts';
-import type { EntryMeasurement } from '../result.ts';
-import { LatencyRecorder } from './latency-recorder.ts';
-import { OutcomeCounter } from './outcome-counter.ts';
+import type { EntryMeasurement, LatencySummary, Outcomes } from '../result.ts';
+import { LatencyRecorder, type EncodedLatency } from './latency-recorder.ts';
+import { mergeOutcomes, OutcomeCounter } from './outcome-counter.ts';
 import type { Outcome } from './request-ledger.ts';
 
 export class EntryRecorder {
@@ -36,19 +36,48 @@ export class EntryRecorder {
 
   /** Each entry over a window of `windowMs`, in mix order. */
   measurements(windowMs: number): EntryMeasurement[] {
-    const seconds = windowMs / 1000;
     return this.names.map((name, i) => {
       const counter = this.counters[i]!;
-      const outcomes = counter.outcomes();
-      const responses = outcomes.success + outcomes.httpErrors;
-      return {
-        name,
-        outcomes,
-        latency: this.latencies[i]!.summary(),
-        qps: outcomes.success / seconds,
-        bytesPerSec: counter.bytes / seconds,
-        bytesPerResponse: responses > 0 ? counter.bytes / responses : 0,
-      };
+      return entryMeasurement(name, counter.outcomes(), counter.bytes, this.latencies[i]!.summary(), windowMs);
     });
   }
+
+  /** Each entry's raw counts, for another thread to merge (worker-pool.ts). */
+  encode(): EntryTally[] {
+    return this.counters.map((counter, i) => ({
+      outcomes: counter.outcomes(),
+      bytes: counter.bytes,
+      latency: this.latencies[i]!.encode(),
+    }));
+  }
+}
+
+/** One entry's raw counts as a worker thread hands them over. */
+export interface EntryTally {
+  outcomes: Outcomes;
+  bytes: number;
+  latency: EncodedLatency;
+}
+
+/** The worker threads' entries as one (`parts`: each thread's entries, in mix order): counts summed, histograms added. */
+export function mergedEntries(names: readonly string[], parts: ReadonlyArray<readonly EntryTally[]>, windowMs: number): EntryMeasurement[] {
+  return names.map((name, i) => {
+    const latency = new LatencyRecorder();
+    for (const part of parts) latency.add(part[i]!.latency);
+    const bytes = parts.reduce((sum, part) => sum + part[i]!.bytes, 0);
+    return entryMeasurement(name, mergeOutcomes(parts.map((part) => part[i]!.outcomes)), bytes, latency.summary(), windowMs);
+  });
+}
+
+function entryMeasurement(name: string, outcomes: Outcomes, bytes: number, latency: LatencySummary, windowMs: number): EntryMeasurement {
+  const seconds = windowMs / 1000;
+  const responses = outcomes.success + outcomes.httpErrors;
+  return {
+    name,
+    outcomes,
+    latency,
+    qps: outcomes.success / seconds,
+    bytesPerSec: bytes / seconds,
+    bytesPerResponse: responses > 0 ? bytes / responses : 0,
+  };
 }

@@ -95,3 +95,45 @@ export function failureKind(error: unknown): FailureKind {
   if (code === 'ECONNRESET' || code === 'EPIPE' || /socket hang up/i.test(message)) return 'reset';
   return 'other';
 }
+
+/**
+ * Several counters' outcomes as one (worker threads each count their own connections): every count is the sum,
+ * and the failure samples keep the first FAILURE_SAMPLES distinct ones in the order given, each with its count
+ * summed over every part. The same as one counter fed every response, except that a failure a part did not keep
+ * as a sample (it already held 5 others) is missing from that sample's count.
+ */
+export function mergeOutcomes(parts: readonly Outcomes[]): Outcomes {
+  const merged: Outcomes = {
+    total: 0,
+    success: 0,
+    httpErrors: 0,
+    failures: 0,
+    byStatus: {},
+    byFailure: { timeout: 0, refused: 0, reset: 0, truncated: 0, other: 0 },
+  };
+  const samples = new Map<string, CheckFailure & { count: number }>();
+  for (const part of parts) {
+    merged.total += part.total;
+    merged.success += part.success;
+    merged.httpErrors += part.httpErrors;
+    merged.failures += part.failures;
+    for (const [code, n] of Object.entries(part.byStatus)) merged.byStatus[code] = (merged.byStatus[code] ?? 0) + n;
+    for (const [kind, n] of Object.entries(part.byFailure) as Array<[FailureKind, number]>) {
+      merged.byFailure[kind] = (merged.byFailure[kind] ?? 0) + n;
+    }
+    if (part.checks) {
+      merged.checkFailures = (merged.checkFailures ?? 0) + (part.checkFailures ?? 0);
+      const checks = (merged.checks ??= { checked: 0, skipped: 0, failures: [] });
+      checks.checked += part.checks.checked;
+      checks.skipped += part.checks.skipped;
+      for (const failure of part.checks.failures) {
+        const key = `${failure.request ?? ''}\u0000${failure.status}\u0000${failure.reason}\u0000${failure.body}`;
+        const seen = samples.get(key);
+        if (seen) seen.count += failure.count;
+        else if (samples.size < FAILURE_SAMPLES) samples.set(key, { ...failure });
+      }
+    }
+  }
+  if (merged.checks) merged.checks.failures = [...samples.values()];
+  return merged;
+}

@@ -1,6 +1,7 @@
 // One window of load with autocannon: an unrecorded warm-up, then a measured window, on the same warm
 // connections. We record every response ourselves (µs latency, outcomes by kind); autocannon only drives.
 import autocannon from 'autocannon';
+import { isMainThread } from 'node:worker_threads';
 import type { Scenario } from '../config/types.ts';
 import type { LoadMeasurement } from '../result.ts';
 import { ConstantRateSchedule, type Backlog, type PacedClient } from './constant-rate.ts';
@@ -10,6 +11,8 @@ import { OutcomeCounter } from './outcome-counter.ts';
 import { RequestLedger, type LedgerClient } from './request-ledger.ts';
 import { autocannonRequests, entryOf } from './request-plan.ts';
 import { responseChecker } from './response-check.ts';
+import { SATURATION_CORES } from './saturation.ts';
+import { runWorkers, workersFor, type WindowRecord } from './worker-pool.ts';
 
 export interface LoadOptions {
   origin: string;
@@ -24,6 +27,8 @@ export interface LoadOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** Told once every request has settled: how many ended in the unrecorded warm-up (the diagnosis divides by them too). */
   onWarmupSettled?: (requests: number) => void;
+  /** A worker thread's share of the load (worker-pool.ts): its raw counts, for the merge. */
+  onWindowRecorded?: (record: WindowRecord) => void;
 }
 
 export interface LoadProgress {
@@ -37,16 +42,21 @@ export interface LoadProgress {
   qps: number;
 }
 
-/**
- * autocannon is single-threaded: at this share of one core the generator, not the service, sets the pace.
- * (Measured here: a saturated generator sits at 0.97–1.0; an idle-waiting one well under 0.8.)
- */
-const SATURATION_CORES = 0.9;
-
 /** How often autocannon checks for stop: it keeps sending until then, so keep it short. */
 const STOP_CHECK_MS = 50;
 
+/** In a worker thread only that thread's CPU is its own; in the main thread the whole process is the generator. */
+const cpuUsage = isMainThread
+  ? (since?: NodeJS.CpuUsage) => process.cpuUsage(since)
+  : (since?: NodeJS.CpuUsage) => process.threadCpuUsage(since);
+
+/**
+ * One measured window. With `scenario.workers` above 1 the connections (and the open model's rate) are spread over
+ * that many worker threads, each running this same function on its share, and their counts merged exactly.
+ */
 export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
+  const workers = workersFor(options.scenario, options.amount ?? options.scenario.amount);
+  if (workers > 1) return runWorkers(options, workers);
   const { scenario } = options;
   const warmupMs = options.warmupMs ?? scenario.warmupMs;
   const durationMs = options.durationMs ?? scenario.durationMs;
@@ -64,7 +74,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   let aborted: string | undefined;
   let windowStart = 0;
   let windowEnd = 0;
-  let cpuStart = process.cpuUsage();
+  let cpuStart = cpuUsage();
   let cpuUsed = { user: 0, system: 0 };
   let backlog: Backlog | undefined;
 
@@ -131,7 +141,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
     phase = 'window';
     ledger.startWindow();
     windowStart = warmupMs > 0 ? performance.now() : started;
-    cpuStart = process.cpuUsage();
+    cpuStart = cpuUsage();
     timers.push(setTimeout(endWindow, durationMs));
   }
   /** Sending stops; the window's requests still in flight get their outcome (up to their timeout), then we stop. */
@@ -140,7 +150,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
     if (phase === 'warmup') windowStart = performance.now();
     phase = 'draining';
     windowEnd = performance.now();
-    cpuUsed = process.cpuUsage(cpuStart);
+    cpuUsed = cpuUsage(cpuStart);
     backlog = schedule?.stop();
     // autocannon's ticker times each request out `timeoutMs` after it was written; this only backs it up.
     const backstop = setTimeout(() => ledger.settleRemaining('timeout'), aborted ? 0 : timeoutMs + 1000);
@@ -199,6 +209,17 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   }
 
   options.onWarmupSettled?.(warmup.total);
+  options.onWindowRecorded?.({
+    outcomes: counter.outcomes(),
+    bytes: counter.bytes,
+    latency: latency.encode(),
+    warmupRequests: warmup.total,
+    windowStart: performance.timeOrigin + windowStart,
+    windowEnd: performance.timeOrigin + Math.max(windowEnd, windowStart + 1),
+    cpuMs: (cpuUsed.user + cpuUsed.system) / 1000,
+    ...(schedule ? { lag: schedule.lagLatency().encode(), ...(backlog ? { backlog } : {}) } : {}),
+    ...(entries ? { entries: entries.encode() } : {}),
+  });
   return measurementOf({
     scenario,
     windowMs: Math.max(1, windowEnd - windowStart),
@@ -235,7 +256,7 @@ function measurementOf(window: {
     qps: outcomes.success / seconds,
     bytesPerSec: counter.bytes / seconds,
     bytesPerResponse: responses > 0 ? counter.bytes / responses : 0,
-    generator: { cpu: cores, saturated: cores >= SATURATION_CORES },
+    generator: { cpu: cores, saturated: cores >= SATURATION_CORES, workers: 1 },
   };
   if (scenario.rate && window.openModel) {
     const { schedule, backlog } = window.openModel;

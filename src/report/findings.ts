@@ -4,7 +4,8 @@ import type { BudgetResult, ComparisonEntry, RunResult, ScenarioResult } from '.
 
 type Drift = NonNullable<ScenarioResult['drift']>[number];
 
-export type Finding =
+/** A finding about a mix entry names the entry (`mixEntry`); the others are the scenario's own. */
+export type Finding = { mixEntry?: string } & (
   | { kind: 'error'; scenario: string; message: string }
   | { kind: 'budget-fail'; scenario: string; budget: BudgetResult }
   | { kind: 'regression'; scenario: string; metric: CompareMetric; entry: ComparisonEntry }
@@ -12,7 +13,8 @@ export type Finding =
   | { kind: 'budget-inconclusive'; scenario: string; budget: BudgetResult }
   | { kind: 'comparison-inconclusive'; scenario: string; metric: CompareMetric; entry: ComparisonEntry }
   | { kind: 'comparison-skipped'; message: string }
-  | { kind: 'improvement'; scenario: string; metric: CompareMetric; entry: ComparisonEntry };
+  | { kind: 'improvement'; scenario: string; metric: CompareMetric; entry: ComparisonEntry }
+);
 
 const SEVERITY: Record<Finding['kind'], number> = {
   error: 0,
@@ -34,7 +36,7 @@ export function isInconclusive(finding: Finding): boolean {
 }
 
 /** The comparison entries of a scenario in a stable order (qps, p50, p95, p99, error_rate, failure_rate). */
-export function comparisonEntries(scenario: ScenarioResult): Array<[CompareMetric, ComparisonEntry]> {
+export function comparisonEntries(scenario: Pick<ScenarioResult, 'comparison'>): Array<[CompareMetric, ComparisonEntry]> {
   const entries: Array<[CompareMetric, ComparisonEntry]> = [];
   for (const metric of COMPARE_METRICS) {
     const entry = scenario.comparison?.[metric];
@@ -58,7 +60,27 @@ export function scenarioFindings(scenario: ScenarioResult): Finding[] {
   }
   // A new change point on main that fails the recorded run; one that only warns is in the reports, not the headline.
   for (const drift of scenario.drift ?? []) if (drift.fails) findings.push({ kind: 'drift', scenario: name, drift });
+  findings.push(...mixEntryFindings(scenario));
   return findings;
+}
+
+/** Each mix entry's failed or undecided budgets and its changed or undecided metrics, named by the entry. */
+function mixEntryFindings(scenario: ScenarioResult): Finding[] {
+  const scenarioName = scenario.name;
+  return (scenario.entries ?? []).flatMap((mix) => {
+    const named = { scenario: scenarioName, mixEntry: mix.name };
+    const findings: Finding[] = [];
+    for (const budget of mix.budgets ?? []) {
+      if (budget.status === 'fail') findings.push({ kind: 'budget-fail', ...named, budget });
+      if (budget.status === 'inconclusive') findings.push({ kind: 'budget-inconclusive', ...named, budget });
+    }
+    for (const [metric, entry] of comparisonEntries(mix)) {
+      if (entry.verdict === 'regression') findings.push({ kind: 'regression', ...named, metric, entry });
+      if (entry.verdict === 'inconclusive') findings.push({ kind: 'comparison-inconclusive', ...named, metric, entry });
+      if (entry.verdict === 'improvement') findings.push({ kind: 'improvement', ...named, metric, entry });
+    }
+    return findings;
+  });
 }
 
 /** Every finding of the run, most severe first (stable within a severity: scenario order). */

@@ -14,6 +14,12 @@ export interface HeadlineStyle {
 const MAX_LISTED = 2;
 
 export function describeFinding(finding: Finding, style: HeadlineStyle): string {
+  // A mix entry's finding: "p99 regressed 80% in `mixed` › GET /slow" (the entry alone where no scenario is named).
+  const { mixEntry } = finding;
+  if (mixEntry !== undefined) {
+    const name = (scenario: string) => [style.name(scenario), style.text(mixEntry)].filter(Boolean).join(' › ');
+    return describeFinding({ ...finding, mixEntry: undefined }, { ...style, name });
+  }
   switch (finding.kind) {
     case 'error':
       return `${style.name(finding.scenario)} could not be measured`;

@@ -7,6 +7,7 @@ import type { BudgetResult, ComparisonEntry, Outcomes, RunResult, ScenarioResult
 import { checkSummary } from './checks.ts';
 import { diagnosisLines } from './diagnosis.ts';
 import { escapeHtml } from './escape.ts';
+import { entryFigures, entryNotes } from './entries.ts';
 import { comparisonEntries } from './findings.ts';
 import {
   comparisonWords,
@@ -166,6 +167,7 @@ async function scenarioSection(scenario: ScenarioResult, n: number, now: string)
   if (scenario.error) out.push(`<p class="error">Could not be measured: ${esc(redactUrls(scenario.error))}</p>`);
 
   if (scenario.budgets.length > 0) out.push('<h3>Budgets</h3>', budgetTable(scenario.budgets));
+  if (scenario.entries && scenario.entries.length > 0) out.push('<h3>Mix entries</h3>', entriesTable(scenario));
 
   const entries = comparisonEntries(scenario);
   if (entries.length > 0) out.push('<h3>Head vs base</h3>', comparisonTable(entries), figure(await intervalsSvg(entries)));
@@ -198,6 +200,27 @@ async function historySection(scenario: ScenarioResult, now: string): Promise<st
   const items = [...text.trends, ...(text.title && text.changes.length === 0 ? ['No change point in them.'] : text.changes)];
   if (items.length > 0) out.push(`<ul>${items.map((t) => `<li>${esc(t)}</li>`).join('')}</ul>`);
   return out;
+}
+
+/** Each mix entry's figures, with what failed, changed or is undecided in it. */
+function entriesTable(scenario: ScenarioResult): string {
+  const notes = new Map(entryNotes(scenario, (t) => t).map((n) => [n.name, n]));
+  return table(
+    ['entry', 'QPS', 'p50', 'p99', 'ok / requests', ''],
+    (scenario.entries ?? []).map((e) => {
+      const f = entryFigures(e);
+      const note = notes.get(e.name);
+      return [
+        code(clip(e.name, MAX_NAME)),
+        f.qps,
+        f.p50,
+        f.p99,
+        f.ok,
+        note ? `<span class="badge ${note.verdict}">${note.parts.map(esc).join(', ')}</span>` : '',
+      ];
+    }),
+    [1, 2, 3, 4],
+  );
 }
 
 function budgetTable(budgets: BudgetResult[]): string {

@@ -20,6 +20,7 @@ import {
   statusWord,
 } from './format.ts';
 import { checkSummary } from './checks.ts';
+import { entryFigures, entryNotes } from './entries.ts';
 import { headlineText } from './headline.ts';
 import { loadSourceWords } from './load-source.ts';
 import { redactUrls } from './redact.ts';
@@ -150,6 +151,7 @@ function scenarioBlock(scenario: ScenarioResult, p: Paint, status: (s: BudgetSta
     ]);
   }
   lines.push(...textTable(info, [], '  '));
+  lines.push(...entriesBlock(scenario, p));
 
   const entries = comparisonEntries(scenario);
   if (entries.length > 0) {
@@ -181,6 +183,28 @@ function scenarioBlock(scenario: ScenarioResult, p: Paint, status: (s: BudgetSta
     for (const w of scenario.warnings) lines.push(p.yellow(`  warning: ${plain(w)}`));
   }
   return lines;
+}
+
+/** A mix: each entry's figures beside the total, with what failed, changed or is undecided in it. */
+function entriesBlock(scenario: ScenarioResult, p: Paint): string[] {
+  const entries = scenario.entries ?? [];
+  if (entries.length === 0) return [];
+  const notes = new Map(entryNotes(scenario, plain).map((n) => [n.name, n]));
+  const rows = entries.map((e) => {
+    const f = entryFigures(e);
+    const note = notes.get(e.name);
+    const words = note ? note.parts.join(', ') : '';
+    const shown = note?.verdict === 'fail' ? p.red(words) : note?.verdict === 'inconclusive' ? p.yellow(words) : p.green(words);
+    return [plain(e.name), f.qps, f.p50, f.p99, f.ok, shown];
+  });
+  return [
+    '  Mix entries',
+    ...textTable(
+      [['entry', 'QPS', 'p50', 'p99', 'ok/requests', ''].map(p.dim), ...rows],
+      ['left', 'right', 'right', 'right', 'right', 'left'],
+      '    ',
+    ),
+  ];
 }
 
 function sweepBlock(sweep: Sweep, p: Paint): string[] {

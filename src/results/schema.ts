@@ -155,8 +155,22 @@ export const loadMeasurementSchema = z
       'Mean bytes per response (headers + body, as received): with QPS, what a network link must carry.',
     ).optional(),
     generator: z.object({
-      cpu: described(finite, 'Load generator process CPU use during the window, in cores (1 = one core fully busy).'),
-      saturated: described(z.boolean(), 'True when the generator was the bottleneck: its numbers then measure the client.'),
+      cpu: described(
+        finite,
+        'Load generator CPU use during the window, in cores (1 = one core fully busy); with workers, the sum of theirs.',
+      ),
+      saturated: described(
+        z.boolean(),
+        'True when the generator was the bottleneck (with workers: any one of them was): its numbers then measure the client.',
+      ),
+      workers: described(
+        count,
+        'Worker threads that sent the load, each with its share of the connections (generator.workers); absent in results written before there were workers: 1.',
+      ).optional(),
+      perWorker: described(
+        z.array(finite).max(1024),
+        "With more than one worker: each worker thread's CPU use during its window, in cores; one at or above 0.9 was saturated.",
+      ).optional(),
     }),
     aborted: described(
       text(),
