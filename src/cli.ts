@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import packageJson from '../package.json' with { type: 'json' };
 import { DEFAULT_COMPARE, ListedConfigError, loadConfig } from './config/load.ts';
 import { ConfigError, ExitCode, isPerfgateError, InfrastructureError } from './errors.ts';
+import { GENERATOR_SETTINGS, type GeneratorSetting } from './generator/placement.ts';
 import { consoleLog, type Log } from './log.ts';
 import type { LoadProgress } from './load/run-load.ts';
 import {
@@ -86,6 +87,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       '--history-branch <name>',
       'the history branch: recorded on with --record, else read into a compared run (default perfgate-history)',
     )
+    .addOption(generatorOption())
     .option(
       '--shard <i/n>',
       'a matrix job: run only shard i of n (a stable split by expected time); merge the results with perfgate merge',
@@ -104,6 +106,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
     .option('--out <file>', 'where to write the calibration (default: calibration.json beside the first perf file)')
     .option('--pairs <n>', "interleaved pairs per scenario, every one measured (default: the config's most pairs)", toInt)
     .option('--keep', 'leave the containers running (remove them later with perfgate cleanup)', false)
+    .addOption(generatorOption())
     .addOption(new Option('--progress <mode>', 'progress display').choices(['auto', 'tty', 'plain', 'off']).default('auto'))
     .action(async (paths: string[], opts) => {
       exitCode = await calibrateCommand(paths, opts, io, log);
@@ -192,6 +195,15 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       io.stdout.write(`${lines.join('\n')}\n`);
     });
 
+  // The generator's end inside a Docker engine (#14): the runner execs it in the generator's container.
+  program
+    .command('generate', { hidden: true })
+    .description('run one window of load from a spec on stdin, the measurement as JSON lines on stdout (internal)')
+    .action(async () => {
+      const { generate } = await import('./generator/generate-command.ts');
+      await generate(process.stdin, process.stdout);
+    });
+
   program
     .command('cleanup')
     .description('remove every container, network and image a perfgate run left behind (after a kill -9)')
@@ -221,6 +233,7 @@ type RunFlags = Pick<
   historyBranch?: string;
   shard?: Part;
   pool?: Part;
+  generator?: GeneratorSetting;
 };
 
 /**
@@ -268,6 +281,7 @@ async function interruptible(
 
 /** `perfgate calibrate`'s flags as commander parses them. */
 interface CalibrateFlags {
+  generator?: GeneratorSetting;
   out?: string;
   pairs?: number;
   keep?: boolean;
@@ -277,7 +291,17 @@ interface CalibrateFlags {
 async function calibrateCommand(paths: string[], opts: CalibrateFlags, io: Io, log: Log): Promise<number> {
   return interruptible(opts.progress, io, log, 'stopping and cleaning up (nothing is written)', async (signal, progress, quiet) => {
     const outcome = await calibratePerfgate(
-      { paths, cwd: io.cwd, env: io.env, out: opts.out, pairs: opts.pairs, keep: opts.keep, signal, onProgress: progress.update },
+      {
+        paths,
+        cwd: io.cwd,
+        env: io.env,
+        out: opts.out,
+        pairs: opts.pairs,
+        keep: opts.keep,
+        signal,
+        onProgress: progress.update,
+        ...(opts.generator ? { generator: opts.generator } : {}),
+      },
       quiet,
     );
     progress.clear();
@@ -322,6 +346,7 @@ async function runCommand(paths: string[], opts: RunFlags, io: Io, log: Log): Pr
         html: opts.html,
         signal,
         onProgress: progress.update,
+        ...(opts.generator ? { generator: opts.generator } : {}),
         ...(opts.shard ? { shard: opts.shard } : {}),
         ...(opts.pool ? { pool: opts.pool } : {}),
         ...(opts.record || opts.historyBranch ? { history: { branch: opts.historyBranch, record: Boolean(opts.record) } } : {}),
@@ -425,6 +450,14 @@ function reportError(error: unknown, io: Io, log: Log): number {
   log.warn('perfgate hit an internal error; please report it with the output below');
   io.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return ExitCode.infrastructure;
+}
+
+/** Where the load generator runs (#14); without the flag, PERFGATE_GENERATOR, else auto. */
+function generatorOption(): Option {
+  return new Option(
+    '--generator <where>',
+    'where the load generator runs: auto (inside Docker when DOCKER_HOST is a remote engine), runner or docker',
+  ).choices(GENERATOR_SETTINGS);
 }
 
 function collect(value: string, previous: string[]): string[] {

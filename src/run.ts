@@ -6,6 +6,7 @@ import type { Calibration } from './config/calibration.ts';
 import { loadConfig } from './config/load.ts';
 import type { CompareSettings, PerfConfig } from './config/types.ts';
 import { firstLine, InfrastructureError } from './errors.ts';
+import { generatorSetting } from './generator/placement.ts';
 import type { Log } from './log.ts';
 import { redactUrls } from './report/redact.ts';
 import { writeOutputs } from './report/write-outputs.ts';
@@ -16,7 +17,8 @@ import { readRunResult } from './results/read.ts';
 import { assemble, assembleSaved, interruptedBy, newResult, runExitCode, type RunState } from './pipeline/finalize.ts';
 import { historyStep } from './pipeline/history.ts';
 import { measureScenarios } from './pipeline/measure.ts';
-import { EXIT_INTERRUPTED, type RunOptions, type RunOutcome } from './pipeline/options.ts';
+import { placeLoad } from './pipeline/generator.ts';
+import { EXIT_INTERRUPTED, type LoadControl, type RunOptions, type RunOutcome } from './pipeline/options.ts';
 import { planCalibration, planRun, selectScenarios } from './pipeline/plan.ts';
 import { planScaleOut } from './pipeline/scale-out.ts';
 import { cleanUp, startBase, startHead, startTwin, type Started } from './pipeline/start.ts';
@@ -48,12 +50,13 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     await writeOutputs(result, { json: options.json, markdown: options.markdown, csv: options.csv, ...html });
     return result;
   };
-  const control = { signal, onProgress: options.onProgress };
+  const generator = generatorSetting(options.generator, env);
+  const control: LoadControl = { signal, onProgress: options.onProgress };
   const started: Started = { stacks: [] };
   let failure: InfrastructureError | undefined;
   try {
     const start = { runId: plan.runId, signal, keep: options.keep };
-    const head = await startHead({ target: plan.target, services: config.services, diagnose: config.diagnose }, start, log);
+    let head = await startHead({ target: plan.target, services: config.services, diagnose: config.diagnose }, start, log);
     if (head.stack) started.stacks.push(head.stack);
     started.counters = head.counters;
     state.startup = head.stack?.timings;
@@ -65,7 +68,19 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     started.removeWorktree = base?.removeWorktree;
     state.comparisonSkipped = base?.skipped;
 
-    const baseOrigin = base?.stack?.origin;
+    let baseOrigin = base?.stack?.origin;
+    if (!signal?.aborted) {
+      // Where the load comes from (#14): in Docker, both arms are loaded at their addresses on the stacks' networks.
+      const source = await placeLoad(generator, { head: head.stack, base: base?.stack }, { runId: plan.runId, env }, log);
+      started.generator = source;
+      state.generator = source.generator;
+      if (source.inDocker) {
+        control.runLoad = source.inDocker.runLoad;
+        head = { ...head, origin: source.inDocker.origins.head };
+        baseOrigin = source.inDocker.origins.base;
+        state.target = redactUrls(head.origin);
+      }
+    }
     failure = await measureScenarios(scenarios, { head, baseOrigin }, control, log, async (measured) => {
       state.scenarios.push(measured);
       await save(false);
@@ -125,7 +140,10 @@ export async function compareSavedRuns(baseFile: string, headFile: string, cwd: 
 }
 
 /** What `perfgate calibrate` is asked to do: the run's options that apply, and where to write the file. */
-export type CalibrateOptions = Pick<RunOptions, 'paths' | 'cwd' | 'env' | 'pairs' | 'keep' | 'signal' | 'onProgress' | 'runId'> & {
+export type CalibrateOptions = Pick<
+  RunOptions,
+  'paths' | 'cwd' | 'env' | 'pairs' | 'keep' | 'signal' | 'onProgress' | 'runId' | 'generator'
+> & {
   /** Default: calibration.json beside the first perf file. */
   out?: string;
 };
@@ -150,24 +168,35 @@ export async function calibratePerfgate(options: CalibrateOptions, log: Log): Pr
   const config = await loadConfig(options.paths.length ? options.paths : ['perf'], { cwd, env });
   const plan = await planCalibration(config, options);
   const file = path.resolve(cwd, options.out ?? path.join(config.baseDir, 'calibration.json'));
-  const control = { signal, onProgress: options.onProgress };
+  const generator = generatorSetting(options.generator, env);
+  const control: LoadControl = { signal, onProgress: options.onProgress };
   const started: Started = { stacks: [] };
   try {
     const start = { runId: plan.runId, signal, keep: options.keep };
-    const head = await startHead({ services: config.services }, start, log);
+    let head = await startHead({ services: config.services }, start, log);
     if (head.stack) started.stacks.push(head.stack);
     if (signal?.aborted) return { config, file, exitCode: EXIT_INTERRUPTED[interruptedBy(signal)!] };
     const twin = await startTwin(config.services!, start, log);
     started.stacks.push(twin);
+    let twinOrigin = twin.origin;
+    // An A/A on a remote engine is that host's noise, loaded from inside it as a run there would be (#14).
+    const source = await placeLoad(generator, { head: head.stack, base: twin }, { runId: plan.runId, env }, log);
+    started.generator = source;
+    if (source.inDocker) {
+      control.runLoad = source.inDocker.runLoad;
+      head = { ...head, origin: source.inDocker.origins.head };
+      twinOrigin = source.inDocker.origins.base ?? twinOrigin;
+    }
+    if (signal?.aborted) return { config, file, exitCode: EXIT_INTERRUPTED[interruptedBy(signal)!] };
     // Both arms get a run's load history (the head's window, the same unrecorded on the base) before the pairs.
     const measured: ScenarioResult[] = [];
-    const failure = await measureScenarios(config.scenarios, { head, baseOrigin: twin.origin }, control, log, async (m) => {
+    const failure = await measureScenarios(config.scenarios, { head, baseOrigin: twinOrigin }, control, log, async (m) => {
       measured.push(m);
     });
     if (failure) throw failure;
     if (signal?.aborted) return { config, file, exitCode: EXIT_INTERRUPTED[interruptedBy(signal)!] };
     const compare = { ...config.compare, minPairs: plan.pairs, budgetMs: Number.POSITIVE_INFINITY };
-    const origins = { head: head.origin, base: twin.origin };
+    const origins = { head: head.origin, base: twinOrigin };
     const comparison = await log.group(`A/A: the same code in both arms, ${plan.pairs} interleaved pairs per scenario`, () =>
       comparePaired({ scenarios: config.scenarios, measured, compare, plan, origins }, control, log),
     );

@@ -28,6 +28,7 @@ import {
 import { headlineText } from './headline.ts';
 import { historyText } from './history.ts';
 import { historySvg, intervalsSvg, latencyCurveSvg, roundsSvg, sweepSvg } from './html-charts.ts';
+import { loadSourceWords } from './load-source.ts';
 import { redactUrls } from './redact.ts';
 import { sweepFinding, sweeps } from './sweep.ts';
 
@@ -115,6 +116,8 @@ function runFacts(result: RunResult): string {
     facts.push(`Compared ${head} with ${code(clip(result.base.ref, 200))} (${esc(result.base.sha.slice(0, 7))})${pairs}${seed}`);
   }
   facts.push(`Target ${code(redactUrls(result.target))}`);
+  const loadSource = loadSourceWords(result);
+  if (loadSource) facts.push(esc(loadSource));
   if (result.config.length > 0) facts.push(`Config ${result.config.map((f) => code(f)).join(', ')}`);
   const env = result.environment;
   facts.push(esc(`${env.platform}, ${env.cpus} CPUs (${env.cpuModel})${env.runner ? `, ${env.runner}` : ''}`));

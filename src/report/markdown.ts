@@ -27,6 +27,7 @@ import {
 } from './format.ts';
 import { entryFigures, entryNotes } from './entries.ts';
 import { describeFinding, headlineText, verdictEmoji } from './headline.ts';
+import { loadSourceWords } from './load-source.ts';
 import { redactUrls } from './redact.ts';
 import { diagnosisLines } from './diagnosis.ts';
 import { historyMarkdown } from './history.ts';
@@ -524,9 +525,11 @@ function roundRow(r: Round): string {
 
 function methodDetails(result: RunResult, detail: Detail): string[] {
   const env = result.environment;
+  const loadSource = loadSourceWords(result);
   const lines = [
     `- perfgate ${escapeMarkdown(result.tool.version)} on Node ${escapeMarkdown(result.tool.node)}, ${escapeMarkdown(env.platform)}, ${env.cpus} × ${escapeMarkdown(clip(env.cpuModel, 80))}${env.runner ? ` (runner ${escapeMarkdown(clip(env.runner, 80))})` : ''}`,
     `- Target: ${codeName(clip(redactUrls(result.target), 200))}`,
+    ...(loadSource ? [`- Load: ${escapeMarkdown(clip(loadSource, 400))}`] : []),
     `- Config: ${result.config.map((c) => codeName(clip(c, 200))).join(', ') || '—'}`,
   ];
   if (result.base) {

@@ -521,7 +521,23 @@ export const runResultSchema = z
       'Set when a signal stopped the run: the results are partial (what was measured before it), and never a pass.',
     ).optional(),
     startup: described(z.record(text(200), finite), 'Stack start-up phases in ms (#3).').optional(),
-    environment: z.object({ platform: text(100), cpus: count, cpuModel: text(500), runner: text(500).optional() }),
+    environment: z.object({
+      platform: text(100),
+      cpus: count,
+      cpuModel: text(500),
+      runner: text(500).optional(),
+      generator: described(
+        z.object({
+          where: described(
+            z.enum(['runner', 'docker']),
+            "runner: perfgate's own process sent the load; docker: a generator container on the stack's network, inside the Docker engine that ran the stack (#14).",
+          ),
+          host: described(text(500), 'docker: the engine, as perfgate reached it (e.g. tcp://10.0.0.5:2376).').optional(),
+          image: described(text(200), 'docker: the image the generator ran in.').optional(),
+        }),
+        'Where the load came from (absent in results written before it was recorded: the runner).',
+      ).optional(),
+    }),
     github: described(
       z.object({
         repository: text(200),

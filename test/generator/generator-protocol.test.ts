@@ -81,6 +81,26 @@ describe('the generator protocol (runner ↔ perfgate generate)', () => {
     assert.equal(m.aborted, 'interrupted (SIGTERM)');
   });
 
+  test('one process serves the windows one after another; one that went away is started again', async () => {
+    const started: GeneratorProcess[] = [];
+    const load = remoteRunLoad(async () => {
+      started.push(inProcess());
+      return started.at(-1)!;
+    });
+    const window = { origin: server.url, scenario: scenario({ connections: 1, amount: 20, durationMs: 10_000 }) };
+    const first = await load(window);
+    const second = await load(window);
+    assert.equal(started.length, 1);
+    assert.deepEqual([first.outcomes.total, second.outcomes.total], [20, 20]);
+    // Its stdin closed: the process ends, and the next window gets a new one.
+    started[0]!.close();
+    await started[0]!.ended;
+    const third = await load(window);
+    assert.equal(started.length, 2);
+    assert.equal(third.outcomes.total, 20);
+    load.close();
+  });
+
   test('a generator that ends without a measurement is an infrastructure error with its stderr, never a zero', async () => {
     const broken = async (): Promise<GeneratorProcess> => {
       const stdout = new PassThrough();
@@ -96,6 +116,24 @@ describe('the generator protocol (runner ↔ perfgate generate)', () => {
         error.message === 'The load generator in Docker failed during "test": it exited with code 137 without a measurement.' &&
         error.logs.generator === 'Killed',
     );
+  });
+
+  test('a process that dies before saying anything is started once more; dying again is the error, with its stderr', async () => {
+    let starts = 0;
+    const dead = async (): Promise<GeneratorProcess> => {
+      starts++;
+      const stdout = new PassThrough();
+      stdout.end();
+      return { write: () => {}, stdout, ended: Promise.resolve({ exitCode: 1, stderr: `SyntaxError ${starts}` }), close: () => {} };
+    };
+    await assert.rejects(
+      remoteRunLoad(dead)({ origin: server.url, scenario: scenario() }),
+      (error: InfrastructureError) =>
+        error instanceof InfrastructureError &&
+        error.message === 'The load generator in Docker failed during "test": it exited with code 1 without a measurement.' &&
+        error.logs.generator === 'SyntaxError 2',
+    );
+    assert.equal(starts, 2);
   });
 
   test('a line that is not the protocol is named in the error', async () => {
@@ -114,7 +152,7 @@ describe('the generator protocol (runner ↔ perfgate generate)', () => {
     const stdin = new PassThrough();
     const done = generate(stdin, new PassThrough());
     stdin.end('{"window":{"origin":"ftp://x","scenario":{}}}\n');
-    await assert.rejects(done, /perfgate generate: stdin line 1 is not a window spec/);
+    await assert.rejects(done, /perfgate generate: stdin line 1 is not a window spec or a stop: /);
   });
 });
 
