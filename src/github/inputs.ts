@@ -2,6 +2,7 @@
 // (the docker/login-action `context.ts` pattern). Parsing is pure: it reads an env object, not the process.
 import { isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { parsePart, type Part } from '../scale-out/shard.ts';
 
 export const Input = {
   config: 'config',
@@ -18,6 +19,9 @@ export const Input = {
   record: 'record',
   historyBranch: 'history-branch',
   html: 'html',
+  shard: 'shard',
+  pool: 'pool',
+  merge: 'merge',
 } as const;
 
 /** Inputs of the report sub-action (report/action.yml). */
@@ -69,6 +73,12 @@ export interface ActionInputs {
   historyBranch: string;
   /** The HTML report, absolute: the `html` input (relative to the working directory), else <resultsDir>/report.html. */
   html: string;
+  /** A matrix job (#14): this shard's scenarios only (`shard: 2/3`). */
+  shard?: Part;
+  /** A matrix job (#14): one pool member's pairs (`pool: 2/3`). */
+  pool?: Part;
+  /** The matrix's final job (#14): merge these results files (a directory: every .json in it), absolute, instead of running. */
+  merge?: string[];
 }
 
 export interface ReportInputs {
@@ -133,6 +143,9 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env, cwd = process.cw
   const html = htmlText ? resolve(workingDirectory, htmlText) : join(resultsDir, 'report.html');
 
   const scenarios = list(readInput(env, Input.scenarios));
+  const merge = list(readInput(env, Input.merge)).map((p) => resolve(workingDirectory, p));
+  const shard = parsePartInput(env, Input.shard);
+  const pool = parsePartInput(env, Input.pool);
   return {
     config: list(configText),
     configText,
@@ -149,7 +162,19 @@ export function getInputs(env: NodeJS.ProcessEnv = process.env, cwd = process.cw
     record: parseBoolean(Input.record, readInput(env, Input.record), false),
     historyBranch: readInput(env, Input.historyBranch) || 'perfgate-history',
     html,
+    ...(shard ? { shard } : {}),
+    ...(pool ? { pool } : {}),
+    ...(merge.length > 0 ? { merge } : {}),
   };
+}
+
+/** `shard` or `pool`: i/n, or empty for the whole run. */
+function parsePartInput(env: NodeJS.ProcessEnv, name: string): Part | undefined {
+  const text = readInput(env, name);
+  if (text === '') return undefined;
+  const part = parsePart(text);
+  if (typeof part === 'string') throw new UsageError(`Input ${name} must be i/n (e.g. 2/3): ${part}.`);
+  return part;
 }
 
 export function getReportInputs(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ReportInputs {

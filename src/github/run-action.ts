@@ -1,13 +1,15 @@
 // The perfgate action (action.yml): main runs the pipeline and publishes the result; post removes anything
 // a cancelled or crashed run left behind. Main and post are one bundle; saved state tells them apart.
+import { readdir, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { interpolatedEnvValues } from '../config/secrets.ts';
 import { ConfigError, InfrastructureError, isPerfgateError } from '../errors.ts';
 import type { RunOutcome } from '../run.ts';
-import { newRunId, runPerfgate } from '../run.ts';
+import { newRunId, runExitCode, runPerfgate } from '../run.ts';
 import { headlineText } from '../report/headline.ts';
 import { redactUrls, urlPassword } from '../report/redact.ts';
 import { renderTerminal } from '../report/terminal.ts';
+import { writeOutputs, type OutputPaths } from '../report/write-outputs.ts';
 import { actionsLog, type ActionsIo } from './actions-io.ts';
 import { annotationFile, configErrorAnnotations, type PathContext } from './annotations.ts';
 import { isPushToDefaultBranch, readContext, resultGitHub } from './context.ts';
@@ -44,7 +46,9 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
   // Masked before anything runs: the target's password and every value a perf file's ${env.NAME} reads. perfgate
   // prints none of them; the runner then hides them in anything else too (a service's own log lines). A value
   // under MIN_MASKED_LENGTH characters is no secret, and masking it would star out every "on" or "4" in the log.
-  const secrets = [...urlPassword(inputs.target), ...(await interpolatedEnvValues(inputs.config, inputs.workingDirectory, env))];
+  // A merge job (#14) reads results files only: no perf file need be there, and none is read.
+  const envValues = inputs.merge ? [] : await interpolatedEnvValues(inputs.config, inputs.workingDirectory, env);
+  const secrets = [...urlPassword(inputs.target), ...envValues];
   for (const secret of secrets) if (secret.length >= MIN_MASKED_LENGTH) io.setSecret(secret);
   if (context.eventName === 'pull_request_target') io.warning(PULL_REQUEST_TARGET, { title: 'perfgate: pull_request_target' });
 
@@ -69,30 +73,34 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  let outcome: RunOutcome;
+  let outcome: Pick<RunOutcome, 'result' | 'exitCode'>;
   try {
-    outcome = await runPerfgate(
-      {
-        paths: inputs.config,
-        cwd: inputs.workingDirectory,
-        env,
-        target: inputs.target,
-        scenarios: inputs.scenarios,
-        // A running target cannot be rebuilt at the base commit: without an explicit base, budgets only.
-        base: inputs.base ?? (inputs.target ? 'none' : undefined),
-        pairs: inputs.pairs,
-        failOnInconclusive: inputs.failOnInconclusive,
-        json: files.json,
-        markdown: files.markdown,
-        csv: files.csv,
-        html: files.html,
-        signal: controller.signal,
-        github: resultGitHub(context, commentKey),
-        runId,
-        history: { branch: inputs.historyBranch, record },
-      },
-      actionsLog(io),
-    );
+    outcome = inputs.merge
+      ? await mergeOutcome(inputs.merge, inputs.workingDirectory, files, inputs.failOnInconclusive)
+      : await runPerfgate(
+          {
+            paths: inputs.config,
+            cwd: inputs.workingDirectory,
+            env,
+            target: inputs.target,
+            scenarios: inputs.scenarios,
+            // A running target cannot be rebuilt at the base commit: without an explicit base, budgets only.
+            base: inputs.base ?? (inputs.target ? 'none' : undefined),
+            pairs: inputs.pairs,
+            failOnInconclusive: inputs.failOnInconclusive,
+            json: files.json,
+            markdown: files.markdown,
+            csv: files.csv,
+            html: files.html,
+            signal: controller.signal,
+            github: resultGitHub(context, commentKey),
+            runId,
+            history: { branch: inputs.historyBranch, record },
+            ...(inputs.shard ? { shard: inputs.shard } : {}),
+            ...(inputs.pool ? { pool: inputs.pool } : {}),
+          },
+          actionsLog(io),
+        );
   } catch (error) {
     reportError(error, io, paths);
     return;
@@ -135,6 +143,36 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
       `perfgate: ${headlineText(result, { name: (s) => `"${s}"`, text: (s) => s })} (set fail-on-inconclusive: true to fail instead)`,
     );
   }
+}
+
+/**
+ * The matrix's final job (#14): the shards' and pool members' results files (a directory: each .json in it, by
+ * name) merged into one result, written where a run writes its own, with a run's exit code.
+ */
+async function mergeOutcome(
+  paths: string[],
+  cwd: string,
+  files: OutputPaths,
+  failOnInconclusive: boolean,
+): Promise<Pick<RunOutcome, 'result' | 'exitCode'>> {
+  const { mergeResultFiles } = await import('../scale-out/command.ts');
+  const found = await Promise.all(
+    paths.map(async (p) =>
+      (await stat(p).catch(() => undefined))?.isDirectory()
+        ? (await readdir(p))
+            .filter((name) => name.endsWith('.json'))
+            .sort()
+            .map((name) => join(p, name))
+        : [p],
+    ),
+  );
+  // Named relative to the working directory in every reason a file is refused for.
+  const result = await mergeResultFiles(
+    found.flat().map((file) => relative(cwd, file)),
+    cwd,
+  );
+  await writeOutputs(result, files);
+  return { result, exitCode: runExitCode(result, { failOnInconclusive }) };
 }
 
 const MIN_MASKED_LENGTH = 4;

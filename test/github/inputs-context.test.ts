@@ -47,6 +47,9 @@ test('inputs: every name is read from its INPUT_ variable, trimmed and parsed', 
     INPUT_RECORD: 'true',
     'INPUT_HISTORY-BRANCH': 'perf-history',
     INPUT_HTML: 'reports/perf.html',
+    INPUT_SHARD: '2/3',
+    INPUT_POOL: ' 1/2 ',
+    INPUT_MERGE: 'shards\nextra.json',
   };
   const inputs = getInputs(env, '/');
   assert.deepEqual(inputs.config, ['perf/api.yaml', 'perf/search.yaml']);
@@ -63,7 +66,10 @@ test('inputs: every name is read from its INPUT_ variable, trimmed and parsed', 
   assert.equal(inputs.record, true);
   assert.equal(inputs.historyBranch, 'perf-history');
   assert.equal(inputs.html, '/w/services/api/reports/perf.html');
-  assert.equal(Object.values(Input).length, 14);
+  assert.deepEqual(inputs.shard, { index: 2, count: 3 });
+  assert.deepEqual(inputs.pool, { index: 1, count: 2 });
+  assert.deepEqual(inputs.merge, ['/w/services/api/shards', '/w/services/api/extra.json']);
+  assert.equal(Object.values(Input).length, 17);
 });
 
 test('inputs: a bad value is one clear message naming the input', () => {
@@ -72,6 +78,7 @@ test('inputs: a bad value is one clear message naming the input', () => {
   assert.throws(() => getInputs({ INPUT_COMMENT: 'sometimes' }), /Input comment must be one of always, on-change, off, got "sometimes"/);
   assert.throws(() => getInputs({ 'INPUT_FAIL-ON-INCONCLUSIVE': 'yes' }), /Input fail-on-inconclusive must be true or false, got "yes"/);
   assert.throws(() => getReportInputs({}), /Input results is required/);
+  assert.throws(() => getInputs({ INPUT_SHARD: '3/2' }), /Input shard must be i\/n \(e.g. 2\/3\): i must be 1 to 2, got 3\./);
 });
 
 test('the default comment key is workflow/job/config, with the working directory when set', () => {
