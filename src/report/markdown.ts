@@ -432,8 +432,8 @@ function pairedRounds(s: ScenarioResult): Array<[Round, Round]> {
 
 /** A round number a little above the largest value, so the axis runs from zero to it. */
 /**
- * Per scenario with a main history, its last runs' QPS (p99 in the open model) on a zero-based axis: main in blue,
- * this PR's base as a red level line.
+ * Per scenario with a main history, its last runs' QPS (p99 in the open model) on a zero-based axis: main in grey,
+ * this PR's base (blue) and head (red) as level lines, the colours of the rest of the comment.
  */
 function historyCharts(result: RunResult): string[] {
   const out: string[] = [];
@@ -441,17 +441,23 @@ function historyCharts(result: RunResult): string[] {
     const history = s.history!;
     const metric = s.rate === undefined || history.p99.length < 2 ? 'qps' : 'p99';
     const values = history[metric];
-    const base = history.base?.[metric]?.value;
+    const levels = (['base', 'head'] as const).flatMap((arm) => {
+      const value = history[arm]?.[metric]?.value;
+      return value === undefined ? [] : [{ arm, value }];
+    });
     const { label, unit } = METRIC[metric];
+    // Mermaid colours lines in order: main first, then whichever levels there are.
+    const palette = ['#57606a', ...levels.map((l) => (l.arm === 'base' ? '#0969da' : '#cf222e'))].join(', ');
+    const key = levels.map((l) => (l.arm === 'base' ? 'blue: the base' : 'red: this head')).join(', ');
     out.push(
       '```mermaid',
-      CHART_COLOURS,
+      `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,
       'xychart-beta',
-      `  title "${mermaidLabel(s.name)}: ${label} of main's last ${values.length} runs${base === undefined ? '' : ' (red: the base)'}"`,
+      `  title "${mermaidLabel(s.name)}: ${label} of main's last ${values.length} runs${key ? ` (${key})` : ''}"`,
       `  x-axis "run" [${values.map((_, i) => String(i + 1)).join(', ')}]`,
-      `  y-axis "${unit}" 0 --> ${axisTop([...values, base ?? 0])}`,
+      `  y-axis "${unit}" 0 --> ${axisTop([...values, ...levels.map((l) => l.value)])}`,
       `  line [${values.map(chartNumber).join(', ')}]`,
-      ...(base === undefined ? [] : [`  line [${values.map(() => chartNumber(base)).join(', ')}]`]),
+      ...levels.map((l) => `  line [${values.map(() => chartNumber(l.value)).join(', ')}]`),
       '```',
       '',
     );

@@ -258,10 +258,12 @@ describe('30 runs recorded with a 10% QPS step at run 20', () => {
     );
     const markdown = renderMarkdown(withHistory);
     const chart = markdown.split('\n');
-    const title = chart.indexOf('  title "list posts: QPS of main\'s last 20 runs (red: the base)"');
+    const title = chart.indexOf('  title "list posts: QPS of main\'s last 20 runs (blue: the base, red: this head)"');
     assert.ok(title > 0, markdown);
     assert.equal(chart[title + 2], `  y-axis "req/s" 0 --> 2000`);
     assert.equal(chart[title + 4], `  line [${Array(20).fill('890').join(', ')}]`);
+    assert.equal(chart[title + 5], `  line [${Array(20).fill('905').join(', ')}]`);
+    assert.equal(chart[title - 2], '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#57606a, #0969da, #cf222e"}}}}%%');
     const line = markdown.split('\n').find((l) => l.startsWith("**Main's history**"));
     assert.ok(line, markdown);
     assert.ok(line.startsWith("**Main's history** (last 20 of 30 runs on this runner, perfgate-history on origin): QPS "), line);
