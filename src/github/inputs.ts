@@ -77,7 +77,7 @@ export interface ActionInputs {
   shard?: Part;
   /** A matrix job (#14): one pool member's pairs (`pool: 2/3`). */
   pool?: Part;
-  /** The matrix's final job (#14): merge these results files (a directory: every .json in it), absolute, instead of running. */
+  /** The final job of a matrix (#14): merge these results files (a directory: each .json in or below it), absolute. */
   merge?: string[];
 }
 

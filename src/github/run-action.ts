@@ -146,8 +146,9 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
 }
 
 /**
- * The matrix's final job (#14): the shards' and pool members' results files (a directory: each .json in it, by
- * name) merged into one result, written where a run writes its own, with a run's exit code.
+ * The matrix's final job (#14): the shards' and pool members' results files (a directory: each .json in it or below
+ * it, as download-artifact lays out one folder per artifact) merged into one result, written where a run writes its
+ * own, with a run's exit code.
  */
 async function mergeOutcome(
   paths: string[],
@@ -159,7 +160,7 @@ async function mergeOutcome(
   const found = await Promise.all(
     paths.map(async (p) =>
       (await stat(p).catch(() => undefined))?.isDirectory()
-        ? (await readdir(p))
+        ? (await readdir(p, { recursive: true }))
             .filter((name) => name.endsWith('.json'))
             .sort()
             .map((name) => join(p, name))

@@ -27,10 +27,11 @@ async function mergeJob(shards: number[]) {
     { ...DEFAULT_COMPARE, pairs: 3, minPairs: 3 },
     'paired',
   );
-  await mkdir(join(dir, 'shards'));
+  // As actions/download-artifact lays them out: a folder per artifact, each with its results.json.
   for (const index of shards) {
     const shard: RunResult = { ...whole, scenarios: [whole.scenarios[index - 1]!], shard: { index, count: 2 }, family };
-    await writeFile(join(dir, 'shards', `results-${index}.json`), serializeRunResult(shard));
+    await mkdir(join(dir, 'shards', `perfgate-shard-${index}`), { recursive: true });
+    await writeFile(join(dir, 'shards', `perfgate-shard-${index}`, 'results.json'), serializeRunResult(shard));
   }
   const io = recordingIo();
   await runActionEntry({
