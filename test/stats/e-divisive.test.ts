@@ -1,5 +1,6 @@
-// E-Divisive means: the statistic against its definition (exact values and a brute-force O(n³) reference), and the
-// detector on seeded series with known steps: found at the right index, and no change point where there is none.
+// E-Divisive means: the statistic against its definition (exact values and a brute-force O(n³) reference), the
+// detector on seeded series with known steps (found at the right index, none where there is none), and on MongoDB's
+// published test cases (the same change points and energy values).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eDivisive, energyStatistics, stepsOf } from '../../src/stats/e-divisive.ts';
@@ -78,4 +79,90 @@ test('two steps are both found, and the same seed gives the same answer', () => 
 test('too short a series, or a constant one, has no change point', () => {
   assert.deepEqual(eDivisive([1, 2, 3, 4, 5]), []);
   assert.deepEqual(eDivisive(Array.from({ length: 20 }, () => 7)), []);
+});
+
+test("MongoDB's published cases (signal-processing-algorithms' tests): the same change points and the same q", () => {
+  // github.com/mongodb/signal-processing-algorithms, tests/test_detection.py: series, expected indexes and qhat.
+  const of = (n: number, set: Array<[number, number, number]>) => {
+    const s: number[] = Array(n).fill(50);
+    for (const [from, to, value] of set) for (let i = from; i < to; i++) s[i] = value;
+    return s;
+  };
+  const cases: Array<[string, number[], Array<[number, number | undefined]>]> = [
+    ['a simple regression', of(30, [[15, 30, 100]]), [[15, 750]]],
+    ['ahead', [...Array(14).fill(50), 74, ...Array(15).fill(100)], [[15, undefined]]],
+    [
+      'behind',
+      of(30, [
+        [14, 15, 76],
+        [15, 30, 100],
+      ]),
+      [[14, undefined]],
+    ],
+    [
+      'a regression with an outlier before it',
+      of(30, [
+        [2, 3, 100],
+        [15, 30, 100],
+      ]),
+      [[15, 649.9999999999999]],
+    ],
+    [
+      'regression and recovery',
+      of(45, [
+        [2, 3, 100],
+        [15, 30, 100],
+        [32, 33, 100],
+      ]),
+      [
+        [15, 544.7415329768271],
+        [33, 226.66666666666674],
+      ],
+    ],
+    [
+      'two regressions',
+      of(45, [
+        [2, 3, 100],
+        [15, 30, 100],
+        [30, 45, 150],
+      ]),
+      [
+        [15, 649.9999999999999],
+        [30, 1209.1954022988505],
+      ],
+    ],
+    [
+      'random-ish data from three disjoint ranges',
+      [
+        ...[41, 18, 23, 3, 32, 11, 40, 13, 29, 48, 47, 35, 18, 21, 6, 2, 23, 3, 4, 7],
+        ...[120, 103, 102, 81, 71, 62, 115, 61, 108, 63, 70, 98, 65, 96, 64, 74, 70, 113, 90, 114],
+        ...[208, 196, 153, 150, 225, 179, 206, 165, 177, 151, 218, 217, 244, 245, 229, 195, 225, 229, 176, 250],
+      ],
+      [
+        [20, 893.578947368421],
+        [40, 2848.1169590643276],
+      ],
+    ],
+    ['no regression', of(30, []), []],
+  ];
+  for (const [name, series, expected] of cases) {
+    const found = eDivisive(series);
+    assert.deepEqual(
+      found.map((c) => c.index),
+      expected.map(([index]) => index),
+      name,
+    );
+    for (const [i, [, q]] of expected.entries()) {
+      if (q !== undefined) assert.ok(Math.abs(found[i]!.q - q) < 1e-9 * q, `${name}: q ${found[i]!.q} against ${q}`);
+    }
+  }
+  // tests/test_e_divisive.py: [0]*cp + [1]*cp has its one change point at cp. At α = 0.01 it takes 6 runs a side: with
+  // 4 or 5, 2 of the C(8, 4) = 70 or C(10, 5) = 252 orders split as cleanly, too many for p ≤ 0.01 from 199 shuffles.
+  for (let cp = 6; cp < 100; cp++)
+    assert.deepEqual(
+      eDivisive([...Array(cp).fill(0), ...Array(cp).fill(1)]).map((c) => c.index),
+      [cp],
+      `cp ${cp}`,
+    );
+  for (const cp of [4, 5]) assert.deepEqual(eDivisive([...Array(cp).fill(0), ...Array(cp).fill(1)]).length, 0, `cp ${cp}`);
 });
