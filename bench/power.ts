@@ -11,7 +11,10 @@
 // Options: --minutes M (default 12), --pairs N (the product's), --round S (the product's), --warmup S (the
 // product's), --cpu-burn US (35), --tail "PCT,MS" ("1.5,2"), --only a/a,cpu,tail (which conditions to run; default
 // all three, in turn), --noise quiet,noisy (each condition quiet and/or beside a noisy neighbour: another process
-// burning one core in seeded bursts, busy 1–4 s, idle 1–4 s, as another job on a shared runner).
+// burning one core in seeded bursts, busy 1–4 s, idle 1–4 s, as another job on a shared runner), --pool N (#14:
+// every gate runs a fixed `pairs` pairs, as a pool member does, with fresh stacks and a seed of its own; then
+// each N consecutive gates of a condition stand for N runners and their pairs are pooled as perfgate merge pools
+// them, into one fixed-n test of N × pairs, reported beside one runner's; resampled the same way).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { pairOrder, runInterleaved } from '../src/baseline/interleave.ts';
@@ -22,6 +25,7 @@ import { runLoad } from '../src/load/run-load.ts';
 import { memoryLog } from '../src/log.ts';
 import type { Round } from '../src/result.ts';
 import { startStack, type StartedStack } from '../src/services/stack.ts';
+import { poolRounds } from '../src/scale-out/merge.ts';
 import { mulberry32 } from '../src/stats/rng.ts';
 import { startNoisyNeighbour, type NoisyNeighbour } from '../test/helpers/noisy-neighbour.ts';
 
@@ -35,8 +39,14 @@ const { values } = parseArgs({
     'cpu-burn': { type: 'string', default: '35' },
     tail: { type: 'string', default: '1.5,2' },
     only: { type: 'string', default: 'a/a,cpu,tail' },
+    pool: { type: 'string', default: '1' },
   },
 });
+const pool = Number(values.pool);
+if (!Number.isInteger(pool) || pool < 1) {
+  console.error(`--pool takes a whole number of runners, at least 1; got "${values.pool}"`);
+  process.exit(2);
+}
 const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
 const config = await loadConfig([path.join(root, 'perf')], { cwd: root });
 const scenario = { ...config.scenarios[0]!, warmupMs: 0 };
@@ -47,6 +57,8 @@ const settings: CompareSettings = {
   ...(values.round !== undefined ? { roundMs: Number(values.round) * 1000 } : {}),
   ...(values.warmup !== undefined ? { armWarmupMs: Number(values.warmup) * 1000 } : {}),
 };
+// A pool member runs the most pairs, no early stop (docs/scale-out.md, "Sequential pairs on a pool").
+if (pool > 1) settings.minPairs = settings.pairs;
 const [tailPct, tailMs] = values.tail.split(',');
 const only = new Set(
   values.only
@@ -88,6 +100,8 @@ interface Gate {
   mde: Record<string, number | null>;
   seconds: number;
   pairs: number;
+  /** The gate's rounds: pooled with the next pool − 1 gates of its condition. */
+  rounds: { base: Round[]; head: Round[] };
 }
 
 /** The product's stopping rule for one scenario: every metric decided. */
@@ -145,7 +159,7 @@ while (Date.now() < deadline) {
       const verdicts = Object.fromEntries(Object.entries(comparison!).map(([metric, entry]) => [metric, entry!.verdict]));
       const mde = Object.fromEntries(Object.entries(comparison!).map(([metric, entry]) => [metric, entry!.mde]));
       const seconds = (performance.now() - started) / 1000;
-      gates.get(condition.name)!.push({ verdicts, mde, seconds, pairs: rounds.base.length });
+      gates.get(condition.name)!.push({ verdicts, mde, seconds, pairs: rounds.base.length, rounds });
       rounds.base.forEach((b, i) => pools.get(condition.name)!.push({ base: b, head: rounds.head[i]! }));
       const changes = Object.entries(comparison!)
         .map(
@@ -244,6 +258,64 @@ for (const condition of conditions) {
     `${condition.name.padEnd(22)} measured effect: QPS ×${ratio('qps').toFixed(3)}, p99 ×${ratio('p99').toFixed(3)} | second run of a pair vs first: QPS ×${orderRatio('qps').toFixed(3)}, p99 ×${orderRatio('p99').toFixed(3)} | real gates: ${fails}/${real.length} fail (upper 95% bound ${(clopperPearsonUpper(fails, real.length) * 100).toFixed(0)}%), ${mean.toFixed(0)} s each | ` +
       `resampled ${SYNTHETIC}: any regression ${((synthetic.any / SYNTHETIC) * 100).toFixed(1)}%, QPS ${((synthetic.qps / SYNTHETIC) * 100).toFixed(1)}%, p99 ${((synthetic.p99 / SYNTHETIC) * 100).toFixed(1)}%, inconclusive ${((synthetic.inconclusive / SYNTHETIC) * 100).toFixed(1)}%; unchanged: ${unchangedShares} | MDE median (max): ${mdes} | ${pairsUsed}`,
   );
+}
+
+if (pool > 1) {
+  // Each `pool` consecutive gates of a condition as one matrix of `pool` runners: their pairs pooled as perfgate merge
+  // pools them (scale-out/merge.ts), decided once at a fixed design of pool × pairs.
+  const pooledSettings: CompareSettings = { ...settings, pairs: pool * settings.pairs, minPairs: pool * settings.pairs };
+  const decide = (rounds: { base: Round[]; head: Round[] }, s: CompareSettings) =>
+    compareScenarios([{ scenario, rounds }], s, 'paired')[0]!;
+  const regressed = (c: ReturnType<typeof decide>, metric?: string) =>
+    metric ? c[metric as keyof typeof c]?.verdict === 'regression' : Object.values(c).some((e) => e!.verdict === 'regression');
+  const poolOf = (members: Array<{ base: Round[]; head: Round[] }>) => ({
+    base: poolRounds(members.map((m) => m.base)),
+    head: poolRounds(members.map((m) => m.head)),
+  });
+  console.log(`\npooled: ${pool} runners × ${settings.pairs} pairs = one fixed ${pool * settings.pairs}-pair test (perfgate merge)`);
+  for (const condition of conditions) {
+    const real = gates.get(condition.name)!;
+    const groups = Array.from({ length: Math.floor(real.length / pool) }, (_, g) => real.slice(g * pool, (g + 1) * pool));
+    const pooledFails = groups.filter((group) => regressed(decide(poolOf(group.map((g) => g.rounds)), pooledSettings))).length;
+    const singleFails = real.filter((g) => regressed(decide(g.rounds, settings))).length;
+    // Resampled: `pool` members of `pairs` balanced pairs each from the recorded pairs, pooled and decided at once,
+    // against one member's `pairs` alone.
+    const recorded = real.flatMap((g) => g.rounds.base.map((b, i) => ({ base: b, head: g.rounds.head[i]! })));
+    if (recorded.length === 0) continue;
+    const strata = { baseFirst: recorded.filter((p) => p.base.order === 0), headFirst: recorded.filter((p) => p.base.order === 1) };
+    const member = (i: number, m: number) =>
+      pairOrder(`pooled-${i}-${m}`, 0, settings.pairs).map((o, index) => {
+        const from =
+          (o === 'base-first' ? strata.baseFirst : strata.headFirst).length > 0
+            ? strata[o === 'base-first' ? 'baseFirst' : 'headFirst']
+            : recorded;
+        const pair = from[Math.floor(random() * from.length)]!;
+        return { base: { ...pair.base, index }, head: { ...pair.head, index } };
+      });
+    const counts = { pooled: { any: 0, qps: 0, p99: 0 }, single: { any: 0, qps: 0, p99: 0 } };
+    for (let i = 0; i < SYNTHETIC; i++) {
+      const members = Array.from({ length: pool }, (_, m) => member(i, m)).map((pairs) => ({
+        base: pairs.map((p) => p.base),
+        head: pairs.map((p) => p.head),
+      }));
+      const pooled = decide(poolOf(members), pooledSettings);
+      const single = decide(members[0]!, settings);
+      for (const [name, c] of [
+        ['pooled', pooled],
+        ['single', single],
+      ] as const) {
+        counts[name].any += regressed(c) ? 1 : 0;
+        counts[name].qps += regressed(c, 'qps') ? 1 : 0;
+        counts[name].p99 += regressed(c, 'p99') ? 1 : 0;
+      }
+    }
+    const pct = (k: number) => `${((k / SYNTHETIC) * 100).toFixed(1)}%`;
+    console.log(
+      `${condition.name.padEnd(22)} real: pooled ${pooledFails}/${groups.length} fail, one runner ${singleFails}/${real.length} fail | ` +
+        `resampled ${SYNTHETIC}: pooled ${pool * settings.pairs} pairs any regression ${pct(counts.pooled.any)}, QPS ${pct(counts.pooled.qps)}, p99 ${pct(counts.pooled.p99)}; ` +
+        `one runner's ${settings.pairs} pairs any ${pct(counts.single.any)}, QPS ${pct(counts.single.qps)}, p99 ${pct(counts.single.p99)}`,
+    );
+  }
 }
 
 /** One-sided 95% Clopper–Pearson upper bound for k failures in n trials (bisection on the binomial CDF). */

@@ -179,13 +179,7 @@ function pooledScenario(held: ScenarioResult[]): ScenarioResult {
       .filter((b): b is BudgetResult => b !== undefined)
       .reduce((worst, b) => (STATUS_RANK[b.status] > STATUS_RANK[worst.status] ? b : worst), budget),
   );
-  let offset = 0;
-  const rounds: Round[] = [];
-  for (const s of held) {
-    const own = s.rounds ?? [];
-    for (const r of own) rounds.push({ ...r, index: offset + r.index });
-    offset += own.length > 0 ? Math.max(...own.map((r) => r.index)) + 1 : 0;
-  }
+  const rounds = poolRounds(held.map((s) => s.rounds ?? []));
   const stops = held.map((s) => s.sequential).filter((s) => s !== undefined);
   const error = held.find((s) => s.error !== undefined)?.error;
   return {
@@ -237,6 +231,17 @@ function decideAgain(scenarios: ScenarioResult[], family: Family, pooled: boolea
     const entries = s.entries?.map((entry) => (byEntry.has(entry.name) ? { ...entry, comparison: byEntry.get(entry.name) } : entry));
     return { ...s, comparison: decisions[i]!.metrics, rounds, ...(entries ? { entries } : {}) };
   });
+}
+
+/** Several runners' rounds of one scenario as one sample: each runner's pairs numbered on after the previous one's. */
+export function poolRounds(runners: Round[][]): Round[] {
+  let offset = 0;
+  const rounds: Round[] = [];
+  for (const own of runners) {
+    for (const r of own) rounds.push({ ...r, index: offset + r.index });
+    offset += own.length > 0 ? Math.max(...own.map((r) => r.index)) + 1 : 0;
+  }
+  return rounds;
 }
 
 function partText(part: Part): string {
