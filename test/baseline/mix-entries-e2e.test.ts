@@ -57,8 +57,9 @@ async function startMixServer(slowMs: number): Promise<MixServer> {
   };
 }
 
-// Open model: the same 800 req/s in both arms (400 per entry, so a round's p99 is not its single worst request), so an entry's QPS is its share of a fixed rate and only the slow
-// entry's latency differs. A fixed design of 10 pairs: the family (3 scenario metrics + 2 entries × 3) needs it.
+// Open model: the same 800 req/s in both arms, so an entry's QPS is its share of a fixed rate and only the slow entry's
+// latency differs; 400 per entry per round, so a round's p99 is not its single worst request. A fixed design of 10
+// pairs: the smallest exact p-value, 1/1024, must pass Holm's α / 9 (3 scenario metrics + 2 entries × 3).
 const PERF = `version: 1
 target: http://127.0.0.1:9
 compare:
