@@ -18,7 +18,7 @@ export interface Part {
 }
 
 /** The most shards or pool members: far above a useful matrix, far below GitHub's 256 jobs per matrix. */
-export const MAX_PARTS = 256;
+const MAX_PARTS = 256;
 
 /** "2/3" → { index: 2, count: 3 }; the reason, as text, when it is not one. */
 export function parsePart(text: string): Part | string {
