@@ -19,7 +19,7 @@ export interface ScaleOutPlan {
 
 /** This job's scenarios, comparison design and seed; a UsageError (exit 2) for a pool that has no pairs to pool. */
 export function planScaleOut(
-  config: PerfConfig,
+  config: Pick<PerfConfig, 'compare'>,
   selected: Scenario[],
   plan: RunPlan,
   options: Pick<RunOptions, 'shard' | 'pool' | 'baselineFile'>,
