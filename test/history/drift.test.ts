@@ -210,3 +210,44 @@ describe('30 runs recorded on main with a 10% QPS step at run 20, fail_on_change
     assert.ok(html.includes(`<h3>Main's history</h3>\n<p class="error">New change point: ${words}</p>`), html);
   });
 });
+
+test('with the defaults a step for the worse warns and passes, and a step for the better is only said', async () => {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'perfgate-drift-'));
+  try {
+    const work = path.join(root, 'work');
+    execFileSync('mkdir', ['-p', work]);
+    git(work, 'init', '--quiet', '-b', 'main');
+    const random = mulberry32(7);
+    const drift = { warn: { qps: 0.05, p50: 0.05, p99: 0.05 }, fail: {} };
+    const shas: string[] = [];
+    const outcomes: Array<{ result: RunResult; log: string[] }> = [];
+    // No remote: recorded on the local branch. From run 20, QPS 10% higher (better) and p99 10% higher (worse).
+    for (let run = 0; run < 25; run++) {
+      git(work, 'commit', '--quiet', '--allow-empty', '-m', `change ${run}`);
+      shas.push(git(work, 'rev-parse', 'HEAD'));
+      const step = run >= 20 ? 1.1 : 1;
+      const qps = 1000 * step * (1 + (random() - 0.5) * 0.04);
+      const p99 = 20 * step * (1 + (random() - 0.5) * 0.04);
+      const log = memoryLog();
+      const { result } = await historyStep(resultOf(qps, p99, run), { cwd: work, record: true, drift }, log, async () => {});
+      outcomes.push({ result, log: log.lines.slice(1) });
+    }
+    const said = outcomes.flatMap((o, run) => o.log.map((line) => [run, line.replace(/ \(.*$/, '')]));
+    const [from, to] = [shas[19]!.slice(0, 7), shas[20]!.slice(0, 7)];
+    assert.deepEqual(said, [
+      [22, `main's history of "list posts": a new change point for the better, QPS stepped +9.9% between ${from} and ${to}`],
+      [22, `warning: main's history of "list posts": p99 stepped +9.6% between ${from} and ${to}`],
+    ]);
+    const warned = outcomes[22]!.result;
+    assert.equal(warned.verdict, 'pass');
+    assert.deepEqual(
+      warned.scenarios[0]!.drift!.map((d) => [d.metric, d.threshold, d.fails]),
+      [['p99', 0.05, false]],
+    );
+    assert.ok(
+      renderMarkdown(warned).includes(`- ⚠️ Main's history: p99 stepped +9.6% between <code>${from}</code> and <code>${to}</code> (`),
+    );
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
