@@ -14,6 +14,7 @@
 import { median } from 'simple-statistics';
 import {
   DEFAULT_TOLERANCE,
+  ENTRY_COMPARE_METRICS,
   isRateMetric,
   type CompareMetric,
   type CompareSettings,
@@ -80,9 +81,6 @@ export interface ScenarioComparison {
   entries: Array<{ name: string; comparison: MetricComparisons }>;
 }
 
-/** What is compared per mix entry: its QPS (its successful responses per second), p50 and p99, where compared at all. */
-const ENTRY_METRICS: readonly RoundMetric[] = ['qps', 'p50', 'p99'];
-
 /** Each scenario's metrics, decided in one Holm family with every scenario's mix entries (see compareFamily). */
 export function compareScenarios(inputs: CompareInput[], settings: CompareSettings, mode: CompareMode): MetricComparisons[] {
   return compareFamily(inputs, settings, mode).map((c) => c.metrics);
@@ -101,7 +99,7 @@ export function compareFamily(inputs: CompareInput[], settings: CompareSettings,
     }
     names[scenario]!.forEach((name, entry) => {
       const rounds = { scenario: input.scenario, rounds: entryRounds(input.rounds, name) };
-      for (const metric of ENTRY_METRICS.filter((m) => settings.metrics.includes(m))) {
+      for (const metric of ENTRY_COMPARE_METRICS.filter((m) => settings.metrics.includes(m))) {
         tests.push({ ...ratioTest(rounds, scenario, metric, settings, mode), entry });
       }
     });

@@ -15,7 +15,7 @@ import { diagnosisIssues } from './diagnose.ts';
 import { readFileFacts } from './file-facts.ts';
 import { describeIssue } from './issues.ts';
 import { fileNeeds, normaliseFile, type FileConfig } from './normalise.ts';
-import { pairsProblem } from './pairs.ts';
+import { mixEntryTests, pairsProblem } from './pairs.ts';
 import { parseYaml } from './parse.ts';
 import type { Positions } from './positions.ts';
 import { perfFileSchema, type PerfFile } from './schema.ts';
@@ -206,7 +206,13 @@ function merge(parts: FileConfig[], files: string[], cwd: string): PerfConfig {
     seen.set(s.name, s.at);
   }
   const settings = compare?.value ?? { ...DEFAULT_COMPARE, metrics: [...DEFAULT_COMPARE.metrics] };
-  const problem = pairsProblem(settings.pairs, settings.metrics.length, scenarios.length, settings.alpha);
+  const problem = pairsProblem(
+    settings.pairs,
+    settings.metrics.length,
+    scenarios.length,
+    settings.alpha,
+    mixEntryTests(scenarios, settings.metrics),
+  );
   if (problem && compare) issues.push({ at: compare.pairsAt ?? compare.at, path: 'compare.pairs', message: problem });
   issues.push(...diagnosisIssues({ scenarios, target: target?.value, services: services?.value, diagnose: diagnose?.value }));
   if (issues.length > 0) throw configError(issues);

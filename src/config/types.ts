@@ -28,6 +28,9 @@ export type RoundMetric = (typeof ROUND_METRICS)[number];
 export const RATE_METRICS = ['error_rate', 'failure_rate'] as const;
 export type RateMetric = (typeof RATE_METRICS)[number];
 
+/** What is compared per mix entry (#11): its QPS (its successful responses per second), p50 and p99. */
+export const ENTRY_COMPARE_METRICS = ['qps', 'p50', 'p99'] as const satisfies readonly RoundMetric[];
+
 /** Metrics compared between the base and head arms (#4, #13). */
 export const COMPARE_METRICS = [...ROUND_METRICS, ...RATE_METRICS] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { defaultBaseRef, headInfo, resolveBase } from '../baseline/git-refs.ts';
 import { finalLookLevels, pairsForInterval } from '../compare/calibrate.ts';
-import { pairsProblem } from '../config/pairs.ts';
+import { mixEntryTests, pairsProblem } from '../config/pairs.ts';
 import type { PerfConfig, Scenario } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
 import { redactUrls } from '../report/redact.ts';
@@ -46,7 +46,7 @@ export async function planRun(config: PerfConfig, options: PlanRequest): Promise
     head = await headInfo(options.cwd).catch(() => undefined);
   }
   if ((base || options.baselineFile) && options.pairs !== undefined) {
-    const problem = pairsProblem(pairs, config.compare.metrics.length, config.scenarios.length, config.compare.alpha);
+    const problem = pairsProblem(pairs, config.compare.metrics.length, config.scenarios.length, config.compare.alpha, entryTests(config));
     if (problem) throw new UsageError(`--pairs ${pairs}: ${problem}.`);
   }
   return {
@@ -76,7 +76,7 @@ export async function planCalibration(config: PerfConfig, options: CalibrationRe
     );
   }
   const pairs = options.pairs ?? config.compare.pairs;
-  const problem = pairsProblem(pairs, config.compare.metrics.length, config.scenarios.length, config.compare.alpha);
+  const problem = pairsProblem(pairs, config.compare.metrics.length, config.scenarios.length, config.compare.alpha, entryTests(config));
   if (problem) throw new UsageError(`--pairs ${pairs}: ${problem}.`);
   const family = config.compare.metrics.length * config.scenarios.length;
   const needed = Math.max(pairsForInterval(finalLookLevels(config.compare, family).ratio), 2);
@@ -98,6 +98,11 @@ export async function planCalibration(config: PerfConfig, options: CalibrationRe
 }
 
 /** A short id, unique enough per machine, safe in Docker names and image tags. */
+/** The tests the config's mix entries add to the comparison's Holm family. */
+function entryTests(config: PerfConfig): number {
+  return mixEntryTests(config.scenarios, config.compare.metrics);
+}
+
 export function newRunId(): string {
   return `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
 }

@@ -257,3 +257,33 @@ scenarios:
     ],
   );
 });
+
+test("a mix's entry tests count in the family the pairs must be able to decide", async () => {
+  const yaml = (pairs: number) => `version: 1
+target: http://127.0.0.1:9
+compare: { pairs: ${pairs}, min_pairs: 8, metrics: [qps, p50, p99] }
+scenarios:
+  - name: mixed
+    mix:
+      - { weight: 1, request: { path: /a } }
+      - { weight: 1, request: { path: /b } }
+      - { weight: 1, request: { path: /c } }
+      - { weight: 1, request: { path: /d } }
+`;
+  // 3 + 4 × 3 = 15 tests: Holm's first threshold 0.05 / 15 needs 2^-n below it, so 9 pairs; 8 could never decide.
+  const error = await configOf(yaml(8)).then(
+    () => assert.fail('expected a config error'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof ConfigError);
+  assert.deepEqual(
+    error.issues.map((i) => [i.at.line, i.message]),
+    [
+      [
+        3,
+        '8 pairs cannot reach a verdict for 15 tests (1 scenarios × 3 metrics + 12 of mix entries): the smallest p-value is 1/256 but Holm needs below 0.05/15; use at least 9 pairs, or compare fewer metrics',
+      ],
+    ],
+  );
+  assert.equal((await configOf(yaml(9))).compare.pairs, 9);
+});
