@@ -26,6 +26,7 @@ import {
   metricLabel,
 } from './format.ts';
 import { entryFigures, entryNotes } from './entries.ts';
+import { entryFigures, entryNotes } from './entries.ts';
 import { describeFinding, headlineText, verdictEmoji } from './headline.ts';
 import { loadSourceWords } from './load-source.ts';
 import { redactUrls } from './redact.ts';
@@ -95,6 +96,16 @@ export function verdictDigest(result: RunResult): string {
       error: s.error !== undefined,
       budgets: s.budgets.map((b) => [b.metric, b.op, b.limit, b.status]),
       comparison: comparisonEntries(s).map(([metric, e]) => [metric, e.verdict]),
+      // A mix's entries decide too (absent without one, so a plain scenario's digest is what it always was).
+      ...(s.entries
+        ? {
+            entries: s.entries.map((e) => ({
+              name: e.name,
+              budgets: (e.budgets ?? []).map((b) => [b.metric, b.op, b.limit, b.status]),
+              comparison: comparisonEntries(e).map(([metric, c]) => [metric, c.verdict]),
+            })),
+          }
+        : {}),
     })),
   };
   return createHash('sha256').update(JSON.stringify(state)).digest('hex').slice(0, 16);
@@ -210,6 +221,7 @@ function scenarioSection(result: RunResult, scenario: ScenarioResult): string[] 
   if (scenario.sequential) out.push(`Pairs: ${sequentialWords(scenario.sequential)}.`, '');
   out.push(measuredLine(scenario), '');
   out.push(...entriesMarkdown(scenario));
+  out.push(...entriesMarkdown(scenario));
   out.push(...historyMarkdown(scenario, result.finishedAt || result.startedAt));
   const diagnosis = diagnosisLines(scenario.diagnosis, codeName);
   if (diagnosis)
@@ -284,6 +296,27 @@ function measuredLine(scenario: ScenarioResult): string {
     );
   }
   return `Measured over ${formatNumber(m.durationMs / 1000, 1)} s: ${parts.join(' · ')}`;
+}
+
+/** A mix: each entry's figures beside the total, then one line per entry that failed, changed or is undecided. */
+function entriesMarkdown(scenario: ScenarioResult): string[] {
+  const entries = scenario.entries ?? [];
+  if (entries.length === 0) return [];
+  const rows = entries.map((e) => {
+    const f = entryFigures(e);
+    return `| ${codeName(clip(e.name, MAX_NAME))} | ${f.qps} | ${f.p50} | ${f.p99} | ${f.ok} |`;
+  });
+  const icon = { fail: '❌', inconclusive: '⚠️', pass: '🚀' } as const;
+  const notes = entryNotes(scenario, (t) => escapeMarkdown(clip(t, 60))).map(
+    (n) => `- ${icon[n.verdict]} ${codeName(clip(n.name, MAX_NAME))}: ${n.parts.join(', ')}`,
+  );
+  return [
+    '| mix entry | QPS | p50 | p99 | ok / requests |',
+    '|---|--:|--:|--:|--:|',
+    ...rows,
+    '',
+    ...(notes.length > 0 ? [...notes, ''] : []),
+  ];
 }
 
 /** A mix: each entry's figures beside the total, then one line per entry that failed, changed or is undecided. */

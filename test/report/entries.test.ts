@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { resultAnnotations } from '../../src/github/annotations.ts';
 import { metricsOf } from '../../src/metrics.ts';
 import { renderHtml } from '../../src/report/html.ts';
-import { renderMarkdown } from '../../src/report/markdown.ts';
+import { renderMarkdown, verdictDigest } from '../../src/report/markdown.ts';
 import { renderTerminal } from '../../src/report/terminal.ts';
 import type { ComparisonEntry, EntryResult, RunResult, ScenarioResult } from '../../src/result.ts';
 import { outcomes } from '../helpers/outcomes.ts';
@@ -114,4 +114,15 @@ test('the HTML report has a table of the entries', async () => {
   const html = await renderHtml(mixedRun());
   assert.ok(html.includes('<h3>Mix entries</h3>'));
   assert.ok(html.includes('<span class="badge fail">p99 9.00 ms breaks budget &lt;= 5ms, p99 +80% (regression)</span>'), html);
+});
+
+test("the comment's verdict digest changes with an entry's verdict (comment: on-change), not with its figures", () => {
+  const run = mixedRun();
+  const fixed = mixedRun();
+  fixed.scenarios[0]!.entries![1]!.comparison!.p99 = change('unchanged', 5, 5, 0);
+  assert.notEqual(verdictDigest(run), verdictDigest(fixed));
+  const noisier = mixedRun();
+  noisier.scenarios[0]!.entries![1]!.metrics.p99 = 9.5;
+  noisier.scenarios[0]!.entries![1]!.comparison!.p99!.change = 0.9;
+  assert.equal(verdictDigest(run), verdictDigest(noisier));
 });
