@@ -26,7 +26,6 @@ import {
   metricLabel,
 } from './format.ts';
 import { entryFigures, entryNotes } from './entries.ts';
-import { entryFigures, entryNotes } from './entries.ts';
 import { describeFinding, headlineText, verdictEmoji } from './headline.ts';
 import { loadSourceWords } from './load-source.ts';
 import { redactUrls } from './redact.ts';
@@ -221,7 +220,6 @@ function scenarioSection(result: RunResult, scenario: ScenarioResult): string[] 
   if (scenario.sequential) out.push(`Pairs: ${sequentialWords(scenario.sequential)}.`, '');
   out.push(measuredLine(scenario), '');
   out.push(...entriesMarkdown(scenario));
-  out.push(...entriesMarkdown(scenario));
   out.push(...historyMarkdown(scenario, result.finishedAt || result.startedAt));
   const diagnosis = diagnosisLines(scenario.diagnosis, codeName);
   if (diagnosis)
@@ -296,27 +294,6 @@ function measuredLine(scenario: ScenarioResult): string {
     );
   }
   return `Measured over ${formatNumber(m.durationMs / 1000, 1)} s: ${parts.join(' · ')}`;
-}
-
-/** A mix: each entry's figures beside the total, then one line per entry that failed, changed or is undecided. */
-function entriesMarkdown(scenario: ScenarioResult): string[] {
-  const entries = scenario.entries ?? [];
-  if (entries.length === 0) return [];
-  const rows = entries.map((e) => {
-    const f = entryFigures(e);
-    return `| ${codeName(clip(e.name, MAX_NAME))} | ${f.qps} | ${f.p50} | ${f.p99} | ${f.ok} |`;
-  });
-  const icon = { fail: '❌', inconclusive: '⚠️', pass: '🚀' } as const;
-  const notes = entryNotes(scenario, (t) => escapeMarkdown(clip(t, 60))).map(
-    (n) => `- ${icon[n.verdict]} ${codeName(clip(n.name, MAX_NAME))}: ${n.parts.join(', ')}`,
-  );
-  return [
-    '| mix entry | QPS | p50 | p99 | ok / requests |',
-    '|---|--:|--:|--:|--:|',
-    ...rows,
-    '',
-    ...(notes.length > 0 ? [...notes, ''] : []),
-  ];
 }
 
 /** A mix: each entry's figures beside the total, then one line per entry that failed, changed or is undecided. */
