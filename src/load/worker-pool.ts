@@ -241,6 +241,7 @@ export function mergedMeasurement(scenario: Scenario, records: readonly WindowRe
   const latency = new LatencyRecorder();
   for (const r of records) latency.add(r.latency);
   const perWorker = records.map((r) => r.cpuMs / Math.max(1, r.windowEnd - r.windowStart));
+  const saturated = perWorker.flatMap((cores, i) => (cores >= SATURATION_CORES ? [i + 1] : []));
   const responses = outcomes.success + outcomes.httpErrors;
   const measurement: LoadMeasurement = {
     connections: scenario.connections,
@@ -252,9 +253,10 @@ export function mergedMeasurement(scenario: Scenario, records: readonly WindowRe
     bytesPerResponse: responses > 0 ? bytes / responses : 0,
     generator: {
       cpu: perWorker.reduce((sum, c) => sum + c, 0),
-      saturated: perWorker.some((c) => c >= SATURATION_CORES),
+      saturated: saturated.length > 0,
       workers: records.length,
       perWorker,
+      ...(saturated.length > 0 ? { saturatedWorkers: saturated } : {}),
     },
   };
   if (scenario.rate) {

@@ -13,6 +13,12 @@ export function formatNumber(value: number, decimals = 0): string {
   return GROUPED[Math.max(0, Math.min(3, decimals))]!.format(value);
 }
 
+/** The generator's CPU use, and its worker threads when there were several: "1.46 cores over 2 workers". */
+export function formatGeneratorCpu(generator: { cpu: number; workers?: number | undefined }): string {
+  const workers = generator.workers ?? 1;
+  return `${formatNumber(generator.cpu, 2)} cores${workers > 1 ? ` over ${workers} workers` : ''}`;
+}
+
 /** Milliseconds with precision that scales with size: µs-level for fast services, whole ms for slow ones. */
 export function formatMsValue(ms: number): string {
   if (!Number.isFinite(ms)) return String(ms);

@@ -13,6 +13,7 @@ import {
   comparisonWords,
   formatBytes,
   formatConfidence,
+  formatGeneratorCpu,
   formatMetric,
   formatMetricChange,
   formatMetricInterval,
@@ -271,7 +272,7 @@ function outcomesTable(o: Outcomes, scenario: ScenarioResult): string {
   rows.push(['failures (no complete response)', formatNumber(o.failures), share(o.failures, o.total)]);
   for (const [kind, n] of Object.entries(o.byFailure)) if (n) rows.push([`&nbsp;&nbsp;${esc(kind)}`, formatNumber(n), share(n, o.total)]);
   const m = scenario.measurement;
-  const extra = [`generator CPU ${formatNumber(m.generator.cpu, 2)} cores`];
+  const extra = [`generator CPU ${formatGeneratorCpu(m.generator)}`];
   if (scenario.server) {
     extra.push(
       `app ${formatNumber(scenario.server.cpuMsPerRequest, 2)} ms CPU per request, ${formatNumber(scenario.server.cpuCores, 2)} cores, peak memory ${formatBytes(scenario.server.peakMemoryBytes)}`,

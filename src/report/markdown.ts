@@ -13,6 +13,7 @@ import {
   formatBytes,
   formatTransfer,
   formatConfidence,
+  formatGeneratorCpu,
   formatMetric,
   formatMetricChange,
   formatMetricInterval,
@@ -285,7 +286,7 @@ function measuredLine(scenario: ScenarioResult): string {
     `p50 ${formatMs(l.p50)} · p90 ${formatMs(l.p90)} · p95 ${formatMs(l.p95)} · p99 ${formatMs(l.p99)} · p99.9 ${formatMs(l.p999)} · max ${formatMs(l.max)} · mean ${formatMs(l.mean)}`,
     formatOutcomes(m.outcomes),
     formatTransfer(m),
-    `load generator CPU ${formatNumber(m.generator.cpu, 2)} cores`,
+    `load generator CPU ${formatGeneratorCpu(m.generator)}`,
   ];
   if (scenario.server) {
     const s = scenario.server;

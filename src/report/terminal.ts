@@ -8,6 +8,7 @@ import {
   formatBytes,
   formatTransfer,
   formatConfidence,
+  formatGeneratorCpu,
   formatMetric,
   formatMetricChange,
   formatMetricInterval,
@@ -136,7 +137,7 @@ function scenarioBlock(scenario: ScenarioResult, p: Paint, status: (s: BudgetSta
     info.push(['Checks', p.yellow(plain(checks.title))]);
     for (const f of checks.failures) info.push(['', `${plain(f.what)}${f.body ? ` — body: ${plain(JSON.stringify(f.body))}` : ''}`]);
   }
-  const generator = `load generator CPU ${formatNumber(m.generator.cpu, 2)} cores`;
+  const generator = `load generator CPU ${formatGeneratorCpu(m.generator)}`;
   info.push([
     'Client',
     m.generator.saturated

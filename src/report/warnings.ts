@@ -27,9 +27,7 @@ export function measurementWarnings(m: LoadMeasurement, scenario: Scenario): str
     );
   }
   if (m.generator.saturated) {
-    warnings.push(
-      `the load generator used ${(m.generator.cpu * 100).toFixed(0)}% of a core: it was the bottleneck, so these figures measure the client, not the service`,
-    );
+    warnings.push(`${saturatedWords(m.generator)}: it was the bottleneck, so these figures measure the client, not the service`);
   }
   // The scenario fails on this whatever its budgets say (scenarioVerdict): this says why.
   if (m.outcomes.total > 0 && m.outcomes.success === 0) warnings.push(`no request succeeded: ${formatOutcomes(m.outcomes)}`);
@@ -58,4 +56,15 @@ export function measurementWarnings(m: LoadMeasurement, scenario: Scenario): str
   }
   if (m.aborted) warnings.push(`the measured window was cut short: ${m.aborted}`);
   return warnings;
+}
+
+/** Which of the generator's threads ran out of CPU (with workers, each is judged on its own core). */
+function saturatedWords(generator: LoadMeasurement['generator']): string {
+  const { perWorker, saturatedWorkers } = generator;
+  if (!perWorker || !saturatedWorkers || saturatedWorkers.length === 0) {
+    return `the load generator used ${(generator.cpu * 100).toFixed(0)}% of a core`;
+  }
+  const which = saturatedWorkers.map((n) => `${n} (${((perWorker[n - 1] ?? 0) * 100).toFixed(0)}%)`).join(', ');
+  const one = saturatedWorkers.length === 1;
+  return `load generator worker${one ? '' : 's'} ${which} of ${perWorker.length} used ${one ? 'its core' : 'their cores'}`;
 }

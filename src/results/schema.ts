@@ -171,6 +171,10 @@ export const loadMeasurementSchema = z
         z.array(finite).max(1024),
         "With more than one worker: each worker thread's CPU use during its window, in cores; one at or above 0.9 was saturated.",
       ).optional(),
+      saturatedWorkers: described(
+        z.array(count).max(1024),
+        'With more than one worker and any saturated: which ones (1-based, as in perWorker).',
+      ).optional(),
     }),
     aborted: described(
       text(),

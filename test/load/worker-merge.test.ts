@@ -182,7 +182,7 @@ describe('the merged measurement', () => {
     assert.equal(m.qps, 1000);
     assert.equal(m.bytesPerSec, 10_000);
     assert.equal(m.bytesPerResponse, 10);
-    assert.deepEqual(m.generator, { cpu: 1.45, saturated: true, workers: 2, perWorker: [0.95, 0.5] });
+    assert.deepEqual(m.generator, { cpu: 1.45, saturated: true, workers: 2, perWorker: [0.95, 0.5], saturatedWorkers: [1] });
     assert.equal(m.achievedRate, 1000);
     assert.deepEqual(m.backlog, { unsent: 5, oldestWaitMs: 30 });
     assert.deepEqual(m.scheduleLag, { p99Ms: 0, maxMs: 0 });
