@@ -469,8 +469,8 @@ const familySchema = z
   .object({
     configDigest: described(
       text(100),
-      'sha256 of what decides the measurements and the comparison: the scenarios (requests without header values or bodies), ' +
-        'budgets, tolerances and compare settings. Every file merged must have the same.',
+      'sha256 of what decides the measurements and the comparison: the scenarios (methods and header names, never paths, ' +
+        'header values or bodies), budgets, tolerances and compare settings. Every file merged must have the same.',
     ),
     mode: described(
       z.enum(['paired', 'unpaired', 'none']),

@@ -9,7 +9,9 @@ export type Family = NonNullable<RunResult['family']>;
 
 /**
  * The family of a run of `scenarios` (every shard's, not only this one's) with `compare` as the run applies it.
- * Header values, bodies and tokens are left out of the digest, so no secret is hashed into an uploaded artifact.
+ * Paths, header values, bodies and tokens are left out of the digest: they may hold `${env.…}` values, and no secret
+ * is hashed into an uploaded artifact. The head SHA, which merge also checks, already ties the files to one config;
+ * the digest catches what the environment and the flags change (--pairs, --scenario, the compare settings).
  */
 export function familyOf(scenarios: Scenario[], compare: CompareSettings, mode: Family['mode']): Family {
   const design = {
@@ -24,10 +26,7 @@ export function familyOf(scenarios: Scenario[], compare: CompareSettings, mode: 
     requests: s.requests.map(({ weight, request }) => ({
       weight,
       method: request.method,
-      path: request.path,
       headers: Object.keys(request.headers).sort(),
-      bodyLength: request.body?.length ?? 0,
-      expect: request.expect ?? null,
     })),
     connections: s.connections,
     rate: s.rate ?? null,
