@@ -26,6 +26,8 @@ services:
     port: 8080
     ready: /health
 compare: { pairs: 5, min_pairs: 5, round: 500ms, warmup: 300ms, metrics: [qps] }
+# Two worker threads in the generator's container: its bundle's load-worker.js is copied in beside cli.js.
+generator: { workers: 2 }
 scenarios:
   - name: work
     request: { path: /work }
@@ -112,6 +114,9 @@ describe('perfgate run on a Docker engine over TCP: the generator inside it', { 
       assert.equal(result.interrupted, undefined);
       const scenario = result.scenarios[0]!;
       assert.equal(scenario.measurement.outcomes.failures, 0);
+      assert.equal(scenario.measurement.generator.workers, 2);
+      const { total, success, httpErrors, failures } = scenario.measurement.outcomes;
+      assert.equal(success + httpErrors + failures, total);
       assert.ok(scenario.measurement.outcomes.success > 0);
       assert.equal(scenario.rounds?.length, 10, 'five pairs of rounds, both arms');
       assert.match(result.target, /^http:\/\/\d+\.\d+\.\d+\.\d+:8080$/, 'load went to the app on its network');
