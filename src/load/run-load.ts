@@ -7,6 +7,7 @@ import type { LoadMeasurement } from '../result.ts';
 import { ConstantRateSchedule, type Backlog, type PacedClient } from './constant-rate.ts';
 import { EntryRecorder } from './entry-recorder.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
+import { trimClient, type TrimmableClient } from './lean-client.ts';
 import { OutcomeCounter } from './outcome-counter.ts';
 import { RequestLedger, type LedgerClient } from './request-ledger.ts';
 import { autocannonRequests, entryOf } from './request-plan.ts';
@@ -109,6 +110,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   const setupClient = (client: autocannon.Client) => {
     ledger.attach(client as unknown as LedgerClient);
     schedule?.attach(client as unknown as PacedClient);
+    trimClient(client as unknown as TrimmableClient, { keepBodies: check !== undefined });
   };
 
   let settleRun: (error?: Error) => void = () => {};
