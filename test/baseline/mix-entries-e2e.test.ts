@@ -17,6 +17,8 @@ import { assemble, newResult } from '../../src/pipeline/finalize.ts';
 import { measureScenarios } from '../../src/pipeline/measure.ts';
 import { renderMarkdown } from '../../src/report/markdown.ts';
 import type { ScenarioResult } from '../../src/result.ts';
+import { parseRunResult } from '../../src/results/read.ts';
+import { serializeRunResult } from '../../src/results/write.ts';
 
 interface MixServer {
   url: string;
@@ -175,6 +177,15 @@ test('the slow entry of a mix is the regression, with its own comment line, and 
     atEntry.map((a) => a.properties.startLine),
     [18, 18],
   );
+  // The results file holds it all and reads back: the entries, their windows and their rounds.
+  const read = parseRunResult(JSON.parse(serializeRunResult(result)), 'results.json');
+  assert.deepEqual(read.scenarios[0]!.entries, scenario!.entries);
+  assert.deepEqual(read.scenarios[0]!.measurement.entries, scenario!.measurement.entries);
+  assert.deepEqual(
+    read.scenarios[0]!.rounds!.map((r) => r.entries),
+    scenario!.rounds!.map((r) => r.entries),
+  );
+
   // Both servers saw both paths: the load went where the arms say.
   for (const server of [base, head]) {
     const seen = await server.seen();
