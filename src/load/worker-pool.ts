@@ -141,7 +141,14 @@ export async function runWorkers(options: LoadOptions, workers: number): Promise
   const { scenario, signal } = options;
   const amount = options.amount ?? scenario.amount;
   // The barrier: every thread has loaded its modules before any sends, so the windows open together.
-  const threads = await Promise.all(Array.from({ length: workers }, borrow));
+  const borrowed = await Promise.allSettled(Array.from({ length: workers }, borrow));
+  const failed = borrowed.find((b) => b.status === 'rejected');
+  if (failed) {
+    // A thread that could not start (its entry missing from a bundle, say): none of the others is kept waiting.
+    await Promise.all(borrowed.map((b) => (b.status === 'fulfilled' ? b.value.terminate() : undefined)));
+    throw failed.reason;
+  }
+  const threads = borrowed.map((b) => (b as PromiseFulfilledResult<Worker>).value);
   const progress: Array<LoadProgress | undefined> = threads.map(() => undefined);
   const clean = threads.map(() => false);
 
