@@ -162,7 +162,8 @@ function mixEntries(mix: NonNullable<ScenarioInput['mix']>, base: Segments, ctx:
     const where = [...base, 'mix', i];
     const name = m.name ?? `${(m.request.method ?? 'GET').toUpperCase()} ${m.request.path}`;
     const at = pos.of(where);
-    if (m.name !== undefined) invisibleInName(m.name, [...where, 'name'], ctx);
+    // A default name is the path as written: it is shown like any name, so the same characters are refused in it.
+    invisibleInName(name, m.name !== undefined ? [...where, 'name'] : [...where, 'request', 'path'], ctx);
     const first = seen.get(name);
     if (first) {
       const named = m.name !== undefined ? [...where, 'name'] : where;

@@ -287,3 +287,25 @@ scenarios:
   );
   assert.equal((await configOf(yaml(9))).compare.pairs, 9);
 });
+
+test("an invisible or bidirectional character is refused in an entry's name, and in the path a default name is made of", async () => {
+  const error = await configOf(`version: 1
+target: http://127.0.0.1:9
+scenarios:
+  - name: mixed
+    mix:
+      - { weight: 1, name: "fast\\u202Ereversed", request: { path: /a } }
+      - { weight: 1, request: { path: "/b\\u200B" } }
+`).then(
+    () => assert.fail('expected a config error'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof ConfigError);
+  assert.deepEqual(
+    error.issues.map((i) => [i.at.line, i.path, i.message.slice(0, 24)]),
+    [
+      [6, 'scenarios[0].mix[0].name', 'the name contains U+202E'],
+      [7, 'scenarios[0].mix[1].request.path', 'the name contains U+200B'],
+    ],
+  );
+});
