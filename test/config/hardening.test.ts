@@ -146,7 +146,7 @@ test('a right-to-left override in a scenario name is refused at its column; ever
     '4:17 scenarios[0].name: the name contains U+202E, an invisible control or formatting character that can disguise it; remove it',
   ]);
   assert.deepEqual(await issuesOf(`${HEAD}${SCENARIO}"\u202Ekey\u001b[2J": 1\n`), [
-    '6:1 \\u202Ekey\\u001B[2J: unknown key "\\u202Ekey\\u001B[2J"; expected one of: $schema, generator, version, target, services, defaults, compare, scenarios',
+    '6:1 \\u202Ekey\\u001B[2J: unknown key "\\u202Ekey\\u001B[2J"; expected one of: $schema, generator, version, target, diagnose, services, defaults, compare, history, scenarios',
   ]);
   assert.equal(escapeMarkdown('a\u202Eb\u2066c\u200Bd\u200Ee'), 'a\\\\u202Eb\\\\u2066c\\\\u200Bd\\\\u200Ee');
 });
@@ -191,7 +191,7 @@ test('validation is linear: 1 MiB of 14,500 unknown keys, or 16,000 short ones, 
     assert.equal(lines.length, MAX_SHOWN_ISSUES + 2);
     assert.equal(
       lines[0],
-      `${run.file}:6:1 ${key(0)}: unknown key "${key(0)}"; expected one of: $schema, generator, version, target, services, defaults, compare, scenarios`,
+      `${run.file}:6:1 ${key(0)}: unknown key "${key(0)}"; expected one of: $schema, generator, version, target, diagnose, services, defaults, compare, history, scenarios`,
     );
     assert.equal(
       lines[MAX_SHOWN_ISSUES],
