@@ -48,7 +48,8 @@ async function main({ env, cwd, io }: ActionEnvironment, runId: string = newRunI
   // under MIN_MASKED_LENGTH characters is no secret, and masking it would star out every "on" or "4" in the log.
   // A merge job (#14) reads results files only: no perf file need be there, and none is read.
   const envValues = inputs.merge ? [] : await interpolatedEnvValues(inputs.config, inputs.workingDirectory, env);
-  const secrets = [...urlPassword(inputs.target), ...envValues];
+  // A connection string's password alone too (diagnose: { postgres: ${env.DATABASE_URL} }): a client's error may quote it.
+  const secrets = [...urlPassword(inputs.target), ...envValues, ...envValues.flatMap(urlPassword)];
   for (const secret of secrets) if (secret.length >= MIN_MASKED_LENGTH) io.setSecret(secret);
   if (context.eventName === 'pull_request_target') io.warning(PULL_REQUEST_TARGET, { title: 'perfgate: pull_request_target' });
 

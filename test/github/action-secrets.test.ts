@@ -14,6 +14,7 @@ const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/gith
 /** A config that fails validation (a budget that is no budget), so the Action stops before any load. */
 const PERF = `version: 1
 target: http://127.0.0.1:9
+diagnose: { postgres: "\${env.DATABASE_URL}" }
 scenarios:
   - name: s
     request: { path: "/items?k=\${env.QUERY_KEY}", headers: { X-Api-Key: "\${env.API_TOKEN}", X-Flag: "\${env.FLAG}" } }
@@ -43,21 +44,31 @@ async function runAction(t: TestContext, event: string) {
       API_TOKEN: 'api-token-value',
       QUERY_KEY: 'query-key-value',
       FLAG: 'on',
+      DATABASE_URL: 'postgres://app:pg-pass-w0rd@127.0.0.1:5432/app',
       UNRELATED: 'not-referenced',
     },
   });
   return { io, secrets };
 }
 
-test("masks the token, the target's password and every interpolated value (of 4 characters or more) before anything runs", async (t) => {
+test("masks the token, the target's password and every interpolated value (of 4 characters or more, a URL's password too) before anything runs", async (t) => {
   const { io, secrets } = await runAction(t, 'pull_request');
-  assert.deepEqual(secrets, ['ghs_input-token', 'S3%40CRET', 'S3@CRET', 'query-key-value', 'api-token-value']);
+  assert.deepEqual(secrets, [
+    'ghs_input-token',
+    'S3%40CRET',
+    'S3@CRET',
+    'postgres://app:pg-pass-w0rd@127.0.0.1:5432/app',
+    'query-key-value',
+    'api-token-value',
+    // diagnose:'s connection string, and its password alone.
+    'pg-pass-w0rd',
+  ]);
   assert.deepEqual(
     io.events.filter((e) => e.kind === 'warning'),
     [],
     'no pull_request_target warning under pull_request',
   );
-  assert.match(io.failed!, /^Invalid perfgate config:\nperf\/api\.yaml:6:/);
+  assert.match(io.failed!, /^Invalid perfgate config:\nperf\/api\.yaml:7:/);
   for (const event of io.events) for (const secret of secrets) assert.ok(!event.message.includes(secret), `${secret} in ${event.message}`);
 });
 
