@@ -3,7 +3,8 @@
 // target: and diagnose: { postgres: ${env.DATABASE_URL}, redis: ${env.REDIS_URL} } through the real CLI: the same
 // counters as for the services perfgate starts, the budgets on them judged and annotated at their lines, and the
 // connection strings (a password among them) nowhere in an output. Then diagnose.postgres naming a database
-// without the extension: one warning naming the fix, the run goes on, and the SQL budget fails as not measurable.
+// without the extension, and a server without the library preloaded: one warning naming the fix, the run goes on,
+// and the SQL budget fails as not measurable.
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
 import { RedisContainer, type StartedRedisContainer } from '@testcontainers/redis';
 import { createClient } from '@redis/client';
@@ -52,18 +53,20 @@ interface Run {
 describe('perfgate run against a target with diagnose:', { skip, concurrency: false }, () => {
   let postgres: StartedPostgreSqlContainer;
   let redis: StartedRedisContainer;
+  /** A Postgres started as it comes: the extension can be created, but the library was never preloaded. */
+  let unloaded: StartedPostgreSqlContainer;
   let pool: pg.Pool;
   let cache: ReturnType<typeof createClient>;
   let server: http.Server;
   let dir: string;
-  const urls = { app: '', plain: '', redis: '' };
+  const urls = { app: '', plain: '', redis: '', unloaded: '' };
   const containersBefore = new Set<string>();
 
   // Bounded: a container that never becomes ready fails the test instead of holding the machine's heavy lock.
   before(
     async () => {
       for (const c of await docker!.listContainers({ all: true })) containersBefore.add(c.Id);
-      [postgres, redis] = await Promise.all([
+      [postgres, redis, unloaded] = await Promise.all([
         new PostgreSqlContainer('postgres:15')
           .withDatabase('app')
           .withUsername('app')
@@ -71,10 +74,16 @@ describe('perfgate run against a target with diagnose:', { skip, concurrency: fa
           .withCommand(POSTGRES_STATS_ARGS)
           .start(),
         new RedisContainer('redis:7').start(),
+        new PostgreSqlContainer('postgres:15').withDatabase('app').withUsername('app').withPassword(PASSWORD).start(),
       ]);
       urls.app = postgres.getConnectionUri();
       urls.plain = urls.app.replace(/\/app$/, '/plain');
       urls.redis = redis.getConnectionUrl();
+      urls.unloaded = unloaded.getConnectionUri();
+      const bare = new pg.Client({ connectionString: urls.unloaded });
+      await bare.connect();
+      await bare.query('CREATE EXTENSION pg_stat_statements');
+      await bare.end();
       const setup = new pg.Client({ connectionString: urls.app });
       await setup.connect();
       await setup.query('CREATE EXTENSION pg_stat_statements');
@@ -112,7 +121,7 @@ describe('perfgate run against a target with diagnose:', { skip, concurrency: fa
     (stopped ??= (async () => {
       await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
       await Promise.allSettled([pool?.end(), cache?.close()]);
-      await Promise.allSettled([postgres?.stop(), redis?.stop()]);
+      await Promise.allSettled([postgres?.stop(), redis?.stop(), unloaded?.stop()]);
     })());
   after(stopAll);
 
@@ -182,6 +191,18 @@ describe('perfgate run against a target with diagnose:', { skip, concurrency: fa
     );
     assert.equal(cache!.status, 'pass');
     assert.equal(run.code, 1);
+    assert.ok(!run.outputs.includes(PASSWORD), 'the password in DATABASE_URL reached an output');
+  });
+
+  test('a server without the library preloaded: the warning names shared_preload_libraries', async () => {
+    const run = await perfgate(urls.unloaded);
+    const warnings = run.stderr.split('\n').filter((l) => l.includes('diagnose.postgres'));
+    assert.equal(warnings.length, 1, run.stderr);
+    assert.match(
+      warnings[0]!,
+      /diagnose\.postgres: pg_stat_statements is not loaded there \(pg_stat_statements must be loaded via "?shared_preload_libraries"?\): start Postgres with shared_preload_libraries = pg_stat_statements \(postgresql\.conf, or -c shared_preload_libraries=pg_stat_statements\) and restart it \(docs\/config\.md#diagnose\); the run goes on without its figures/,
+    );
+    assert.deepEqual([run.result.scenarios[0]!.budgets[0]!.status, run.result.scenarios[0]!.budgets[0]!.value], ['fail', null]);
     assert.ok(!run.outputs.includes(PASSWORD), 'the password in DATABASE_URL reached an output');
   });
 
