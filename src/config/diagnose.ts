@@ -28,6 +28,11 @@ export function normaliseDiagnose(input: NonNullable<PerfFile['diagnose']>, ctx:
     if (raw === undefined) continue;
     const resolved = connectionString(raw, ['diagnose', kind], ctx);
     if (resolved === undefined) continue;
+    // perfgate validate: the references are kept as written (no secret in them), so the budgets see the service named.
+    if (!ctx.resolveEnv && findReferences(raw).length > 0) {
+      value[kind] = raw;
+      continue;
+    }
     const scheme = /^[a-z][a-z\d+.-]*:/i.exec(resolved)?.[0].toLowerCase();
     if (!(SCHEMES[kind] as readonly string[]).includes(scheme ?? '')) {
       const example = kind === 'postgres' ? 'postgres://user:password@127.0.0.1:5432/app' : 'redis://127.0.0.1:6379';
@@ -44,7 +49,7 @@ export function normaliseDiagnose(input: NonNullable<PerfFile['diagnose']>, ctx:
   return { value, at };
 }
 
-/** The value with `${env.NAME}` resolved; undefined when it cannot be (reported) or is not resolved (validate). */
+/** The value with `${env.NAME}` resolved (as written when not resolving: validate); undefined when it cannot be (reported). */
 function connectionString(raw: string, segments: Segments, { pos, env, resolveEnv, add }: DiagnoseContext): string | undefined {
   let ok = true;
   for (const bad of findMalformed(raw)) {
@@ -70,7 +75,7 @@ function connectionString(raw: string, segments: Segments, { pos, env, resolveEn
       ok = false;
     }
   }
-  if (!ok || (!resolveEnv && references.length > 0)) return undefined;
+  if (!ok) return undefined;
   return resolveEnv ? substitute(raw, (_scope, key) => env[key] ?? '') : raw;
 }
 
