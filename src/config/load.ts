@@ -10,8 +10,8 @@ import { showInvisible } from '../invisible.ts';
 import { applyCalibration } from './calibration.ts';
 import { DEFAULT_COMPARE } from './compare.ts';
 import { defaultWorkers } from './generator.ts';
-import { DEFAULT_DRIFT } from './history.ts';
 import { diagnosisIssues } from './diagnose.ts';
+import { DEFAULT_DRIFT } from './history.ts';
 import { readFileFacts } from './file-facts.ts';
 import { describeIssue } from './issues.ts';
 import { fileNeeds, normaliseFile, type FileConfig } from './normalise.ts';
@@ -159,7 +159,7 @@ export class ListedConfigError extends ConfigError {
 /** Across files: target:, services:, compare: and history: set once at most, scenario names unique, enough pairs for all. */
 function merge(parts: FileConfig[], files: string[], cwd: string): PerfConfig {
   const issues: ConfigIssue[] = [];
-  const once = <K extends 'target' | 'services' | 'compare' | 'diagnose' | 'history'>(key: K) => {
+  const once = <K extends 'target' | 'services' | 'compare' | 'history' | 'diagnose'>(key: K) => {
     const set = parts.filter((p) => p[key] !== undefined);
     for (const extra of set.slice(1)) {
       const first = set[0]![key]!.at;
