@@ -39467,6 +39467,11 @@ function date4(params) {
 
 // src/config/types.ts
 var METRICS = ["qps", "p50", "p90", "p95", "p99", "p999", "max", "mean", "success", "error_rate", "failure_rate"];
+var DIAGNOSIS_METRICS = ["sql_per_request", "redis_per_request"];
+var BUDGET_METRICS = [...METRICS, ...DIAGNOSIS_METRICS];
+function isDiagnosisMetric(metric) {
+  return DIAGNOSIS_METRICS.includes(metric);
+}
 var ROUND_METRICS = ["qps", "p50", "p95", "p99"];
 var RATE_METRICS = ["error_rate", "failure_rate"];
 var COMPARE_METRICS = [...ROUND_METRICS, ...RATE_METRICS];
@@ -39578,6 +39583,18 @@ var outcomesSchema = external_exports.object({
     "How the responses were checked (present when a request has `expect`)."
   ).optional()
 }).meta({ id: "Outcomes", description: "How the requests that ended in the window ended." });
+var entryNameSchema = described(text2(1e3), 'The mix entry\'s name: its `name:`, else "METHOD path" as written.');
+var entryMeasurementSchema = external_exports.object({
+  name: entryNameSchema,
+  outcomes: outcomesSchema,
+  latency: latencySummarySchema,
+  qps: described(finite2, "This entry's successful responses per second of the scenario's measured window (its share of the QPS)."),
+  bytesPerSec: finite2,
+  bytesPerResponse: finite2
+}).meta({
+  id: "EntryMeasurement",
+  description: "One mix entry's part of a measured window: its own outcomes and latency histogram (every request is in exactly one entry)."
+});
 var loadMeasurementSchema = external_exports.object({
   connections: count,
   rate: described(finite2, "Open model only: the requested rate (req/s).").optional(),
@@ -39603,13 +39620,32 @@ var loadMeasurementSchema = external_exports.object({
     "Mean bytes per response (headers + body, as received): with QPS, what a network link must carry."
   ).optional(),
   generator: external_exports.object({
-    cpu: described(finite2, "Load generator process CPU use during the window, in cores (1 = one core fully busy)."),
-    saturated: described(external_exports.boolean(), "True when the generator was the bottleneck: its numbers then measure the client.")
+    cpu: described(
+      finite2,
+      "Load generator CPU use during the window, in cores (1 = one core fully busy); with workers, the sum of theirs."
+    ),
+    saturated: described(
+      external_exports.boolean(),
+      "True when the generator was the bottleneck (with workers: any one of them was): its numbers then measure the client."
+    ),
+    workers: described(
+      count,
+      "Worker threads that sent the load, each with its share of the connections (generator.workers); absent in results written before there were workers: 1."
+    ).optional(),
+    perWorker: described(
+      external_exports.array(finite2).max(1024),
+      "With more than one worker: each worker thread's CPU use during its window, in cores; one at or above 0.9 was saturated."
+    ).optional(),
+    saturatedWorkers: described(
+      external_exports.array(count).max(1024),
+      "With more than one worker and any saturated: which ones (1-based, as in perWorker)."
+    ).optional()
   }),
   aborted: described(
     text2(),
     "Present when the window was cut short (target died, SIGINT): the figures cover what was measured."
-  ).optional()
+  ).optional(),
+  entries: described(external_exports.array(entryMeasurementSchema).max(1e3), "Per mix entry, in mix order (present for a `mix:`).").optional()
 }).meta({ id: "LoadMeasurement", description: "One measured window of load against one target." });
 var serverCostSchema = external_exports.object({
   cpuMsPerRequest: finite2,
@@ -39617,10 +39653,16 @@ var serverCostSchema = external_exports.object({
   cpuCores: described(finite2, "Mean CPU use in cores over the window.")
 }).meta({ id: "ServerCost", description: "Server-side cost of a scenario, sampled from the app container (#3)." });
 var budgetResultSchema = external_exports.object({
-  metric: metricSchema,
+  metric: described(
+    external_exports.enum(BUDGET_METRICS),
+    "A load metric, or sql_per_request / redis_per_request: statements or commands per HTTP request (the diagnosis)."
+  ),
   op: external_exports.enum(OPS),
   limit: described(finite2, "Canonical units, like `value`."),
-  value: finite2,
+  value: described(
+    finite2.nullable(),
+    "In the metric's unit; null when it could not be measured (a diagnosis budget whose counters were not read: `reason` says why)."
+  ),
   pass: described(external_exports.boolean(), "True only when the budget is established to hold."),
   status: budgetStatusSchema,
   text: described(text2(200), 'As written, e.g. "<= 500ms".'),
@@ -39667,7 +39709,17 @@ var roundSchema = external_exports.object({
   order: described(external_exports.literal([0, 1]), "0 = this arm ran first in its pair, 1 = second."),
   metrics: described(external_exports.record(roundMetricSchema, finite2), "QPS and latency of this round; the rates come from `outcomes`."),
   outcomes: outcomesSchema,
-  generatorSaturated: external_exports.boolean()
+  generatorSaturated: external_exports.boolean(),
+  entries: described(
+    external_exports.array(
+      external_exports.object({
+        name: entryNameSchema,
+        metrics: described(external_exports.record(roundMetricSchema, finite2), "This entry's QPS (its successful responses per second) and latency."),
+        outcomes: outcomesSchema
+      })
+    ).max(1e3),
+    "Per mix entry (present for a `mix:`), so its comparison can be recomputed."
+  ).optional()
 }).meta({ id: "Round", description: "One round of one arm of an interleaved comparison." });
 var armFigure = (description) => described(
   external_exports.object({
@@ -39759,6 +39811,35 @@ var scenarioHistorySchema = external_exports.object({
   id: "ScenarioHistory",
   description: "The main branch's recent history of a scenario on this kind of runner, from the history branch (#13)."
 });
+var entryResultSchema = external_exports.object({
+  name: entryNameSchema,
+  metrics: described(
+    external_exports.record(metricSchema, finite2),
+    "As the scenario's metrics, over this entry's requests alone; qps is its successful responses per second of the window."
+  ),
+  outcomes: outcomesSchema,
+  budgets: described(external_exports.array(budgetResultSchema).max(1e3), "The entry's own budgets (`mix[].budgets`).").optional(),
+  comparison: described(
+    external_exports.partialRecord(compareMetricSchema, comparisonEntrySchema),
+    "Base vs head for this entry's QPS, p50 and p99 (paired per round), decided in the same Holm family as the scenarios' metrics."
+  ).optional(),
+  at: described(sourceLocationSchema, "Where the entry is written.").optional()
+}).meta({ id: "EntryResult", description: "One mix entry of a scenario: its own outcomes, latency, budgets and comparison." });
+var driftSchema = external_exports.object({
+  metric: external_exports.enum(["qps", "p50", "p99"]),
+  from: described(text2(100), "The last commit before the step."),
+  to: described(text2(100), "The first commit after it."),
+  time: described(text2(100), "When the first run after the step was recorded."),
+  before: described(finite2, "Median of the runs before the step (up to the previous change point)."),
+  after: described(finite2, "Median of the runs after it."),
+  change: described(finite2, "after / before \u2212 1: negative for QPS, positive for latency (a step for the worse)."),
+  p: described(finite2, "Permutation p-value of the change point (E-Divisive means, docs/statistics.md \xA74)."),
+  threshold: described(finite2, "The size it reached: fail_on_change when it fails the run, else warn_on_change (relative)."),
+  fails: described(external_exports.boolean(), "Whether it fails the run (history: fail_on_change).")
+}).meta({
+  id: "Drift",
+  description: "A change point for the worse on main's history, found when this run was recorded and not before, at least as large as history: warn_on_change or fail_on_change (#13)."
+});
 var scenarioResultSchema = external_exports.object({
   name: text2(1e3),
   verdict: verdictSchema,
@@ -39780,12 +39861,56 @@ var scenarioResultSchema = external_exports.object({
     "Sequential pairs: how many pairs this scenario used, and why they stopped (every metric decided, the most pairs, the time budget, an interruption)."
   ).optional(),
   history: scenarioHistorySchema.optional(),
+  drift: described(
+    external_exports.array(driftSchema).max(100),
+    "New change points for the worse on main's history, when this run was recorded (--record)."
+  ).optional(),
+  entries: described(
+    external_exports.array(entryResultSchema).max(1e3),
+    "Per mix entry, in mix order (present for a `mix:`): beside the totals above."
+  ).optional(),
   warnings: external_exports.array(text2()).max(1e3),
   error: described(text2(), "Set when the scenario could not be measured (target died, \u2026).").optional(),
   /** Where the scenario is written; absent from results written before perfgate recorded it. */
   at: sourceLocationSchema.optional()
 }).meta({ id: "ScenarioResult", description: "One scenario as measured and judged." });
 var refSchema = external_exports.object({ ref: text2(1e3), sha: text2(100) });
+var partSchema = external_exports.object({ index: external_exports.int().min(1).max(256), count: external_exports.int().min(1).max(256) }).refine((p) => p.index <= p.count, {
+  message: "index must be at most count"
+});
+var familySchema = external_exports.object({
+  configDigest: described(
+    text2(100),
+    "sha256 of what decides the measurements and the comparison: the scenarios (methods and header names, never paths, header values or bodies), budgets, tolerances and compare settings. Every file merged must have the same."
+  ),
+  mode: described(
+    external_exports.enum(["paired", "unpaired", "none"]),
+    "How the run compared: interleaved pairs (--base), a saved run (--baseline-file, unpaired) or not at all."
+  ),
+  compare: described(
+    external_exports.object({
+      alpha: finite2,
+      metrics: external_exports.array(compareMetricSchema).max(COMPARE_METRICS.length),
+      pairs: count,
+      minPairs: count,
+      roundMs: finite2
+    }),
+    "The comparison design the decisions were made with (minPairs = pairs: one look, a fixed design)."
+  ),
+  scenarios: described(
+    external_exports.array(
+      external_exports.object({
+        name: text2(1e3),
+        tolerance: external_exports.partialRecord(compareMetricSchema, finite2),
+        durationMs: finite2
+      })
+    ).max(1e4),
+    "Every scenario of the whole family (all shards), in the config's order, with what a decision reads of it."
+  )
+}).meta({
+  id: "Family",
+  description: "What `perfgate merge` needs to decide again over all shards and pool members (#14): Holm runs across every scenario here."
+});
 var runResultSchema = external_exports.object({
   schemaVersion: external_exports.literal(1),
   verdict: verdictSchema,
@@ -39805,7 +39930,23 @@ var runResultSchema = external_exports.object({
     "Set when a signal stopped the run: the results are partial (what was measured before it), and never a pass."
   ).optional(),
   startup: described(external_exports.record(text2(200), finite2), "Stack start-up phases in ms (#3).").optional(),
-  environment: external_exports.object({ platform: text2(100), cpus: count, cpuModel: text2(500), runner: text2(500).optional() }),
+  environment: external_exports.object({
+    platform: text2(100),
+    cpus: count,
+    cpuModel: text2(500),
+    runner: text2(500).optional(),
+    generator: described(
+      external_exports.object({
+        where: described(
+          external_exports.enum(["runner", "docker"]),
+          "runner: perfgate's own process sent the load; docker: a generator container on the stack's network, inside the Docker engine that ran the stack (#14)."
+        ),
+        host: described(text2(500), "docker: the engine, as perfgate reached it (e.g. tcp://10.0.0.5:2376).").optional(),
+        image: described(text2(200), "docker: the image the generator ran in.").optional()
+      }),
+      "Where the load came from (absent in results written before it was recorded: the runner)."
+    ).optional()
+  }),
   github: described(
     external_exports.object({
       repository: text2(200),
@@ -39819,6 +39960,16 @@ var runResultSchema = external_exports.object({
       ).optional()
     }),
     "Pull request context, for the fork-safe report sub-action (#5)."
+  ).optional(),
+  shard: described(partSchema, "`perfgate run --shard i/n` (#14): this file holds shard `index` of `count`.").optional(),
+  pool: described(
+    partSchema,
+    "`perfgate run --pool i/n` (#14): pool member `index` of `count`, the same scenarios with pairs of its own (its own seed)."
+  ).optional(),
+  family: familySchema.optional(),
+  merged: described(
+    external_exports.object({ files: count, shards: count, pools: count }),
+    "`perfgate merge` wrote this result from `files` results files: `shards` shards \xD7 `pools` pool members."
   ).optional(),
   warnings: external_exports.array(text2()).max(1e3)
 }).meta({
@@ -44019,7 +44170,7 @@ var Octokit2 = Octokit.plugin(requestLog, legacyRestEndpointMethods, paginateRes
 import { createHash } from "node:crypto";
 
 // src/metrics.ts
-var UNIT = { latency: "ms", throughput: "req/s", share: "%" };
+var UNIT = { latency: "ms", throughput: "req/s", share: "%", "per-request": "per request" };
 var latency = (label, key) => ({
   label,
   kind: "latency",
@@ -44058,6 +44209,29 @@ var METRIC = {
   error_rate: { ...share("HTTP error rate", "lower", "<= 0.1%", (o) => o.httpErrors), compare: "absolute" },
   failure_rate: { ...share("client failure rate", "lower", "<= 0.1%", (o) => o.failures), compare: "absolute" }
 };
+var perRequest = (label, source, example, read) => ({
+  label,
+  kind: "per-request",
+  unit: UNIT["per-request"],
+  better: "lower",
+  example,
+  source,
+  read
+});
+var DIAGNOSIS_METRIC = {
+  sql_per_request: {
+    ...perRequest("SQL statements per request", "postgres", "<= 3", (d) => d?.postgres?.statementsPerRequest.head),
+    compare: void 0
+  },
+  redis_per_request: {
+    ...perRequest("Redis commands per request", "redis", "<= 2", (d) => d?.redis?.commandsPerRequest.head),
+    compare: void 0
+  }
+};
+var BUDGET_METRIC = {
+  ...METRIC,
+  ...DIAGNOSIS_METRIC
+};
 
 // src/config/units.ts
 var SIZE_UNIT = {
@@ -44085,6 +44259,10 @@ var GROUPED = [grouped(0), grouped(1), grouped(2), grouped(3)];
 function formatNumber(value, decimals = 0) {
   if (!Number.isFinite(value)) return String(value);
   return GROUPED[Math.max(0, Math.min(3, decimals))].format(value);
+}
+function formatGeneratorCpu(generator) {
+  const workers = generator.workers ?? 1;
+  return `${formatNumber(generator.cpu, 2)} cores${workers > 1 ? ` over ${workers} workers` : ""}`;
 }
 function formatMsValue(ms2) {
   if (!Number.isFinite(ms2)) return String(ms2);
@@ -44143,13 +44321,15 @@ function formatValue(kind2, value) {
       return `${formatQpsValue(value)} ${UNIT.throughput}`;
     case "share":
       return formatPercent(value);
+    case "per-request":
+      return formatNumber(value, 2);
   }
 }
 function formatMetric(metric, value) {
-  return formatValue(METRIC[metric].kind, value);
+  return value === null ? "not measured" : formatValue(BUDGET_METRIC[metric].kind, value);
 }
 function metricLabel(metric) {
-  return METRIC[metric].label;
+  return BUDGET_METRIC[metric].label;
 }
 function formatChange(change) {
   if (!Number.isFinite(change)) return String(change);
@@ -44348,13 +44528,14 @@ var SEVERITY = {
   error: 0,
   "budget-fail": 1,
   regression: 2,
-  "budget-inconclusive": 3,
-  "comparison-inconclusive": 4,
-  "comparison-skipped": 5,
-  improvement: 6
+  drift: 3,
+  "budget-inconclusive": 4,
+  "comparison-inconclusive": 5,
+  "comparison-skipped": 6,
+  improvement: 7
 };
 function isProblem(finding) {
-  return finding.kind === "error" || finding.kind === "budget-fail" || finding.kind === "regression";
+  return finding.kind === "error" || finding.kind === "budget-fail" || finding.kind === "regression" || finding.kind === "drift";
 }
 function isInconclusive(finding) {
   return finding.kind === "budget-inconclusive" || finding.kind === "comparison-inconclusive" || finding.kind === "comparison-skipped";
@@ -44380,7 +44561,26 @@ function scenarioFindings(scenario) {
     if (entry.verdict === "inconclusive") findings.push({ kind: "comparison-inconclusive", scenario: name, metric, entry });
     if (entry.verdict === "improvement") findings.push({ kind: "improvement", scenario: name, metric, entry });
   }
+  for (const drift of scenario.drift ?? []) if (drift.fails) findings.push({ kind: "drift", scenario: name, drift });
+  findings.push(...mixEntryFindings(scenario));
   return findings;
+}
+function mixEntryFindings(scenario) {
+  const scenarioName = scenario.name;
+  return (scenario.entries ?? []).flatMap((mix) => {
+    const named = { scenario: scenarioName, mixEntry: mix.name };
+    const findings = [];
+    for (const budget of mix.budgets ?? []) {
+      if (budget.status === "fail") findings.push({ kind: "budget-fail", ...named, budget });
+      if (budget.status === "inconclusive") findings.push({ kind: "budget-inconclusive", ...named, budget });
+    }
+    for (const [metric, entry] of comparisonEntries(mix)) {
+      if (entry.verdict === "regression") findings.push({ kind: "regression", ...named, metric, entry });
+      if (entry.verdict === "inconclusive") findings.push({ kind: "comparison-inconclusive", ...named, metric, entry });
+      if (entry.verdict === "improvement") findings.push({ kind: "improvement", ...named, metric, entry });
+    }
+    return findings;
+  });
 }
 function runFindings(result) {
   const findings = result.scenarios.flatMap(scenarioFindings);
@@ -44391,9 +44591,46 @@ function hasComparison(result) {
   return result.scenarios.some((s) => s.comparison && Object.keys(s.comparison).length > 0);
 }
 
+// src/report/entries.ts
+function entryNotes(scenario, text3) {
+  return (scenario.entries ?? []).flatMap((entry) => {
+    const parts = [];
+    const verdicts = [];
+    for (const b of entry.budgets ?? []) {
+      if (b.status === "pass") continue;
+      verdicts.push(b.status);
+      parts.push(
+        b.status === "fail" ? `${metricLabel(b.metric)} ${formatMetric(b.metric, b.value)} breaks budget ${text3(b.text)}` : `${metricLabel(b.metric)} budget ${text3(b.text)} undecided`
+      );
+    }
+    for (const [metric, c] of comparisonEntries(entry)) {
+      if (c.verdict === "unchanged") continue;
+      verdicts.push(c.verdict === "regression" ? "fail" : c.verdict === "inconclusive" ? "inconclusive" : "pass");
+      parts.push(`${metricLabel(metric)} ${formatMetricChange(metric, c.change)} (${c.verdict})`);
+    }
+    if (parts.length === 0) return [];
+    const verdict = verdicts.includes("fail") ? "fail" : verdicts.includes("inconclusive") ? "inconclusive" : "pass";
+    return [{ name: entry.name, verdict, parts }];
+  });
+}
+function entryFigures(entry) {
+  const o = entry.outcomes;
+  return {
+    qps: formatMetric("qps", entry.metrics.qps),
+    p50: formatMetric("p50", entry.metrics.p50),
+    p99: formatMetric("p99", entry.metrics.p99),
+    ok: `${formatNumber(o.success)}/${formatNumber(o.total)}`
+  };
+}
+
 // src/report/headline.ts
 var MAX_LISTED = 2;
 function describeFinding(finding, style) {
+  const { mixEntry } = finding;
+  if (mixEntry !== void 0) {
+    const name = (scenario) => [style.name(scenario), style.text(mixEntry)].filter(Boolean).join(" \u203A ");
+    return describeFinding({ ...finding, mixEntry: void 0 }, { ...style, name });
+  }
   switch (finding.kind) {
     case "error":
       return `${style.name(finding.scenario)} could not be measured`;
@@ -44406,6 +44643,10 @@ function describeFinding(finding, style) {
     }
     case "regression":
       return `${metricLabel(finding.metric)} regressed ${unsigned(formatMetricChange(finding.metric, finding.entry.change))} in ${style.name(finding.scenario)}`;
+    case "drift": {
+      const { drift } = finding;
+      return `${metricLabel(drift.metric)} stepped ${formatChange(drift.change)} on main between ${drift.from.slice(0, 7)} and ${drift.to.slice(0, 7)} in ${style.name(finding.scenario)}`;
+    }
     case "improvement":
       return `${metricLabel(finding.metric)} improved ${unsigned(formatMetricChange(finding.metric, finding.entry.change))} in ${style.name(finding.scenario)}`;
     case "budget-inconclusive":
@@ -44465,6 +44706,15 @@ var WITH_SCHEME = /\b([a-z][a-z\d+.-]*:\/\/)[^\s/?#]*@/gi;
 var BARE = /(^|[\s"'(<,=])[^\s/?#"'(<,=:@]+:[^\s/?#"']*@(?=[^\s@])/g;
 function redactUrls(text3) {
   return text3.replace(WITH_SCHEME, "$1***@").replace(BARE, "$1***@");
+}
+
+// src/report/load-source.ts
+function loadSourceWords(result) {
+  const generator = result.environment.generator;
+  if (generator?.where !== "docker") return void 0;
+  const host = generator.host ? ` at ${redactUrls(generator.host)}` : "";
+  const image = generator.image ? ` (${generator.image})` : "";
+  return `load generated inside the Docker engine${host}, in a container${image} on the stack's network: the runner sent none`;
 }
 
 // src/report/diagnosis.ts
@@ -44567,6 +44817,143 @@ function diagnosisLines(diagnosis, quote) {
 }
 
 // node_modules/simple-statistics/dist/simple-statistics.mjs
+function quantileSorted(x, p) {
+  var idx = (x.length - 1) * p;
+  if (x.length === 0) {
+    throw new Error("quantile requires at least one data point.");
+  } else if (p < 0 || p > 1) {
+    throw new Error("quantiles must be between 0 and 1");
+  } else if (p === 1) {
+    return x[x.length - 1];
+  } else if (p === 0) {
+    return x[0];
+  } else if (idx % 1 !== 0) {
+    var lower = Math.floor(idx);
+    var upper = Math.ceil(idx);
+    var fraction = idx - lower;
+    return x[lower] + fraction * (x[upper] - x[lower]);
+  } else {
+    return x[idx];
+  }
+}
+function quickselect(arr, k, left, right) {
+  left = left || 0;
+  right = right || arr.length - 1;
+  while (right > left) {
+    if (right - left > 600) {
+      var n = right - left + 1;
+      var m = k - left + 1;
+      var z3 = Math.log(n);
+      var s = 0.5 * Math.exp(2 * z3 / 3);
+      var sd = 0.5 * Math.sqrt(z3 * s * (n - s) / n);
+      if (m - n / 2 < 0) {
+        sd *= -1;
+      }
+      var newLeft = Math.max(left, Math.floor(k - m * s / n + sd));
+      var newRight = Math.min(
+        right,
+        Math.floor(k + (n - m) * s / n + sd)
+      );
+      quickselect(arr, k, newLeft, newRight);
+    }
+    var t = arr[k];
+    var i = left;
+    var j = right;
+    swap(arr, left, k);
+    if (arr[right] > t) {
+      swap(arr, left, right);
+    }
+    while (i < j) {
+      swap(arr, i, j);
+      i++;
+      j--;
+      while (arr[i] < t) {
+        i++;
+      }
+      while (arr[j] > t) {
+        j--;
+      }
+    }
+    if (arr[left] === t) {
+      swap(arr, left, j);
+    } else {
+      j++;
+      swap(arr, j, right);
+    }
+    if (j <= k) {
+      left = j + 1;
+    }
+    if (k <= j) {
+      right = j - 1;
+    }
+  }
+}
+function swap(arr, i, j) {
+  var tmp = arr[i];
+  arr[i] = arr[j];
+  arr[j] = tmp;
+}
+function quantile(x, p) {
+  var copy = x.slice();
+  if (Array.isArray(p)) {
+    multiQuantileSelect(copy, p);
+    var results = [];
+    for (var i = 0; i < p.length; i++) {
+      results[i] = quantileSorted(copy, p[i]);
+    }
+    return results;
+  } else {
+    var idx = quantileIndex(copy.length, p);
+    quantileSelect(copy, idx, 0, copy.length - 1);
+    return quantileSorted(copy, p);
+  }
+}
+function quantileSelect(arr, k, left, right) {
+  if (k % 1 === 0) {
+    quickselect(arr, k, left, right);
+  } else {
+    k = Math.floor(k);
+    quickselect(arr, k, left, right);
+    quickselect(arr, k + 1, k + 1, right);
+  }
+}
+function multiQuantileSelect(arr, p) {
+  var positions = /* @__PURE__ */ new Set();
+  for (var i = 0; i < p.length; i++) {
+    var idx = quantileIndex(arr.length, p[i]);
+    positions.add(Math.floor(idx));
+    positions.add(Math.ceil(idx));
+  }
+  var indices = Array.from(positions).sort(compare);
+  multiselect(arr, indices, 0, indices.length - 1, 0, arr.length - 1);
+}
+function multiselect(arr, indices, lo, hi, left, right) {
+  if (lo > hi) {
+    return;
+  }
+  var mid = lo + hi >> 1;
+  quickselect(arr, indices[mid], left, right);
+  multiselect(arr, indices, lo, mid - 1, left, indices[mid] - 1);
+  multiselect(arr, indices, mid + 1, hi, indices[mid] + 1, right);
+}
+function compare(a, b) {
+  return a - b;
+}
+function quantileIndex(len, p) {
+  var idx = (len - 1) * p;
+  if (p === 1) {
+    return len - 1;
+  } else if (p === 0) {
+    return 0;
+  } else if (idx % 1 !== 0) {
+    return idx;
+  } else {
+    return idx;
+  }
+}
+function median(x) {
+  return +quantile(x, 0.5);
+}
 var BayesianClassifier = function BayesianClassifier2() {
   this.totalCount = 0;
   this.data = {};
@@ -44668,13 +45055,6 @@ PerceptronModel.prototype.train = function train2(features, label) {
   return this;
 };
 
-// src/history/trend.ts
-function median2(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 // src/report/csv.ts
 var FAILURE_KINDS = ["timeout", "refused", "reset", "truncated", "other"];
 var COLUMNS = [
@@ -44739,33 +45119,55 @@ function stepWords(metric, shift) {
   if (rate) return `stepped ${formatMetricChange(metric, shift.after - shift.before)}`;
   return `stepped ${Number.isFinite(shift.change) ? formatChange(shift.change) : "up from 0"}`;
 }
-function shiftWords(shift, name = short) {
-  return `${metricLabel(shift.metric)} ${stepWords(shift.metric, shift)} between ${name(shift.from)} and ${name(shift.to)} (${formatMetric(shift.metric, shift.before)} \u2192 ${formatMetric(shift.metric, shift.after)})`;
+function shiftWords(shift, name = short, now) {
+  const ago = now === void 0 ? void 0 : timeAgo(shift.time, now);
+  return `${metricLabel(shift.metric)} ${stepWords(shift.metric, shift)} between ${name(shift.from)} and ${name(shift.to)}${ago ? `, ${ago}` : ""} (${formatMetric(shift.metric, shift.before)} \u2192 ${formatMetric(shift.metric, shift.after)})`;
+}
+function driftWords(drift, name = short) {
+  const threshold = `${formatNumber(drift.threshold * 100, 1)}%`;
+  return drift.fails ? `${shiftWords(drift, name)}: a new change point at least fail_on_change ${threshold}, so this run fails` : `${shiftWords(drift, name)}: a new change point at least warn_on_change ${threshold}`;
+}
+var MINUTE = 6e4;
+var HOUR = 60 * MINUTE;
+var DAY = 24 * HOUR;
+function timeAgo(then, now) {
+  const elapsed = Date.parse(now) - Date.parse(then);
+  if (!Number.isFinite(elapsed) || elapsed < 0) return void 0;
+  const count2 = (n, unit) => `${n} ${unit}${n === 1 ? "" : "s"} ago`;
+  if (elapsed < MINUTE) return "just now";
+  if (elapsed < HOUR) return count2(Math.floor(elapsed / MINUTE), "minute");
+  if (elapsed < 2 * DAY) return count2(Math.floor(elapsed / HOUR), "hour");
+  return count2(Math.floor(elapsed / DAY), "day");
 }
 var CSV_COLUMNS = ["sha", "time", "runner", "scenario", "connections", ...HISTORY_METRICS];
-function historyWords(history, name) {
+function historyWords(history, name, now, spark = true) {
   const trends = [];
   for (const metric of ["qps", "p99"]) {
     const values = history[metric];
     if (values.length === 0) continue;
-    let text3 = `${metricLabel(metric)} ${sparkline(values)} median ${formatMetric(metric, median2(values))}`;
+    let text3 = `${metricLabel(metric)}${spark ? ` ${sparkline(values)}` : ""} median ${formatMetric(metric, median(values))}`;
     const base = history.base?.[metric];
     const head = history.head?.[metric];
     if (base) text3 += `, the base ${formatMetric(metric, base.value)} (above ${Math.round(base.percentile * 100)}% of them)`;
     else if (head) text3 += `, this head ${formatMetric(metric, head.value)} (above ${Math.round(head.percentile * 100)}% of them)`;
     trends.push(text3);
   }
-  const changes = history.changes.map((c) => shiftWords({ ...c, index: 0, change: c.change ?? Number.NaN }, name));
+  const changes = history.changes.map((c) => shiftWords({ ...c, change: c.change ?? Number.NaN }, name, now));
   return { trends, changes };
 }
 function historyTitle(history) {
   return `last ${history.qps.length} of ${history.runs} run${history.runs === 1 ? "" : "s"} on this runner`;
 }
-function historyMarkdown(scenario) {
+function historyMarkdown(scenario, now) {
+  const drift = (scenario.drift ?? []).map(
+    (d) => `- ${d.fails ? "\u274C" : "\u26A0\uFE0F"} Main's history: ${driftWords(d, (sha) => codeName(short(sha)))}.`
+  );
+  const out = drift.length > 0 ? [...drift, ""] : [];
   const history = scenario.history;
-  if (!history || history.qps.length === 0) return [];
-  const { trends, changes } = historyWords(history, (sha) => codeName(short(sha)));
+  if (!history || history.qps.length === 0) return out;
+  const { trends, changes } = historyWords(history, (sha) => codeName(short(sha)), now);
   return [
+    ...out,
     `**Main's history** (${historyTitle(history)}, ${escapeMarkdown(history.source)}): ${trends.join("; ")}. ${changes.length > 0 ? `${changes.join("; ")}.` : "No change point in them."}`,
     ""
   ];
@@ -44798,7 +45200,15 @@ function verdictDigest(result) {
       verdict: s.verdict,
       error: s.error !== void 0,
       budgets: s.budgets.map((b) => [b.metric, b.op, b.limit, b.status]),
-      comparison: comparisonEntries(s).map(([metric, e]) => [metric, e.verdict])
+      comparison: comparisonEntries(s).map(([metric, e]) => [metric, e.verdict]),
+      // A mix's entries decide too (absent without one, so a plain scenario's digest is what it always was).
+      ...s.entries ? {
+        entries: s.entries.map((e) => ({
+          name: e.name,
+          budgets: (e.budgets ?? []).map((b) => [b.metric, b.op, b.limit, b.status]),
+          comparison: comparisonEntries(e).map(([metric, c]) => [metric, c.verdict])
+        }))
+      } : {}
     }))
   };
   return createHash("sha256").update(JSON.stringify(state)).digest("hex").slice(0, 16);
@@ -44895,7 +45305,8 @@ function scenarioSection(result, scenario) {
   if (table.length > 0) out.push(...table, "");
   if (scenario.sequential) out.push(`Pairs: ${sequentialWords(scenario.sequential)}.`, "");
   out.push(measuredLine(scenario), "");
-  out.push(...historyMarkdown(scenario));
+  out.push(...entriesMarkdown(scenario));
+  out.push(...historyMarkdown(scenario, result.finishedAt || result.startedAt));
   const diagnosis = diagnosisLines(scenario.diagnosis, codeName);
   if (diagnosis)
     out.push(diagnosis.lines.length > 0 ? `**${diagnosis.title}:**` : `${diagnosis.title}.`, ...diagnosis.lines.map((l) => `- ${l}`), "");
@@ -44912,13 +45323,13 @@ function budgetCell(budgets) {
 }
 function comparisonTable(scenario) {
   const compared = new Map(comparisonEntries(scenario));
-  const metrics = METRICS.filter((m) => compared.has(m) || scenario.budgets.some((b) => b.metric === m));
+  const metrics = BUDGET_METRICS.filter((m) => compared.has(m) || scenario.budgets.some((b) => b.metric === m));
   if (metrics.length === 0) return [];
   const rows = metrics.map((metric) => {
     const budgets = scenario.budgets.filter((b) => b.metric === metric);
     const entry = compared.get(metric);
     if (!entry) {
-      const value = budgets[0]?.value ?? scenario.metrics[metric];
+      const value = budgets[0] ? budgets[0].value : isDiagnosisMetric(metric) ? null : scenario.metrics[metric];
       return `| ${rowLabel(scenario, metric)} | ${budgetCell(budgets)} | \u2014 | ${formatMetric(metric, value)} | \u2014 | not compared |`;
     }
     return `| ${rowLabel(scenario, metric)} | ${budgetCell(budgets)} | ${formatMetric(metric, entry.base)} | ${formatMetric(metric, entry.head)} | ${changeCell(metric, entry)} | ${verdictCell(metric, entry)} |`;
@@ -44948,7 +45359,7 @@ function measuredLine(scenario) {
     `p50 ${formatMs(l.p50)} \xB7 p90 ${formatMs(l.p90)} \xB7 p95 ${formatMs(l.p95)} \xB7 p99 ${formatMs(l.p99)} \xB7 p99.9 ${formatMs(l.p999)} \xB7 max ${formatMs(l.max)} \xB7 mean ${formatMs(l.mean)}`,
     formatOutcomes(m.outcomes),
     formatTransfer(m),
-    `load generator CPU ${formatNumber(m.generator.cpu, 2)} cores`
+    `load generator CPU ${formatGeneratorCpu(m.generator)}`
   ];
   if (scenario.server) {
     const s = scenario.server;
@@ -44957,6 +45368,25 @@ function measuredLine(scenario) {
     );
   }
   return `Measured over ${formatNumber(m.durationMs / 1e3, 1)} s: ${parts.join(" \xB7 ")}`;
+}
+function entriesMarkdown(scenario) {
+  const entries = scenario.entries ?? [];
+  if (entries.length === 0) return [];
+  const rows = entries.map((e) => {
+    const f = entryFigures(e);
+    return `| ${codeName(clip(e.name, MAX_NAME))} | ${f.qps} | ${f.p50} | ${f.p99} | ${f.ok} |`;
+  });
+  const icon = { fail: "\u274C", inconclusive: "\u26A0\uFE0F", pass: "\u{1F680}" };
+  const notes = entryNotes(scenario, (t) => escapeMarkdown(clip(t, 60))).map(
+    (n) => `- ${icon[n.verdict]} ${codeName(clip(n.name, MAX_NAME))}: ${n.parts.join(", ")}`
+  );
+  return [
+    "| mix entry | QPS | p50 | p99 | ok / requests |",
+    "|---|--:|--:|--:|--:|",
+    ...rows,
+    "",
+    ...notes.length > 0 ? [...notes, ""] : []
+  ];
 }
 function scenarioNotes(scenario) {
   const notes = [];
@@ -45068,17 +45498,22 @@ function historyCharts(result) {
     const history = s.history;
     const metric = s.rate === void 0 || history.p99.length < 2 ? "qps" : "p99";
     const values = history[metric];
-    const base = history.base?.[metric]?.value;
+    const levels = ["base", "head"].flatMap((arm) => {
+      const value = history[arm]?.[metric]?.value;
+      return value === void 0 ? [] : [{ arm, value }];
+    });
     const { label, unit } = METRIC[metric];
+    const palette = ["#57606a", ...levels.map((l) => l.arm === "base" ? "#0969da" : "#cf222e")].join(", ");
+    const key = levels.map((l) => l.arm === "base" ? "blue: the base" : "red: this head").join(", ");
     out.push(
       "```mermaid",
-      CHART_COLOURS,
+      `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${palette}"}}}}%%`,
       "xychart-beta",
-      `  title "${mermaidLabel(s.name)}: ${label} of main's last ${values.length} runs${base === void 0 ? "" : " (red: the base)"}"`,
+      `  title "${mermaidLabel(s.name)}: ${label} of main's last ${values.length} runs${key ? ` (${key})` : ""}"`,
       `  x-axis "run" [${values.map((_, i) => String(i + 1)).join(", ")}]`,
-      `  y-axis "${unit}" 0 --> ${axisTop([...values, base ?? 0])}`,
+      `  y-axis "${unit}" 0 --> ${axisTop([...values, ...levels.map((l) => l.value)])}`,
       `  line [${values.map(chartNumber).join(", ")}]`,
-      ...base === void 0 ? [] : [`  line [${values.map(() => chartNumber(base)).join(", ")}]`],
+      ...levels.map((l) => `  line [${values.map(() => chartNumber(l.value)).join(", ")}]`),
       "```",
       ""
     );
@@ -45144,9 +45579,11 @@ function roundRow(r) {
 }
 function methodDetails(result, detail) {
   const env = result.environment;
+  const loadSource = loadSourceWords(result);
   const lines = [
     `- perfgate ${escapeMarkdown(result.tool.version)} on Node ${escapeMarkdown(result.tool.node)}, ${escapeMarkdown(env.platform)}, ${env.cpus} \xD7 ${escapeMarkdown(clip(env.cpuModel, 80))}${env.runner ? ` (runner ${escapeMarkdown(clip(env.runner, 80))})` : ""}`,
     `- Target: ${codeName(clip(redactUrls(result.target), 200))}`,
+    ...loadSource ? [`- Load: ${escapeMarkdown(clip(loadSource, 400))}`] : [],
     `- Config: ${result.config.map((c) => codeName(clip(c, 200))).join(", ") || "\u2014"}`
   ];
   if (result.base) {
@@ -45558,32 +45995,23 @@ function resultAnnotations(result, paths) {
       });
     }
     for (const budget of scenario.budgets) {
-      if (budget.status === "pass") continue;
-      const value = formatMetric(budget.metric, budget.value);
-      const head = budget.status === "fail" ? `${metricLabel(budget.metric)} ${value} breaks the budget ${budget.text} in ${quoted}` : `${metricLabel(budget.metric)} budget ${budget.text} in ${quoted} is undecided (measured ${value})`;
-      annotations.push({
-        level: budget.status === "fail" ? "error" : "warning",
-        message: budget.reason ? `${head}: ${budget.reason}` : head,
-        properties: at(
-          budget.at,
-          paths,
-          `perfgate: ${metricLabel(budget.metric)} budget ${budget.status === "fail" ? "failed" : "inconclusive"}`
-        )
-      });
+      const annotation = budgetAnnotation(budget, quoted, paths);
+      if (annotation) annotations.push(annotation);
     }
     for (const [metric, entry] of comparisonEntries(scenario)) {
-      if (entry.verdict !== "regression" && entry.verdict !== "inconclusive") continue;
-      const figures = `${formatMetric(metric, entry.base)} \u2192 ${formatMetric(metric, entry.head)}, ${formatMetricChange(metric, entry.change)}, ${formatConfidence(entry.confidence)} CI ${formatMetricInterval(metric, entry.low, entry.high)}`;
-      const message = entry.verdict === "regression" ? `${metricLabel(metric)} regressed in ${quoted} (${figures})` : `${metricLabel(metric)} change in ${quoted} is undecided (${figures})`;
-      annotations.push({
-        level: entry.verdict === "regression" ? "error" : "warning",
-        message: entry.reason ? `${message}: ${entry.reason}` : message,
-        properties: at(
-          scenarioAt,
-          paths,
-          `perfgate: ${metricLabel(metric)} ${entry.verdict === "regression" ? "regressed" : "inconclusive"}`
-        )
-      });
+      const annotation = comparisonAnnotation(metric, entry, quoted, scenarioAt, paths);
+      if (annotation) annotations.push(annotation);
+    }
+    for (const mix of scenario.entries ?? []) {
+      const named = `${quoted} \u203A ${mix.name}`;
+      for (const budget of mix.budgets ?? []) {
+        const annotation = budgetAnnotation(budget, named, paths);
+        if (annotation) annotations.push(annotation);
+      }
+      for (const [metric, entry] of comparisonEntries(mix)) {
+        const annotation = comparisonAnnotation(metric, entry, named, mix.at ?? scenarioAt, paths);
+        if (annotation) annotations.push(annotation);
+      }
     }
   }
   return annotations.map((a) => ({
@@ -45591,6 +46019,30 @@ function resultAnnotations(result, paths) {
     message: showInvisible(a.message, "\n"),
     properties: { ...a.properties, ...a.properties.title ? { title: showInvisible(a.properties.title) } : {} }
   }));
+}
+function budgetAnnotation(budget, where, paths) {
+  if (budget.status === "pass") return void 0;
+  const value = formatMetric(budget.metric, budget.value);
+  const head = budget.status === "fail" ? `${metricLabel(budget.metric)} ${value} breaks the budget ${budget.text} in ${where}` : `${metricLabel(budget.metric)} budget ${budget.text} in ${where} is undecided (measured ${value})`;
+  return {
+    level: budget.status === "fail" ? "error" : "warning",
+    message: budget.reason ? `${head}: ${budget.reason}` : head,
+    properties: at(
+      budget.at,
+      paths,
+      `perfgate: ${metricLabel(budget.metric)} budget ${budget.status === "fail" ? "failed" : "inconclusive"}`
+    )
+  };
+}
+function comparisonAnnotation(metric, entry, where, location, paths) {
+  if (entry.verdict !== "regression" && entry.verdict !== "inconclusive") return void 0;
+  const figures = `${formatMetric(metric, entry.base)} \u2192 ${formatMetric(metric, entry.head)}, ${formatMetricChange(metric, entry.change)}, ${formatConfidence(entry.confidence)} CI ${formatMetricInterval(metric, entry.low, entry.high)}`;
+  const message = entry.verdict === "regression" ? `${metricLabel(metric)} regressed in ${where} (${figures})` : `${metricLabel(metric)} change in ${where} is undecided (${figures})`;
+  return {
+    level: entry.verdict === "regression" ? "error" : "warning",
+    message: entry.reason ? `${message}: ${entry.reason}` : message,
+    properties: at(location, paths, `perfgate: ${metricLabel(metric)} ${entry.verdict === "regression" ? "regressed" : "inconclusive"}`)
+  };
 }
 
 // src/github/publish.ts
