@@ -1,7 +1,9 @@
 // A raw TCP server that misbehaves on purpose, per request, and counts what it did: fault tests compare
 // perfgate's outcome counts with these. One request per head ("...\r\n\r\n"): the tests send GETs only.
+import assert from 'node:assert/strict';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { LoadMeasurement } from '../../src/result.ts';
 
 /** What the server does with the n-th request (1-based) for `path`. */
 export type Fault =
@@ -82,4 +84,16 @@ export async function startFaultServer(faultOf: (n: number, path: string) => Fau
         server.close(() => resolve());
       }),
   };
+}
+
+/** perfgate's counts, kind by kind, against what the server did. */
+export function assertAccounted(m: LoadMeasurement, s: FaultServer): void {
+  const o = m.outcomes;
+  assert.equal(o.total, s.received(), `perfgate counted ${o.total} requests, the server received ${s.received()}`);
+  assert.equal(o.success, s.counts.ok + s.counts.close + s.counts['until-close'], 'successes');
+  assert.equal(o.byFailure.reset, s.counts.reset, 'resets');
+  assert.equal(o.byFailure.timeout, s.counts.hang, 'timeouts');
+  assert.equal(o.byFailure.truncated ?? 0, s.counts.truncate, 'truncated');
+  assert.equal(o.byFailure.other, s.counts.garbage, 'not HTTP');
+  assert.equal(o.success + o.httpErrors + o.failures, o.total);
 }

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, test } from 'node:test';
 import { runLoad, type LoadProgress } from '../../src/load/run-load.ts';
 import type { LoadMeasurement } from '../../src/result.ts';
-import { startFaultServer, type Fault, type FaultServer } from '../helpers/fault-server.ts';
+import { assertAccounted, startFaultServer, type Fault, type FaultServer } from '../helpers/fault-server.ts';
 import { scenario } from '../helpers/scenario.ts';
 
 let server: FaultServer | undefined;
@@ -19,18 +19,6 @@ afterEach(async () => {
 async function measure(faultOf: (n: number) => Fault, overrides: Parameters<typeof scenario>[0]): Promise<LoadMeasurement> {
   server = await startFaultServer(faultOf);
   return runLoad({ origin: server.url, scenario: scenario({ workers: 2, ...overrides }) });
-}
-
-/** perfgate's counts, kind by kind, against what the server did. */
-function assertAccounted(m: LoadMeasurement, s: FaultServer): void {
-  const o = m.outcomes;
-  assert.equal(o.total, s.received(), `perfgate counted ${o.total} requests, the server received ${s.received()}`);
-  assert.equal(o.success, s.counts.ok + s.counts.close + s.counts['until-close'], 'successes');
-  assert.equal(o.byFailure.reset, s.counts.reset, 'resets');
-  assert.equal(o.byFailure.timeout, s.counts.hang, 'timeouts');
-  assert.equal(o.byFailure.truncated ?? 0, s.counts.truncate, 'truncated');
-  assert.equal(o.byFailure.other, s.counts.garbage, 'not HTTP');
-  assert.equal(o.success + o.httpErrors + o.failures, o.total);
 }
 
 describe('two worker threads: every request has exactly one outcome', () => {
