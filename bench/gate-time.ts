@@ -9,6 +9,7 @@
 // Options: --from FILE (required), --budgets 3m,5m,7m,10m, --gates N (default 1000), --seed S.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from 'simple-statistics';
 import { compareScenarios } from '../src/compare/decide.ts';
 import { loadConfig } from '../src/config/load.ts';
 import type { CompareMetric, CompareSettings, Scenario } from '../src/config/types.ts';
@@ -104,7 +105,6 @@ const parseBudget = (text: string) => {
 };
 const budgets = values.budgets.split(',').map((b) => ({ label: b.trim(), ms: parseBudget(b) }));
 const gates = Number(values.gates);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min ${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')} s`;
 
 console.log(
