@@ -7,8 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import type { RunResult } from '../../src/result.ts';
-import { LABEL_MANAGED } from '../../src/services/labels.ts';
-import { dockerOrSkip } from '../helpers/docker.ts';
+import { dockerOrSkip, footprintSince } from '../helpers/docker.ts';
 import { startNoisyNeighbour, type NoisyNeighbour } from '../helpers/noisy-neighbour.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
@@ -41,7 +40,9 @@ function git(repo: string, ...args: string[]): string {
 
 describe('perfgate run --base', { skip, concurrency: false }, () => {
   let repo: string;
+  let sinceStart: () => Promise<string[]>;
   before(async () => {
+    sinceStart = await footprintSince(docker!);
     repo = await mkdtemp(path.join(os.tmpdir(), 'perfgate-repo-'));
     await cp('examples/app', path.join(repo, 'app'), { recursive: true, filter: (src) => !src.includes('node_modules') });
     await cp('examples/db', path.join(repo, 'db'), { recursive: true });
@@ -71,9 +72,9 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
       .join('; ');
   }
 
+  /** What these tests left behind: perfgate's containers, networks and images beyond those there before, and worktrees. */
   async function leftovers() {
-    const containers = await docker!.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
-    return { containers: containers.length, worktrees: git(repo, 'worktree', 'list').split('\n').length };
+    return { docker: await sinceStart(), worktrees: git(repo, 'worktree', 'list').split('\n').length };
   }
 
   test('a head whose code burns CPU on every request fails with a QPS regression and readable evidence', async () => {
@@ -100,7 +101,7 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     assert.deepEqual(new Set(scenario!.rounds!.map((r) => r.arm)), new Set(['base', 'head']));
     assert.match(stdout, /regressed/);
     assert.match(await readFile(path.join(repo, 'report.md'), 'utf8'), /xychart-beta/);
-    assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
+    assert.deepEqual(await leftovers(), { docker: [], worktrees: 1 });
   });
 
   /** A head branch whose app image gets these environment knobs (examples/app/server.js). */
@@ -141,7 +142,7 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
       );
       assert.equal(typeof entry.mde, 'number');
     }
-    assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
+    assert.deepEqual(await leftovers(), { docker: [], worktrees: 1 });
   });
 
   test('under a noisy neighbour, a clearly slower head is still found: a regression, not inconclusive', async () => {
@@ -150,7 +151,7 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
     assert.equal(code, 1, `${explain(result)}\n${stderr}`);
     assert.equal(result.scenarios[0]!.comparison!.qps!.verdict, 'regression', explain(result));
-    assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
+    assert.deepEqual(await leftovers(), { docker: [], worktrees: 1 });
   });
 
   test('under a noisy neighbour, a docs-only head is never a regression', async () => {
@@ -176,7 +177,7 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     assert.ok(!verdicts.includes('regression'), `A/A verdicts: ${explain(result)}`);
     assert.equal(code, 0, stderr);
     assert.notEqual(result.verdict, 'fail');
-    assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
+    assert.deepEqual(await leftovers(), { docker: [], worktrees: 1 });
   });
 
   test('a missing base ref exits 2 and names the fix', async () => {
@@ -202,6 +203,6 @@ describe('perfgate run --base', { skip, concurrency: false }, () => {
     const result = JSON.parse(await readFile(path.join(repo, 'results.json'), 'utf8')) as RunResult;
     assert.match(result.comparisonSkipped ?? '', /the base \(empty\) cannot be built: its build context app\/ does not exist yet/);
     assert.equal(result.scenarios[0]!.budgets[0]!.status, 'pass');
-    assert.deepEqual(await leftovers(), { containers: 0, worktrees: 1 });
+    assert.deepEqual(await leftovers(), { docker: [], worktrees: 1 });
   });
 });

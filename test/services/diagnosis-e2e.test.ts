@@ -16,8 +16,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { resultAnnotations } from '../../src/github/annotations.ts';
 import type { RunResult } from '../../src/result.ts';
-import { LABEL_MANAGED, NAME_PREFIX } from '../../src/services/labels.ts';
-import { dockerOrSkip } from '../helpers/docker.ts';
+import { dockerOrSkip, footprintSince } from '../helpers/docker.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
 const { docker, skip } = await dockerOrSkip('diagnosis');
@@ -93,18 +92,6 @@ async function perfgate(repo: string): Promise<Run> {
   return { code, stdout, stderr, result, markdown: await readFile(path.join(repo, 'report.md'), 'utf8') };
 }
 
-/** Everything perfgate created that is on this machine now. */
-async function footprint(): Promise<string[]> {
-  const containers = await docker!.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
-  const networks = (await docker!.listNetworks()).filter((n) => n.Name.startsWith(NAME_PREFIX));
-  const images = (await docker!.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith('perfgate-app:'));
-  return [
-    ...containers.map((c) => `container ${c.Names[0]}`),
-    ...networks.map((n) => `network ${n.Name}`),
-    ...images.map((t) => `image ${t}`),
-  ];
-}
-
 /** Each round's arm and requests (b139 h56 …), for a failure message. */
 const rounds = (result: RunResult) =>
   (result.scenarios[0]!.rounds ?? []).map((r) => `${r.arm[0]}${r.outcomes.total}/${r.outcomes.success}`).join(' ');
@@ -112,9 +99,9 @@ const rounds = (result: RunResult) =>
 describe('perfgate run --base: the diagnosis', { skip, concurrency: false }, () => {
   const repos: string[] = [];
   let runs: { extra: Run; bypass: Run; docs: Run; extraRepo: string };
-  let beforeRuns: string[] = [];
+  let sinceRuns: () => Promise<string[]>;
   before(async () => {
-    beforeRuns = await footprint();
+    sinceRuns = await footprintSince(docker!);
     const [extra, bypass, docs] = await Promise.all([
       repository(knobs('EXTRA_QUERIES=5')),
       repository(knobs('CACHE_BYPASS=1')),
@@ -234,9 +221,6 @@ describe('perfgate run --base: the diagnosis', { skip, concurrency: false }, () 
 
   test('nothing of these runs is left behind: containers, networks, images', async () => {
     // Compared with what was there before, as other work may have its own perfgate containers on this machine.
-    assert.deepEqual(
-      (await footprint()).filter((x) => !beforeRuns.includes(x)),
-      [],
-    );
+    assert.deepEqual(await sinceRuns(), []);
   });
 });

@@ -3,26 +3,18 @@
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import type { RunResult } from '../../src/result.ts';
-import { LABEL_MANAGED, NAME_PREFIX } from '../../src/services/labels.ts';
-import { dockerOrSkip } from '../helpers/docker.ts';
+import { LABEL_MANAGED } from '../../src/services/labels.ts';
+import { dockerOrSkip, footprintSince } from '../helpers/docker.ts';
 import { runCli, startCli } from '../helpers/run-cli.ts';
 import { tempDir } from '../helpers/temp-dir.ts';
 
 const root = process.cwd();
 const { docker, skip } = await dockerOrSkip('services');
 
-async function leftovers(): Promise<string[]> {
-  const containers = await docker!.listContainers({ all: true, filters: { label: [`${LABEL_MANAGED}=true`] } });
-  const networks = (await docker!.listNetworks()).filter((n) => n.Name.startsWith(NAME_PREFIX));
-  const images = (await docker!.listImages()).flatMap((i) => i.RepoTags ?? []).filter((t) => t.startsWith('perfgate-app:'));
-  return [
-    ...containers.map((c) => `container ${c.Names[0]}`),
-    ...networks.map((n) => `network ${n.Name}`),
-    ...images.map((t) => `image ${t}`),
-  ];
-}
+/** What these tests left behind (what was there before them is not theirs). */
+const leftovers = docker ? await footprintSince(docker) : async () => [];
 
 async function project(yaml: string): Promise<string> {
   const dir = await tempDir('perfgate-services-');
@@ -62,10 +54,6 @@ ${
 }
 
 describe('services', { skip, concurrency: false }, () => {
-  before(async () => {
-    assert.deepEqual(await leftovers(), [], 'a clean Docker before the services tests');
-  });
-
   test('a full run on the example: built, started, measured, server cost reported, all removed', async () => {
     const dir = await project(stackYaml());
     const { code, stdout, stderr } = await runCli(['run', 'perf.yaml', '--json', 'results.json'], { cwd: dir });
@@ -153,13 +141,15 @@ describe('services', { skip, concurrency: false }, () => {
     assert.deepEqual(await leftovers(), []);
   });
 
-  test('perfgate cleanup removes what a --keep run left', async () => {
+  test('perfgate cleanup --run, as a --keep run prints it, removes what that run left', async () => {
     const dir = await project(stackYaml());
     const { code, stderr } = await runCli(['run', 'perf.yaml', '--keep'], { cwd: dir });
     assert.equal(code, 0, stderr);
-    assert.match(stderr, /left running \(--keep\); remove them with: perfgate cleanup --run /);
+    // The command the run printed, as a user would copy it: it removes this run's stack and nothing else.
+    const runId = /left running \(--keep\); remove them with: perfgate cleanup --run (\S+)/.exec(stderr)?.[1];
+    assert.ok(runId, stderr);
     assert.ok((await leftovers()).length >= 4, 'the kept stack is still there');
-    const cleanup = await runCli(['cleanup'], { cwd: dir });
+    const cleanup = await runCli(['cleanup', '--run', runId], { cwd: dir });
     assert.equal(cleanup.code, 0, cleanup.stderr);
     assert.match(cleanup.stdout, /removed 3 containers, 1 networks, 1 images/);
     assert.deepEqual(await leftovers(), []);
