@@ -39,8 +39,6 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
   // A matrix job (#14) runs its shard's scenarios, or its pool member's pairs, and records what merge needs.
   const scaleOut = planScaleOut(config, selectScenarios(config.scenarios, options.scenarios), await planRun(config, options), options);
   const { scenarios, plan, compare } = scaleOut;
-  if (options.shard && scenarios.length === 0) log.warn(`shard ${options.shard.index}/${options.shard.count} has no scenarios to run`);
-
   const header: RunResult = { ...newResult(config.files, plan.targetLabel, options), ...scaleOut.header };
   const state: RunState = { target: plan.targetLabel, scenarios: [], warnings: [] };
   // The HTML report (its charts take Vega a moment each) is written when the run ends, not after every scenario.
@@ -50,6 +48,20 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     await writeOutputs(result, { json: options.json, markdown: options.markdown, csv: options.csv, ...html });
     return result;
   };
+  if (options.shard && scenarios.length === 0) {
+    // More shards than scenarios: this job has nothing to measure, so it starts nothing (no stack, no base build);
+    // its empty result is still one shard of the matrix for merge.
+    log.warn(`shard ${options.shard.index}/${options.shard.count} has no scenarios to run: nothing was started`);
+    // What it would have been compared with, as every shard records it, so merge finds the matrix consistent.
+    const nothing = { pairs: 0, seed: plan.seed, scenarios: new Map(), warnings: [] };
+    if (plan.base) state.comparison = { ...nothing, base: plan.base, head: plan.head };
+    else if (options.baselineFile) {
+      const baseline = { file: options.baselineFile, cwd };
+      state.comparison = await compareWithStored({ scenarios: [], compare, plan, headOrigin: '', baseline }, {}, log);
+    }
+    const result = await save();
+    return { result, config, exitCode: runExitCode(result, { failOnInconclusive: options.failOnInconclusive }) };
+  }
   const generator = generatorSetting(options.generator, env);
   const control: LoadControl = { signal, onProgress: options.onProgress };
   const started: Started = { stacks: [] };

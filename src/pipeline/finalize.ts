@@ -115,11 +115,13 @@ function withEntryComparisons(measured: ScenarioResult['entries'], compared: Com
 
 /**
  * Every scenario's verdict from its budgets and comparison, the run's from theirs, and the time it ended. An
- * interrupted run never passes: what it did not measure is unknown (a failure it found still fails).
+ * interrupted run never passes: what it did not measure is unknown (a failure it found still fails). A shard that
+ * was given no scenarios (more shards than scenarios) passes: it had nothing to judge, and merge gives the verdict.
  */
 function finalize(result: RunResult): RunResult {
   const scenarios = result.scenarios.map((scenario) => ({ ...scenario, verdict: scenarioVerdict(scenario) }));
-  const verdict = runVerdict(scenarios);
+  const emptyShard = result.shard !== undefined && scenarios.length === 0;
+  const verdict = emptyShard ? 'pass' : runVerdict(scenarios);
   return {
     ...result,
     verdict: result.interrupted && verdict === 'pass' ? 'inconclusive' : verdict,

@@ -86,6 +86,50 @@ scenarios:
     assert.match(merged.stdout, /strict/);
   });
 
+  test('more shards than scenarios: an empty shard measures nothing, exits 0, and still counts for merge', async () => {
+    const codes: number[] = [];
+    for (const i of [1, 2, 3, 4, 5, 6]) {
+      const shard = await runCli(['run', 'perf.yaml', '--shard', `${i}/6`, '--json', `six-${i}.json`, '--progress', 'off'], { cwd: dir });
+      codes.push(shard.code ?? -1);
+    }
+    const shards = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => read(`six-${i}.json`)));
+    const empty = shards.flatMap((s, i) => (s.scenarios.length === 0 ? [i] : []));
+    assert.ok(empty.length >= 1, 'five scenarios (the sweep is one) over six shards');
+    for (const i of empty) {
+      assert.equal(codes[i], 0);
+      assert.equal(shards[i]!.verdict, 'pass');
+    }
+    const merged = await runCli(['merge', ...[1, 2, 3, 4, 5, 6].map((i) => `six-${i}.json`), '--json', 'six.json'], { cwd: dir });
+    const whole = await read('one.json');
+    assert.equal(merged.code, 1, merged.stderr);
+    assert.deepEqual(
+      (await read('six.json')).scenarios.map((s) => [s.name, s.verdict]),
+      whole.scenarios.map((s) => [s.name, s.verdict]),
+    );
+  });
+
+  test('an empty shard of a config with services starts nothing: it passes where Docker is unreachable', async () => {
+    const services = await tempDir('perfgate-empty-shard-');
+    await writeFile(
+      path.join(services, 'perf.yaml'),
+      `version: 1
+services:
+  app: { image: "debian:bookworm-slim", port: 80 }
+scenarios:
+  - name: only
+    request: { path: / }
+`,
+    );
+    const env = { DOCKER_HOST: 'tcp://127.0.0.1:1' };
+    const runs = [];
+    for (const i of [1, 2])
+      runs.push(await runCli(['run', 'perf.yaml', '--shard', `${i}/2`, '--json', `${i}.json`], { cwd: services, env }));
+    // One shard holds the scenario and needs Docker (exit 3); the other has nothing to run and starts nothing.
+    assert.deepEqual(runs.map((r) => r.code).sort(), [0, 3], runs.map((r) => r.stderr).join('\n'));
+    const idle = runs.find((r) => r.code === 0)!;
+    assert.match(idle.stderr, /shard [12]\/2 has no scenarios to run: nothing was started/);
+  });
+
   test('shards compared with a saved run are decided again over every shard’s rounds, one Holm family', async () => {
     for (const i of [1, 2]) {
       const shard = await runCli(
