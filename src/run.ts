@@ -39,6 +39,8 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
   // A matrix job (#14) runs its shard's scenarios, or its pool member's pairs, and records what merge needs.
   const scaleOut = planScaleOut(config, selectScenarios(config.scenarios, options.scenarios), await planRun(config, options), options);
   const { scenarios, plan, compare } = scaleOut;
+  // A saved run to compare with is read now: a missing or bad file is refused before minutes of building.
+  const stored = options.baselineFile ? { file: options.baselineFile, stored: await readRunResult(options.baselineFile, cwd) } : undefined;
   const header: RunResult = { ...newResult(config.files, plan.targetLabel, options), ...scaleOut.header };
   const state: RunState = { target: plan.targetLabel, scenarios: [], warnings: [] };
   // The HTML report (its charts take Vega a moment each) is written when the run ends, not after every scenario.
@@ -55,10 +57,8 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     // What it would have been compared with, as every shard records it, so merge finds the matrix consistent.
     const nothing = { pairs: 0, seed: plan.seed, scenarios: new Map(), warnings: [] };
     if (plan.base) state.comparison = { ...nothing, base: plan.base, head: plan.head };
-    else if (options.baselineFile) {
-      const baseline = { file: options.baselineFile, cwd };
-      state.comparison = await compareWithStored({ scenarios: [], compare, plan, headOrigin: '', baseline }, {}, log);
-    }
+    else if (stored)
+      state.comparison = await compareWithStored({ scenarios: [], compare, plan, headOrigin: '', baseline: stored }, {}, log);
     const result = await save();
     return { result, config, exitCode: runExitCode(result, { failOnInconclusive: options.failOnInconclusive }) };
   }
@@ -107,10 +107,9 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
           log,
         ),
       );
-    } else if (!failure && !signal?.aborted && options.baselineFile) {
-      const baseline = { file: options.baselineFile, cwd };
+    } else if (!failure && !signal?.aborted && stored) {
       state.comparison = await log.group('Comparing with the stored baseline', () =>
-        compareWithStored({ scenarios, compare, plan, headOrigin: head.origin, baseline }, control, log),
+        compareWithStored({ scenarios, compare, plan, headOrigin: head.origin, baseline: stored }, control, log),
       );
     }
   } catch (error) {

@@ -10,7 +10,6 @@ import type { CompareSettings, Scenario } from '../config/types.ts';
 import { runLoad, type LoadOptions } from '../load/run-load.ts';
 import type { Log } from '../log.ts';
 import type { LoadMeasurement, Round, RunResult, ScenarioResult } from '../result.ts';
-import { readRunResult } from '../results/read.ts';
 import type { StartedStack } from '../services/stack.ts';
 import type { ComparedScenario, Comparison, LoadControl, RunPlan, SavedComparison } from './options.ts';
 
@@ -129,14 +128,14 @@ export interface StoredRequest {
   compare: CompareSettings;
   plan: Pick<RunPlan, 'head' | 'seed' | 'pairs'>;
   headOrigin: string;
-  /** The saved run as named by the user, and the directory it is relative to. */
-  baseline: { file: string; cwd: string };
+  /** The saved run as named by the user, read before anything started (a bad file is the user's error, at once). */
+  baseline: { file: string; stored: RunResult };
 }
 
 /** The head measured again, in rounds, against a saved run's: unpaired, and said to be weak evidence. */
 export async function compareWithStored(request: StoredRequest, control: LoadControl, log: Log): Promise<Comparison> {
   const { plan, baseline } = request;
-  const stored = await readRunResult(baseline.file, baseline.cwd);
+  const { stored } = baseline;
   log.warn(
     'comparing with a saved run: it was measured on another machine or at another time, so this is weak evidence. ' +
       'Prefer --base, which measures both versions here, interleaved.',

@@ -3,8 +3,8 @@
 // dangling image of the app's full size per build). Started and stopped twice, the second time rebuilt from
 // changed code under the same run id (the rebuild case), counting every image of this test's own build through the
 // Docker API: its Dockerfile carries a label unique to this test, so other work on the same Docker does not count.
-// And a run that fails after measuring started, on an error that is not an infrastructure one (a user's bad
-// --baseline-file), still stops its stack and writes its partial results.
+// And a run that fails after measuring started, on an error that is not an infrastructure one (a report path it
+// cannot write), still stops its stack and writes its partial results; a bad --baseline-file is refused before.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -109,8 +109,23 @@ describe('the images perfgate builds', { skip, concurrency: false }, () => {
     },
   );
 
+  test('a missing --baseline-file is refused before anything is built or started', async () => {
+    await writeFile(
+      path.join(dir, 'perf.yaml'),
+      `version: 1\nservices:\n  app:\n    build: .\n    port: 5000\n    ready: /\nscenarios:\n  - name: s\n    request: { path: / }\n`,
+    );
+    const run = `${runId}-baseline`;
+    const log = memoryLog();
+    await assert.rejects(
+      runPerfgate({ paths: ['perf.yaml'], cwd: dir, env: process.env, baselineFile: 'missing.json', runId: run }, log),
+      (error) => error instanceof UsageError && /^missing\.json: cannot read the results file/.test(error.message),
+    );
+    assert.ok(!log.lines.some((line) => line.startsWith('== Starting')), log.lines.join('\n'));
+    assert.deepEqual(await leftoversOfRun(run), []);
+  });
+
   test(
-    'a run that fails after measuring on an error of its user (a missing --baseline-file) still stops its stack',
+    'a run that fails after measuring on an error of its user (a report path it cannot write) still stops its stack',
     { timeout: 240_000 },
     async () => {
       await writeApp(dir, 'v3');
@@ -119,23 +134,24 @@ describe('the images perfgate builds', { skip, concurrency: false }, () => {
         `version: 1\nservices:\n  app:\n    build: .\n    port: 5000\n    ready: /\n` +
           `scenarios:\n  - name: s\n    request: { path: / }\n    connections: 2\n    warmup: 0\n    duration: 500ms\n`,
       );
-      const run = `${runId}-baseline`;
+      const run = `${runId}-report`;
       const log = memoryLog();
+      // perf.yaml is a file, so no directory can be made under it: the first write of the results, once the
+      // scenario is measured, fails.
       await assert.rejects(
         runPerfgate(
           {
             paths: ['perf.yaml'],
             cwd: dir,
             env: process.env,
-            baselineFile: 'missing.json',
             json: path.join(dir, 'results.json'),
+            markdown: path.join(dir, 'perf.yaml', 'report.md'),
             runId: run,
           },
           log,
         ),
-        (error) => error instanceof UsageError && /^missing\.json: cannot read the results file/.test(error.message),
+        /ENOTDIR|EEXIST/,
       );
-      assert.ok(log.lines.includes('== Comparing with the stored baseline'), 'the error came after measuring');
       assert.deepEqual(await leftoversOfRun(run), [], 'the stack is stopped');
       assert.deepEqual(await ourImages(), { all: 0, dangling: 0 });
       const partial = JSON.parse(await readFile(path.join(dir, 'results.json'), 'utf8')) as RunResult;
