@@ -173,11 +173,11 @@ export function historyMarkdown(scenario: ScenarioResult, now?: string): string[
 }
 
 /** The same in the terminal, indented under the scenario; `plain` shows control characters as escapes. */
-export function historyTerminal(scenario: ScenarioResult): string[] {
+export function historyTerminal(scenario: ScenarioResult, now?: string): string[] {
   const drift = (scenario.drift ?? []).map((d) => `  main's history: ${driftWords(d)}`);
   const history = scenario.history;
   if (!history || history.qps.length === 0) return drift;
-  const { trends, changes } = historyWords(history, short);
+  const { trends, changes } = historyWords(history, short, now);
   return [
     ...drift,
     `  main's history (${historyTitle(history)}, ${showInvisible(history.source)}):`,

@@ -82,7 +82,7 @@ export function renderTerminal(result: RunResult, options: TerminalOptions = {})
   if (result.comparisonSkipped) lines.push(p.yellow(`comparison skipped: ${plain(result.comparisonSkipped)}`));
 
   for (const scenario of result.scenarios) {
-    lines.push('', ...scenarioBlock(scenario, p, status));
+    lines.push('', ...scenarioBlock(scenario, p, status, result.finishedAt || result.startedAt));
   }
 
   for (const sweep of sweeps(result.scenarios)) lines.push('', ...sweepBlock(sweep, p));
@@ -101,7 +101,8 @@ function overallLine(result: RunResult): string {
   return `perfgate: ${headlineText(result, { name: (s) => `"${plain(s)}"`, text: plain })}`;
 }
 
-function scenarioBlock(scenario: ScenarioResult, p: Paint, status: (s: BudgetStatus | Verdict) => string): string[] {
+/** `now`: when the run ended, for how long ago main's history changed. */
+function scenarioBlock(scenario: ScenarioResult, p: Paint, status: (s: BudgetStatus | Verdict) => string, now: string): string[] {
   const m = scenario.measurement;
   const lines: string[] = [];
   lines.push(`${p.bold(plain(scenario.name))} — ${status(scenario.verdict)}`);
@@ -178,7 +179,7 @@ function scenarioBlock(scenario: ScenarioResult, p: Paint, status: (s: BudgetSta
 
   const diagnosis = diagnosisLines(scenario.diagnosis, (query) => `"${plain(query)}"`);
   if (diagnosis) lines.push(`  ${diagnosis.title}`, ...diagnosis.lines.map((l) => `    ${l}`));
-  lines.push(...historyTerminal(scenario));
+  lines.push(...historyTerminal(scenario, now));
 
   if (scenario.warnings.length > 0) {
     for (const w of scenario.warnings) lines.push(p.yellow(`  warning: ${plain(w)}`));

@@ -253,7 +253,7 @@ describe('30 runs recorded with a 10% QPS step at run 20', () => {
     assert.ok(terminal[at + 2]!.startsWith('    p99 '), terminal[at + 2]);
     assert.ok(
       terminal[at + 3]!.startsWith(
-        `    QPS stepped ${formatChange(history.changes[0]!.change!)} between ${shas[19]!.slice(0, 7)} and ${shas[20]!.slice(0, 7)} (`,
+        `    QPS stepped ${formatChange(history.changes[0]!.change!)} between ${shas[19]!.slice(0, 7)} and ${shas[20]!.slice(0, 7)}, 20 days ago (`,
       ),
     );
     const markdown = renderMarkdown(withHistory);
