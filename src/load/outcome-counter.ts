@@ -17,7 +17,7 @@ export class OutcomeCounter {
   checkFailures = 0;
   // Indexed by status code: cheaper than a Map on the per-response path.
   private readonly byStatus = new Array<number>(600).fill(0);
-  private readonly byFailure: Record<FailureKind, number> = { timeout: 0, refused: 0, reset: 0, truncated: 0, other: 0 };
+  private readonly byFailure: Record<FailureKind, number> = { timeout: 0, refused: 0, reset: 0, truncated: 0, interrupted: 0, other: 0 };
   /** Set when the scenario checks responses: the outcomes then carry `checkFailures` and `checks`. */
   private readonly checks: { checked: number; skipped: number; samples: Map<string, CheckFailure & { count: number }> } | undefined;
 
@@ -109,7 +109,7 @@ export function mergeOutcomes(parts: readonly Outcomes[]): Outcomes {
     httpErrors: 0,
     failures: 0,
     byStatus: {},
-    byFailure: { timeout: 0, refused: 0, reset: 0, truncated: 0, other: 0 },
+    byFailure: { timeout: 0, refused: 0, reset: 0, truncated: 0, interrupted: 0, other: 0 },
   };
   const samples = new Map<string, CheckFailure & { count: number }>();
   for (const part of parts) {

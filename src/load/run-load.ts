@@ -171,10 +171,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   if (warmupMs > 0) timers.push(setTimeout(startWindow, warmupMs));
   else startWindow();
 
-  // Interrupted: the window ends now and what is still in flight is not waited for (the result says it was cut short).
+  // Interrupted: the window ends now and what is still in flight is not waited for (the result says it was cut short):
+  // each such request is a failure of its own kind, at once, never a timeout the service did not have.
   const onAbort = () => {
     aborted = `interrupted (${String(options.signal?.reason ?? 'aborted')})`;
     endWindow();
+    ledger.settleRemaining('interrupted');
     stop();
   };
   if (options.signal?.aborted) onAbort();

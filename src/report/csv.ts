@@ -3,7 +3,7 @@ import { COMPARE_METRICS, METRICS } from '../config/types.ts';
 import { showInvisible } from '../invisible.ts';
 import type { FailureKind, RunResult, ScenarioResult } from '../result.ts';
 
-const FAILURE_KINDS: FailureKind[] = ['timeout', 'refused', 'reset', 'truncated', 'other'];
+const FAILURE_KINDS: FailureKind[] = ['timeout', 'refused', 'reset', 'truncated', 'interrupted', 'other'];
 
 type Cell = string | number | boolean | null | undefined;
 

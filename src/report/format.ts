@@ -207,6 +207,7 @@ const FAILURE_WORDS: Record<FailureKind, string> = {
   refused: 'connection refused',
   reset: 'connection reset',
   truncated: 'truncated response',
+  interrupted: 'cut off by the interrupt',
   other: 'other',
 };
 

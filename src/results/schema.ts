@@ -24,8 +24,9 @@ export const verdictSchema = z.enum(['pass', 'fail', 'inconclusive']);
 export const budgetStatusSchema = z.enum(['pass', 'fail', 'inconclusive']);
 export const comparisonVerdictSchema = z.enum(['regression', 'improvement', 'unchanged', 'inconclusive']);
 export const failureKindSchema = described(
-  z.enum(['timeout', 'refused', 'reset', 'truncated', 'other']),
-  'Why a request got no complete response: truncated = the connection closed partway through the response.',
+  z.enum(['timeout', 'refused', 'reset', 'truncated', 'interrupted', 'other']),
+  'Why a request got no complete response: truncated = the connection closed partway through the response; ' +
+    'interrupted = still in flight when the run was interrupted (SIGINT, SIGTERM), so never waited for.',
 );
 const metricSchema = z.enum(METRICS);
 const compareMetricSchema = z.enum(COMPARE_METRICS);
@@ -61,7 +62,10 @@ export const outcomesSchema = z
     total: described(count, 'Every request that ended in the measured window: success + httpErrors + failures.'),
     success: described(count, '2xx and 3xx responses.'),
     httpErrors: described(count, 'Responses with any other status.'),
-    failures: described(count, 'Requests that got no complete response: timeouts, refused or reset connections, truncated responses.'),
+    failures: described(
+      count,
+      'Requests that got no complete response: timeouts, refused or reset connections, truncated responses, and those cut off by an interrupt.',
+    ),
     byStatus: described(
       z.record(z.string().regex(/^\d{3}$/, 'expected a 3-digit HTTP status code'), count),
       'Count per HTTP status code, e.g. { "200": 9990, "500": 10 }.',
@@ -72,6 +76,10 @@ export const outcomesSchema = z
         refused: count,
         reset: count,
         truncated: described(count, 'Absent from results written before it was counted apart.').optional(),
+        interrupted: described(
+          count,
+          'Still in flight when the run was interrupted: not a timeout of the service. Absent from results written before it was counted apart.',
+        ).optional(),
         other: count,
       }),
       'Count per failure kind.',

@@ -81,4 +81,24 @@ describe('every request has exactly one outcome', () => {
     assertAccounted(m, server!);
     assert.ok(m.outcomes.byFailure.timeout >= 1);
   });
+
+  test('interrupted while requests hang: each is a failure of kind interrupted at once, none a timeout or lost', async () => {
+    server = await startFaultServer((n) => (n > 40 ? 'hang' : 'ok'));
+    const controller = new AbortController();
+    const m = await runLoad({
+      origin: server.url,
+      scenario: scenario({ durationMs: 60_000, timeoutMs: 60_000, connections: 4 }),
+      signal: controller.signal,
+      // Once every connection holds a request the server will never answer, the run is interrupted.
+      onProgress: () => {
+        if (server!.counts.hang === 4) controller.abort('SIGINT');
+      },
+    });
+    assert.match(m.aborted ?? '', /SIGINT/);
+    assert.ok(m.durationMs < 30_000, `window ${m.durationMs} ms: not waited for`);
+    assert.equal(m.outcomes.byFailure.interrupted, 4);
+    assert.equal(m.outcomes.byFailure.timeout, 0);
+    assert.equal(m.outcomes.total, server.received(), 'every request the server received has its outcome');
+    assert.equal(m.outcomes.success, server.counts.ok);
+  });
 });
