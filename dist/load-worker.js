@@ -29834,7 +29834,7 @@ var OutcomeCounter = class {
   checkFailures = 0;
   // Indexed by status code: cheaper than a Map on the per-response path.
   byStatus = new Array(600).fill(0);
-  byFailure = { timeout: 0, refused: 0, reset: 0, truncated: 0, other: 0 };
+  byFailure = { timeout: 0, refused: 0, reset: 0, truncated: 0, interrupted: 0, other: 0 };
   /** Set when the scenario checks responses: the outcomes then carry `checkFailures` and `checks`. */
   checks;
   constructor(options = {}) {
@@ -29909,7 +29909,7 @@ function mergeOutcomes(parts) {
     httpErrors: 0,
     failures: 0,
     byStatus: {},
-    byFailure: { timeout: 0, refused: 0, reset: 0, truncated: 0, other: 0 }
+    byFailure: { timeout: 0, refused: 0, reset: 0, truncated: 0, interrupted: 0, other: 0 }
   };
   const samples = /* @__PURE__ */ new Map();
   for (const part of parts) {
@@ -30602,6 +30602,7 @@ async function runLoad(options) {
   const onAbort = () => {
     aborted = `interrupted (${String(options.signal?.reason ?? "aborted")})`;
     endWindow();
+    ledger.settleRemaining("interrupted");
     stop();
   };
   if (options.signal?.aborted) onAbort();

@@ -39514,8 +39514,8 @@ var verdictSchema = external_exports.enum(["pass", "fail", "inconclusive"]);
 var budgetStatusSchema = external_exports.enum(["pass", "fail", "inconclusive"]);
 var comparisonVerdictSchema = external_exports.enum(["regression", "improvement", "unchanged", "inconclusive"]);
 var failureKindSchema = described(
-  external_exports.enum(["timeout", "refused", "reset", "truncated", "other"]),
-  "Why a request got no complete response: truncated = the connection closed partway through the response."
+  external_exports.enum(["timeout", "refused", "reset", "truncated", "interrupted", "other"]),
+  "Why a request got no complete response: truncated = the connection closed partway through the response; interrupted = still in flight when the run was interrupted (SIGINT, SIGTERM), so never waited for."
 );
 var metricSchema = external_exports.enum(METRICS);
 var compareMetricSchema = external_exports.enum(COMPARE_METRICS);
@@ -39541,7 +39541,10 @@ var outcomesSchema = external_exports.object({
   total: described(count, "Every request that ended in the measured window: success + httpErrors + failures."),
   success: described(count, "2xx and 3xx responses."),
   httpErrors: described(count, "Responses with any other status."),
-  failures: described(count, "Requests that got no complete response: timeouts, refused or reset connections, truncated responses."),
+  failures: described(
+    count,
+    "Requests that got no complete response: timeouts, refused or reset connections, truncated responses, and those cut off by an interrupt."
+  ),
   byStatus: described(
     external_exports.record(external_exports.string().regex(/^\d{3}$/, "expected a 3-digit HTTP status code"), count),
     'Count per HTTP status code, e.g. { "200": 9990, "500": 10 }.'
@@ -39552,6 +39555,10 @@ var outcomesSchema = external_exports.object({
       refused: count,
       reset: count,
       truncated: described(count, "Absent from results written before it was counted apart.").optional(),
+      interrupted: described(
+        count,
+        "Still in flight when the run was interrupted: not a timeout of the service. Absent from results written before it was counted apart."
+      ).optional(),
       other: count
     }),
     "Count per failure kind."
@@ -44400,6 +44407,7 @@ var FAILURE_WORDS = {
   refused: "connection refused",
   reset: "connection reset",
   truncated: "truncated response",
+  interrupted: "cut off by the interrupt",
   other: "other"
 };
 function formatOutcomes(outcomes) {
@@ -45056,7 +45064,7 @@ PerceptronModel.prototype.train = function train2(features, label) {
 };
 
 // src/report/csv.ts
-var FAILURE_KINDS = ["timeout", "refused", "reset", "truncated", "other"];
+var FAILURE_KINDS = ["timeout", "refused", "reset", "truncated", "interrupted", "other"];
 var COLUMNS = [
   { header: "scenario", value: (s) => s.name, text: true },
   { header: "verdict", value: (s) => s.verdict },
