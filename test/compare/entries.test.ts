@@ -58,7 +58,7 @@ test('each request lands in its own entry: outcomes by kind, a µs histogram and
   assert.equal(fast!.bytesPerResponse, 250 / 3);
   assert.deepEqual([fast!.latency.min, fast!.latency.p50, fast!.latency.max], [1, 1.5, 1.9]);
   assert.equal(slow!.name, 'slow');
-  assert.deepEqual(slow!.outcomes.byFailure, { timeout: 1, refused: 0, reset: 0, truncated: 0, other: 0 });
+  assert.deepEqual(slow!.outcomes.byFailure, { timeout: 1, refused: 0, reset: 0, truncated: 0, interrupted: 0, other: 0 });
   assert.equal(slow!.outcomes.total, 2);
   assert.equal(slow!.latency.min, 1.2);
   assert.ok(Math.abs(slow!.latency.max - 2000) / 2000 < 0.001, 'a timeout is in the histogram at the time it took');
