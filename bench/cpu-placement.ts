@@ -13,11 +13,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Dockerode from 'dockerode';
 import { loadConfig } from '../src/config/load.ts';
-import { runLoad } from '../src/load/run-load.ts';
-import { memoryLog } from '../src/log.ts';
 import { LABEL_RUN } from '../src/services/labels.ts';
-import { startStack, type StartedStack } from '../src/services/stack.ts';
 import { mulberry32 } from '../src/stats/rng.ts';
+import { withAAStacks, type Row } from './a-a-stacks.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,15 +31,9 @@ const cores = os.availableParallelism();
 const cpus = config.services!.app.resources?.cpus ?? 1;
 const ways = ['quota', 'pinned', 'free'] as const;
 type Way = (typeof ways)[number];
-type Row = { qps: number; p50: number; p99: number };
 const rows = new Map<Way, { a: Row[]; b: Row[] }>(ways.map((w) => [w, { a: [], b: [] }]));
 const docker = new Dockerode();
 const runId = `cpuplace-${Date.now().toString(36)}`;
-const log = memoryLog();
-const live: StartedStack[] = [];
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void Promise.allSettled(live.map((s) => s.stop())).then(() => process.exit(130)));
-}
 
 async function apply(way: Way): Promise<void> {
   const apps = await docker.listContainers({ filters: { label: [`${LABEL_RUN}=${runId}`, 'dev.perfgate.service=app'] } });
@@ -62,41 +54,33 @@ async function apply(way: Way): Promise<void> {
   execFileSync('taskset', ['-a', '-cp', way === 'pinned' ? `0-${cores - 2}` : all, String(process.pid)], { stdio: 'ignore' });
 }
 
-try {
-  const stackA = await startStack({ services: config.services!, runId, arm: 'head', log });
-  live.push(stackA);
-  const stackB = await startStack({ services: config.services!, runId, arm: 'base', log });
-  live.push(stackB);
-  const measure = async (stack: StartedStack, durationMs: number): Promise<Row> => {
-    const m = await runLoad({ origin: stack.origin, scenario, warmupMs: 0, durationMs, amount: undefined });
-    return { qps: m.qps, p50: m.latency.p50, p99: m.latency.p99 };
-  };
-  for (const stack of [stackA, stackB]) await measure(stack, 5000);
-  const random = mulberry32(20261126);
-  const blocks = Number(values.blocks);
-  const alternations = Number(values.alternations);
-  for (let block = 0; block < blocks; block++) {
-    // Each block the three ways in a fresh order (Fisher–Yates), so none is always first after a switch.
-    const order = [...ways];
-    for (let i = order.length - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    for (const way of order) {
-      await apply(way);
-      for (const stack of [stackA, stackB]) await measure(stack, 1000);
-      const r = rows.get(way)!;
-      for (let i = 0; i < alternations; i++) {
-        const pair = i % 2 === 0 ? ([stackA, stackB] as const) : ([stackB, stackA] as const);
-        for (const stack of pair) (stack === stackA ? r.a : r.b).push(await measure(stack, 1000));
+await withAAStacks(config.services!, scenario, runId, async ({ a: stackA, b: stackB, measure }) => {
+  try {
+    const random = mulberry32(20261126);
+    const blocks = Number(values.blocks);
+    const alternations = Number(values.alternations);
+    for (let block = 0; block < blocks; block++) {
+      // Each block the three ways in a fresh order (Fisher–Yates), so none is always first after a switch.
+      const order = [...ways];
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j]!, order[i]!];
       }
-      process.stderr.write(`block ${block + 1}/${blocks}: ${way} done\n`);
+      for (const way of order) {
+        await apply(way);
+        for (const stack of [stackA, stackB]) await measure(stack, 1000);
+        const r = rows.get(way)!;
+        for (let i = 0; i < alternations; i++) {
+          const pair = i % 2 === 0 ? ([stackA, stackB] as const) : ([stackB, stackA] as const);
+          for (const stack of pair) (stack === stackA ? r.a : r.b).push(await measure(stack, 1000));
+        }
+        process.stderr.write(`block ${block + 1}/${blocks}: ${way} done\n`);
+      }
     }
+  } finally {
+    await apply('free').catch(() => undefined);
   }
-} finally {
-  await apply('free').catch(() => undefined);
-  await Promise.allSettled(live.map((s) => s.stop()));
-}
+});
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1));

@@ -6,41 +6,22 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config/load.ts';
-import { runLoad } from '../src/load/run-load.ts';
-import { memoryLog } from '../src/log.ts';
-import { startStack, type StartedStack } from '../src/services/stack.ts';
+import { withAAStacks, type Row } from './a-a-stacks.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '150' }, scenario: { type: 'string', default: '0' } } });
 const root = path.join(path.dirname(new URL(import.meta.url).pathname), '..');
 const config = await loadConfig([path.join(root, 'perf')], { cwd: root });
 const scenario = { ...config.scenarios[Number(values.scenario)]!, warmupMs: 0 };
 const rounds = Number(values.rounds);
-const log = memoryLog();
 const runId = `noise-${Date.now().toString(36)}`;
-type Row = { qps: number; p50: number; p99: number };
 const a: Row[] = [];
 const b: Row[] = [];
-const live: StartedStack[] = [];
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void Promise.allSettled(live.map((s) => s.stop())).then(() => process.exit(130)));
-}
-try {
-  const stackA = await startStack({ services: config.services!, runId, arm: 'head', log });
-  live.push(stackA);
-  const stackB = await startStack({ services: config.services!, runId, arm: 'base', log });
-  live.push(stackB);
-  const measure = async (stack: StartedStack, durationMs: number): Promise<Row> => {
-    const m = await runLoad({ origin: stack.origin, scenario, warmupMs: 0, durationMs, amount: undefined });
-    return { qps: m.qps, p50: m.latency.p50, p99: m.latency.p99 };
-  };
-  for (const stack of [stackA, stackB]) await measure(stack, 5000);
+await withAAStacks(config.services!, scenario, runId, async ({ a: stackA, b: stackB, measure }) => {
   for (let i = 0; i < rounds; i++) {
     const order = i % 2 === 0 ? ([stackA, stackB] as const) : ([stackB, stackA] as const);
     for (const stack of order) (stack === stackA ? a : b).push(await measure(stack, 1000));
   }
-} finally {
-  await Promise.allSettled(live.map((s) => s.stop()));
-}
+});
 
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 const sd = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
