@@ -5,6 +5,7 @@
 // request ledger) and reads none of that, so each client is trimmed right after perfgate has instrumented it.
 //
 // These are autocannon 9's internals (lib/httpClient.js, lib/requestIterator.js, lib/run.js), like the ledger's.
+import net from 'node:net';
 
 /** The parts of autocannon's Client this trims. */
 export interface TrimmableClient {
@@ -31,3 +32,53 @@ export function trimClient(client: TrimmableClient, options: { keepBodies: boole
   const on = client.on.bind(client);
   client.on = (event, listener) => (event === 'response' || event === 'request' ? client : on(event, listener));
 }
+
+/** The parts of autocannon's Client that `readIntoOneBuffer` replaces and calls. */
+export interface ConnectingClient {
+  secure: boolean;
+  ipc: boolean;
+  destroyed: boolean;
+  opts: { port: number; hostname: string; socketPath?: string; pipelining: number };
+  conn: net.Socket;
+  parser: { execute(chunk: Buffer): unknown };
+  pipelinedRequests: { addByteCount(count: number): void };
+  _connect(): void;
+  _doRequest(): void;
+  emit(event: 'connError', error: Error): boolean;
+}
+
+/**
+ * Every plain-TCP read of this thread lands in one reused buffer (net's `onread`), not in a fresh Buffer and a
+ * 'data' event per read: the parser consumes each read before the next one (http-parser-js copies what it keeps
+ * into strings, and body bytes are either dropped or appended as text), so nothing outlives the callback.
+ * Otherwise autocannon's own `_connect`, line for line. Call it first in `setupClient`, before the ledger wraps
+ * `_connect`. TLS sockets take no `onread`: HTTPS keeps autocannon's reads.
+ */
+export function readIntoOneBuffer(client: ConnectingClient): void {
+  if (client.secure) return;
+  const onread = {
+    buffer: sharedReadBuffer,
+    callback: (bytes: number, buffer: Uint8Array) => {
+      client.pipelinedRequests.addByteCount(bytes);
+      client.parser.execute((buffer as Buffer).subarray(0, bytes));
+      return true; // false would pause the socket
+    },
+  };
+  client._connect = () => {
+    const { opts } = client;
+    client.conn = client.ipc
+      ? net.connect({ path: opts.socketPath!, onread, noDelay: true })
+      : net.connect({ port: opts.port, host: opts.hostname, onread, noDelay: true });
+    client.conn.on('error', (error) => {
+      client.emit('connError', error);
+      if (!client.destroyed) client._connect();
+    });
+    client.conn.on('end', () => {
+      if (!client.destroyed) client._connect();
+    });
+    for (let i = 0; i < opts.pipelining; i++) client._doRequest();
+  };
+}
+
+/** One per thread: reads are consumed synchronously, one at a time. */
+const sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);

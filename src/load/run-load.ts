@@ -7,7 +7,7 @@ import type { LoadMeasurement } from '../result.ts';
 import { ConstantRateSchedule, type Backlog, type PacedClient } from './constant-rate.ts';
 import { EntryRecorder } from './entry-recorder.ts';
 import { LatencyRecorder } from './latency-recorder.ts';
-import { trimClient, type TrimmableClient } from './lean-client.ts';
+import { readIntoOneBuffer, trimClient, type ConnectingClient, type TrimmableClient } from './lean-client.ts';
 import { OutcomeCounter } from './outcome-counter.ts';
 import { RequestLedger, type LedgerClient } from './request-ledger.ts';
 import { autocannonRequests, entryOf } from './request-plan.ts';
@@ -108,6 +108,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadMeasurement> {
   // autocannon hands each Client over before it connects; `_doRequest` and friends are its internals
   // (lib/httpClient.js), which the ledger and the schedule wrap, in that order.
   const setupClient = (client: autocannon.Client) => {
+    readIntoOneBuffer(client as unknown as ConnectingClient);
     ledger.attach(client as unknown as LedgerClient);
     schedule?.attach(client as unknown as PacedClient);
     trimClient(client as unknown as TrimmableClient, { keepBodies: check !== undefined });

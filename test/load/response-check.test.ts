@@ -169,6 +169,40 @@ describe('expect against a loopback server', () => {
   });
 });
 
+test('bodies longer than one read, on 6 connections at once, are checked whole: reads share one buffer and none overwrites another', async () => {
+  // A fixed pseudo-random 100 kB text: a byte from any other response or offset would change it.
+  let x = 7;
+  const pad = Array.from({ length: 100_000 }, () => String.fromCharCode(97 + ((x = (x * 48271) % 2147483647) % 26))).join('');
+  const body = JSON.stringify({ pad, tail: 'end' });
+  let answered = 0;
+  const server = http.createServer((_req, res) => {
+    answered++;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const m = await runLoad({
+      origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      scenario: scenario({
+        requests: [{ weight: 1, request: get('/', { json: { path: '$.pad', steps: ['pad'], equals: pad } }) }],
+        connections: 6,
+        amount: 300,
+        durationMs: 20_000,
+      }),
+    });
+    const o = m.outcomes;
+    assert.equal(o.total, answered, 'every answer has its one outcome');
+    assert.equal(o.total, 300);
+    assert.equal(o.checkFailures, 0, JSON.stringify(o.checks?.failures.map((f) => f.reason)));
+    assert.equal(o.success, 300);
+    assert.ok(o.checks!.checked >= 20, `${o.checks!.checked} bodies checked`);
+    assert.ok((m.bytesPerResponse ?? 0) > body.length, `${m.bytesPerResponse} bytes per response`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 describe('the checker', () => {
   const check = (expect: ResponseExpectation, now?: () => number) =>
     responseChecker(scenario({ requests: [{ weight: 1, request: get('/', expect) }] }), now)!;
