@@ -3,6 +3,7 @@
 // rotated round by round). Prints req/s ratios (perfgate with N workers / wrk -tN), CPU per request for each, and
 // both latencies. A script, not a test: this machine is noisy, so only the side-by-side ratios of one run mean
 // anything.
+// A fifth arm, a bare Node socket client with no accounting (bench/bare-socket-client.ts), shows Node's own floor.
 // Options: --rounds N (default 3), --seconds S (default 5), --connections C (default 50), --workers 1,2 (the
 // worker counts, each against wrk -t of the same number), --target nginx|node (default nginx when installed: a
 // fast server, so that the generators and not the target set the pace; node: bench/target-server.mjs).
@@ -172,14 +173,36 @@ function runPerfgate(url: string, workers: number): Sample {
   };
 }
 
+/** The bare Node socket client (bench/bare-socket-client.ts): Node's own floor on this target, one thread. */
+function bare(url: string, windowSeconds: number): { requests: number; durationMs: number; p50: number; p99: number; cpu: number } {
+  const { stdout, cpu } = measured(
+    `'${process.execPath}' '${path.join(here, 'bare-socket-client.ts')}' ${url} ${connections} ${windowSeconds}`,
+  );
+  return { ...(JSON.parse(stdout.trim().split('\n').pop()!) as { requests: number; durationMs: number; p50: number; p99: number }), cpu };
+}
+
+function runBare(url: string): Sample {
+  const m = bare(url, seconds);
+  return {
+    rps: m.requests / (m.durationMs / 1000),
+    cpuPerRequestUs: ((m.cpu - bareIdle.cpu) / (m.requests - bareIdle.requests)) * 1e6,
+    p50: m.p50,
+    p99: m.p99,
+  };
+}
+
 const target = await startTarget();
 const idleStart = new Map<number, { cpu: number; requests: number }>();
+let bareIdle = { cpu: 0, requests: 0 };
 
 type Arm = { name: string; run: () => Sample };
-const arms: Arm[] = workerCounts.flatMap((n) => [
-  { name: `perfgate ${n}w`, run: () => runPerfgate(target.url, n) },
-  { name: `wrk -t${n}`, run: () => runWrk(target.url, n) },
-]);
+const arms: Arm[] = [
+  ...workerCounts.flatMap((n) => [
+    { name: `perfgate ${n}w`, run: () => runPerfgate(target.url, n) },
+    { name: `wrk -t${n}`, run: () => runWrk(target.url, n) },
+  ]),
+  { name: 'bare socket', run: () => runBare(target.url) },
+];
 const results = new Map<string, Sample[]>(arms.map((a) => [a.name, []]));
 console.log(
   `target ${target.url} (${target.describe}), ${connections} connections, ${seconds}s windows, ${rounds} rounds of ${arms.length} arms (order rotated each round); ${os.cpus().length} × ${os.cpus()[0]?.model}`,
@@ -192,6 +215,8 @@ try {
     const median = starts.sort((a, b) => a.cpu - b.cpu)[1]!;
     idleStart.set(workers, { cpu: median.cpu, requests: median.m.outcomes.total });
   }
+  const bareStarts = [0, 1, 2].map(() => bare(target.url, 0)).sort((a, b) => a.cpu - b.cpu);
+  bareIdle = { cpu: bareStarts[1]!.cpu, requests: bareStarts[1]!.requests };
   for (let round = 0; round < rounds; round++) {
     const order = arms.map((_, i) => arms[(i + round) % arms.length]!);
     for (const arm of order) {
@@ -218,5 +243,13 @@ for (const n of workerCounts) {
   const w = summary(results.get(`wrk -t${n}`)!);
   console.log(
     `perfgate ${n}w / wrk -t${n}: req/s ${(p.rps / w.rps).toFixed(2)}× (goal ≥ 0.95×), CPU per request ${(p.cpuPerRequestUs / w.cpuPerRequestUs).toFixed(2)}×`,
+  );
+}
+const wrk1 = results.get('wrk -t1');
+if (wrk1) {
+  const floor = summary(results.get('bare socket')!);
+  const w = summary(wrk1);
+  console.log(
+    `bare Node socket / wrk -t1: req/s ${(floor.rps / w.rps).toFixed(2)}×, CPU per request ${(floor.cpuPerRequestUs / w.cpuPerRequestUs).toFixed(2)}× (Node's floor, no accounting)`,
   );
 }
