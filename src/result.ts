@@ -20,6 +20,12 @@ import type {
   verdictSchema,
 } from './results/schema.ts';
 
+/**
+ * Every failure kind, in the order the reports list them: the one list the schema, the counters, the CSV and the
+ * words follow (here, not in the schema, so that the load engine's threads load no zod).
+ */
+export const FAILURE_KINDS = ['timeout', 'refused', 'reset', 'truncated', 'interrupted', 'other'] as const;
+
 export type Verdict = z.infer<typeof verdictSchema>;
 export type BudgetStatus = z.infer<typeof budgetStatusSchema>;
 export type ComparisonVerdict = z.infer<typeof comparisonVerdictSchema>;

@@ -3,7 +3,7 @@
 // of its latency, so we count apart.
 // With `expect:`, a response's verdict decides instead: a response that fails its check is an HTTP error of kind
 // check, counted apart with the first few distinct failures.
-import type { FailureKind, Outcomes } from '../result.ts';
+import { FAILURE_KINDS, type FailureKind, type Outcomes } from '../result.ts';
 import type { CheckFailure, Verdict } from './response-check.ts';
 
 /** Distinct check failures kept as samples (each with its count). */
@@ -17,7 +17,7 @@ export class OutcomeCounter {
   checkFailures = 0;
   // Indexed by status code: cheaper than a Map on the per-response path.
   private readonly byStatus = new Array<number>(600).fill(0);
-  private readonly byFailure: Record<FailureKind, number> = { timeout: 0, refused: 0, reset: 0, truncated: 0, interrupted: 0, other: 0 };
+  private readonly byFailure = noFailures();
   /** Set when the scenario checks responses: the outcomes then carry `checkFailures` and `checks`. */
   private readonly checks: { checked: number; skipped: number; samples: Map<string, CheckFailure & { count: number }> } | undefined;
 
@@ -109,7 +109,7 @@ export function mergeOutcomes(parts: readonly Outcomes[]): Outcomes {
     httpErrors: 0,
     failures: 0,
     byStatus: {},
-    byFailure: { timeout: 0, refused: 0, reset: 0, truncated: 0, interrupted: 0, other: 0 },
+    byFailure: noFailures(),
   };
   const samples = new Map<string, CheckFailure & { count: number }>();
   for (const part of parts) {
@@ -136,4 +136,9 @@ export function mergeOutcomes(parts: readonly Outcomes[]): Outcomes {
   }
   if (merged.checks) merged.checks.failures = [...samples.values()];
   return merged;
+}
+
+/** Zero of every failure kind. */
+function noFailures(): Record<FailureKind, number> {
+  return Object.fromEntries(FAILURE_KINDS.map((kind) => [kind, 0])) as Record<FailureKind, number>;
 }

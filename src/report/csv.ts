@@ -1,9 +1,7 @@
 // One CSV row per scenario with every figure, for spreadsheets and dashboards (RFC 4180).
 import { COMPARE_METRICS, METRICS } from '../config/types.ts';
 import { showInvisible } from '../invisible.ts';
-import type { FailureKind, RunResult, ScenarioResult } from '../result.ts';
-
-const FAILURE_KINDS: FailureKind[] = ['timeout', 'refused', 'reset', 'truncated', 'interrupted', 'other'];
+import { FAILURE_KINDS, type RunResult, type ScenarioResult } from '../result.ts';
 
 type Cell = string | number | boolean | null | undefined;
 

@@ -1,6 +1,13 @@
 // Number formatting shared by every report: fixed locale (en-US) so output is the same on every machine.
 import type { BudgetMetric, CompareMetric } from '../config/types.ts';
-import type { BudgetStatus, ComparisonEntry, FailureKind, LoadMeasurement, Outcomes } from '../result.ts';
+import {
+  FAILURE_KINDS,
+  type BudgetStatus,
+  type ComparisonEntry,
+  type FailureKind,
+  type LoadMeasurement,
+  type Outcomes,
+} from '../result.ts';
 import { formatBandwidth } from '../config/units.ts';
 import { BUDGET_METRIC, METRIC, UNIT, type MetricKind } from '../metrics.ts';
 
@@ -229,9 +236,9 @@ export function formatOutcomes(outcomes: Outcomes): string {
     parts.push('0 HTTP errors');
   }
   if (outcomes.failures > 0) {
-    const kinds = (Object.keys(FAILURE_WORDS) as FailureKind[])
-      .filter((kind) => (outcomes.byFailure[kind] ?? 0) > 0)
-      .map((kind) => `${FAILURE_WORDS[kind]} ×${formatNumber(outcomes.byFailure[kind] ?? 0)}`);
+    const kinds = FAILURE_KINDS.filter((kind) => (outcomes.byFailure[kind] ?? 0) > 0).map(
+      (kind) => `${FAILURE_WORDS[kind]} ×${formatNumber(outcomes.byFailure[kind] ?? 0)}`,
+    );
     parts.push(`${formatNumber(outcomes.failures)} failures${kinds.length ? ` (${kinds.join(', ')})` : ''}`);
   } else {
     parts.push('0 failures');

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { BUDGET_METRICS, COMPARE_METRICS, METRICS, ROUND_METRICS, type Op } from '../config/types.ts';
 import { HISTORY_METRICS } from '../history/schema.ts';
+import { FAILURE_KINDS } from '../result.ts';
 
 const text = (max = 10_000) => z.string().max(max);
 /** Finite (zod 4's z.number() refuses Infinity and NaN). */
@@ -24,7 +25,7 @@ export const verdictSchema = z.enum(['pass', 'fail', 'inconclusive']);
 export const budgetStatusSchema = z.enum(['pass', 'fail', 'inconclusive']);
 export const comparisonVerdictSchema = z.enum(['regression', 'improvement', 'unchanged', 'inconclusive']);
 export const failureKindSchema = described(
-  z.enum(['timeout', 'refused', 'reset', 'truncated', 'interrupted', 'other']),
+  z.enum(FAILURE_KINDS),
   'Why a request got no complete response: truncated = the connection closed partway through the response; ' +
     'interrupted = still in flight when the run was interrupted (SIGINT, SIGTERM), so never waited for.',
 );
