@@ -9,7 +9,7 @@ import { firstLine, InfrastructureError } from './errors.ts';
 import { generatorSetting } from './generator/placement.ts';
 import type { Log } from './log.ts';
 import { redactUrls } from './report/redact.ts';
-import { writeOutputs } from './report/write-outputs.ts';
+import { checkOutputPaths, checkWritable, writeOutputs } from './report/write-outputs.ts';
 import type { RunResult, ScenarioResult } from './result.ts';
 import { calibrationOf, writeCalibration } from './pipeline/calibrate.ts';
 import { comparePaired, compareSaved, compareWithStored } from './pipeline/compare.ts';
@@ -41,6 +41,8 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
   const { scenarios, plan, compare } = scaleOut;
   // A saved run to compare with is read now: a missing or bad file is refused before minutes of building.
   const stored = options.baselineFile ? { file: options.baselineFile, stored: await readRunResult(options.baselineFile, cwd) } : undefined;
+  // So are report paths it cannot write: found now, not at the first write after a scenario's minutes.
+  await checkOutputPaths({ json: options.json, markdown: options.markdown, csv: options.csv, html: options.html });
   const header: RunResult = { ...newResult(config.files, plan.targetLabel, options), ...scaleOut.header };
   const state: RunState = { target: plan.targetLabel, scenarios: [], warnings: [] };
   // The HTML report (its charts take Vega a moment each) is written when the run ends, not after every scenario.
@@ -179,6 +181,7 @@ export async function calibratePerfgate(options: CalibrateOptions, log: Log): Pr
   const config = await loadConfig(options.paths.length ? options.paths : ['perf'], { cwd, env });
   const plan = await planCalibration(config, options);
   const file = path.resolve(cwd, options.out ?? path.join(config.baseDir, 'calibration.json'));
+  await checkWritable(file, 'calibration');
   const generator = generatorSetting(options.generator, env);
   const control: LoadControl = { signal, onProgress: options.onProgress };
   const started: Started = { stacks: [] };

@@ -7,7 +7,8 @@
 // cannot write), still stops its stack and writes its partial results; a bad --baseline-file is refused before.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { rmSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -124,34 +125,58 @@ describe('the images perfgate builds', { skip, concurrency: false }, () => {
     assert.deepEqual(await leftoversOfRun(run), []);
   });
 
+  test('a report path it cannot write is refused before anything is built or started', async () => {
+    await writeFile(
+      path.join(dir, 'perf.yaml'),
+      `version: 1\nservices:\n  app:\n    build: .\n    port: 5000\n    ready: /\nscenarios:\n  - name: s\n    request: { path: / }\n`,
+    );
+    const run = `${runId}-unwritable`;
+    const log = memoryLog();
+    const markdown = path.join(dir, 'perf.yaml', 'report.md');
+    await assert.rejects(
+      runPerfgate({ paths: ['perf.yaml'], cwd: dir, env: process.env, markdown, runId: run }, log),
+      (error) =>
+        error instanceof UsageError &&
+        error.message === `cannot write the markdown report to ${markdown}: a part of its path is a file, not a directory`,
+    );
+    assert.ok(!log.lines.some((line) => line.startsWith('== Starting')), log.lines.join('\n'));
+    assert.deepEqual(await leftoversOfRun(run), []);
+  });
+
   test(
-    'a run that fails after measuring on an error of its user (a report path it cannot write) still stops its stack',
+    'a run whose report path goes bad while it measures fails with that path named, stops its stack, and keeps its results',
     { timeout: 240_000 },
     async () => {
       await writeApp(dir, 'v3');
       await writeFile(
         path.join(dir, 'perf.yaml'),
         `version: 1\nservices:\n  app:\n    build: .\n    port: 5000\n    ready: /\n` +
-          `scenarios:\n  - name: s\n    request: { path: / }\n    connections: 2\n    warmup: 0\n    duration: 500ms\n`,
+          `scenarios:\n  - name: s\n    request: { path: / }\n    connections: 2\n    warmup: 0\n    duration: 1500ms\n`,
       );
       const run = `${runId}-report`;
       const log = memoryLog();
-      // perf.yaml is a file, so no directory can be made under it: the first write of the results, once the
-      // scenario is measured, fails.
+      const reports = path.join(dir, 'reports');
+      const markdown = path.join(reports, 'report.md');
+      await mkdir(reports, { recursive: true });
+      // Writable when the run starts; while the scenario runs (its first progress report, at 1 s of 1.5 s), the
+      // directory becomes a file, so the first write of the results after it fails.
+      let replaced = false;
+      const onProgress = () => {
+        if (replaced) return;
+        replaced = true;
+        rmSync(reports, { recursive: true });
+        writeFileSync(reports, 'not a directory any more\n');
+      };
       await assert.rejects(
         runPerfgate(
-          {
-            paths: ['perf.yaml'],
-            cwd: dir,
-            env: process.env,
-            json: path.join(dir, 'results.json'),
-            markdown: path.join(dir, 'perf.yaml', 'report.md'),
-            runId: run,
-          },
+          { paths: ['perf.yaml'], cwd: dir, env: process.env, json: path.join(dir, 'results.json'), markdown, runId: run, onProgress },
           log,
         ),
-        /ENOTDIR|EEXIST/,
+        (error) =>
+          error instanceof UsageError &&
+          error.message === `cannot write the markdown report to ${markdown}: a part of its path is a file, not a directory`,
       );
+      assert.ok(replaced, 'the scenario reported progress');
       assert.deepEqual(await leftoversOfRun(run), [], 'the stack is stopped');
       assert.deepEqual(await ourImages(), { all: 0, dangling: 0 });
       const partial = JSON.parse(await readFile(path.join(dir, 'results.json'), 'utf8')) as RunResult;
