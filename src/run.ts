@@ -20,7 +20,7 @@ import { measureScenarios } from './pipeline/measure.ts';
 import { placeLoad } from './pipeline/generator.ts';
 import { EXIT_INTERRUPTED, type LoadControl, type RunOptions, type RunOutcome } from './pipeline/options.ts';
 import { planCalibration, planRun, selectScenarios } from './pipeline/plan.ts';
-import { planScaleOut } from './pipeline/scale-out.ts';
+import { emptyShardComparison, planScaleOut } from './pipeline/scale-out.ts';
 import { cleanUp, startBase, startHead, startTwin, type Started } from './pipeline/start.ts';
 
 export { type RunOptions, type RunOutcome } from './pipeline/options.ts';
@@ -56,11 +56,7 @@ export async function runPerfgate(options: RunOptions, log: Log): Promise<RunOut
     // More shards than scenarios: this job has nothing to measure, so it starts nothing (no stack, no base build);
     // its empty result is still one shard of the matrix for merge.
     log.warn(`shard ${options.shard.index}/${options.shard.count} has no scenarios to run: nothing was started`);
-    // What it would have been compared with, as every shard records it, so merge finds the matrix consistent.
-    const nothing = { pairs: 0, seed: plan.seed, scenarios: new Map(), warnings: [] };
-    if (plan.base) state.comparison = { ...nothing, base: plan.base, head: plan.head };
-    else if (stored)
-      state.comparison = await compareWithStored({ scenarios: [], compare, plan, headOrigin: '', baseline: stored }, {}, log);
+    state.comparison = await emptyShardComparison({ plan, compare, stored }, log);
     const result = await save();
     return { result, config, exitCode: runExitCode(result, { failOnInconclusive: options.failOnInconclusive }) };
   }

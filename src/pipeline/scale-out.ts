@@ -1,12 +1,15 @@
 // Part of step 1, plan (#14): a matrix job's share of the run. `--shard i/n` keeps this shard's scenarios;
 // `--pool i/n` keeps them all, draws its pair orders from a seed of its own and fixes the design at the most pairs
-// (so `perfgate merge` can pool every member's pairs into one fixed-n test). Both record the family merge needs.
+// (so `perfgate merge` can pool every member's pairs into one fixed-n test). Both record the family merge needs; a
+// shard left without scenarios starts nothing.
 import type { CompareSettings, PerfConfig, Scenario } from '../config/types.ts';
 import { UsageError } from '../errors.ts';
+import type { Log } from '../log.ts';
 import type { RunResult } from '../result.ts';
+import { compareWithStored, type StoredRequest } from './compare.ts';
 import { familyOf } from '../scale-out/family.ts';
 import { expectedMs, scenariosOfShard } from '../scale-out/shard.ts';
-import type { RunOptions, RunPlan } from './options.ts';
+import type { Comparison, RunOptions, RunPlan } from './options.ts';
 
 export interface ScaleOutPlan {
   /** The scenarios this job runs. */
@@ -48,4 +51,18 @@ export function planScaleOut(
       family: familyOf(selected, compare, mode),
     },
   };
+}
+
+/**
+ * A shard with no scenarios (more shards than scenarios) starts nothing, but records what it would have been
+ * compared with, as every shard does, so that merge finds the matrix consistent; undefined without a comparison.
+ */
+export async function emptyShardComparison(
+  request: { plan: RunPlan; compare: CompareSettings; stored: StoredRequest['baseline'] | undefined },
+  log: Log,
+): Promise<Comparison | undefined> {
+  const { plan, compare, stored } = request;
+  if (plan.base) return { pairs: 0, seed: plan.seed, scenarios: new Map(), warnings: [], base: plan.base, head: plan.head };
+  if (stored) return compareWithStored({ scenarios: [], compare, plan, headOrigin: '', baseline: stored }, {}, log);
+  return undefined;
 }
