@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from 'simple-statistics';
 import type { Scenario } from '../src/config/types.ts';
 import { runLoad } from '../src/load/run-load.ts';
 
@@ -71,7 +72,6 @@ for (const padBytes of [0, 1470]) {
       }
     }
     const ratios = withCheck.map((q, i) => q / without[i]!).sort((a, b) => a - b);
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
     const n = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
     console.log(
       `| ${padBytes === 0 ? '11 B' : '~1.5 kB'} | ${n.format(median(without))} | ${n.format(median(withCheck))} | ${median(ratios).toFixed(3)} | ${ratios[0]!.toFixed(2)}–${ratios[ratios.length - 1]!.toFixed(2)} | ${n.format(checked)} / ${n.format(skipped)} |`,

@@ -11,6 +11,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { mean, sampleStandardDeviation } from 'simple-statistics';
 import Dockerode from 'dockerode';
 import { loadConfig } from '../src/config/load.ts';
 import { LABEL_RUN } from '../src/services/labels.ts';
@@ -82,8 +83,6 @@ await withAAStacks(config.services!, scenario, runId, async ({ a: stackA, b: sta
   }
 });
 
-const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-const sd = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 console.log(
   `\n${scenario.name}: ${cores} cores, the app given ${cpus} CPU; ${values.blocks} blocks × ${values.alternations} alternations of 1 s per arm, per way\n`,
@@ -100,7 +99,7 @@ for (const way of ways) {
       if (Math.floor(i / Number(values.alternations)) !== Math.floor((i + k - 1) / Number(values.alternations))) continue;
       pairs.push(Math.log(block(b, i)) - Math.log(block(a, i)));
     }
-    return pct(sd(pairs));
+    return pairs.length > 1 ? pct(sampleStandardDeviation(pairs)) : '–';
   };
   const cell = (metric: keyof Row) => `${spread(metric, 1)} / ${spread(metric, 5)}`;
   console.log(`| ${way} | ${Math.round(mean([...a, ...b].map((r) => r.qps)))} | ${cell('qps')} | ${cell('p50')} | ${cell('p99')} |`);

@@ -11,6 +11,7 @@
 // A script, not a test. Options: --pairs N (8), --seconds S (5), --connections C (10), --cached.
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from 'simple-statistics';
 import { addWindow, diagnosisOf, emptyTotals, type ArmTotals } from '../src/compare/diagnosis.ts';
 import { loadConfig } from '../src/config/load.ts';
 import type { Services } from '../src/config/types.ts';
@@ -80,7 +81,6 @@ try {
   }
   const logRatios = qps.on.map((q, i) => Math.log(q / qps.off[i]!));
   const ratios = logRatios.map(Math.exp).sort((a, b) => a - b);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   const estimate = hodgesLehmann(logRatios, 0.95);
   const interval =
     estimate.low === null || estimate.high === null

@@ -6,6 +6,7 @@
 // not the benefit of a remote host. Options: --rounds N (default 4), --seconds S (default 3), --connections C (default 10).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from 'simple-statistics';
 import { loadConfig } from '../src/config/load.ts';
 import { generatorBundle } from '../src/generator/bundle.ts';
 import { remoteRunLoad } from '../src/generator/remote-load.ts';
@@ -62,7 +63,6 @@ try {
       );
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   const qps = (where: keyof typeof arms) => median(results[where].map((m) => m.qps));
   console.log(
     `\nmedian QPS: runner ${Math.round(qps('runner')).toLocaleString('en-US')}, docker ${Math.round(qps('docker')).toLocaleString('en-US')}: ratio ${(qps('docker') / qps('runner')).toFixed(2)}×`,

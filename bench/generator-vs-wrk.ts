@@ -13,6 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from 'simple-statistics';
 
 const { values } = parseArgs({
   options: {
@@ -212,8 +213,8 @@ const fmt = (s: Sample) =>
 try {
   for (const workers of workerCounts) {
     const starts = [0, 1, 2].map(() => perfgate(target.url, workers, 0));
-    const median = starts.sort((a, b) => a.cpu - b.cpu)[1]!;
-    idleStart.set(workers, { cpu: median.cpu, requests: median.m.outcomes.total });
+    const middle = starts.sort((a, b) => a.cpu - b.cpu)[1]!;
+    idleStart.set(workers, { cpu: middle.cpu, requests: middle.m.outcomes.total });
   }
   const bareStarts = [0, 1, 2].map(() => bare(target.url, 0)).sort((a, b) => a.cpu - b.cpu);
   bareIdle = { cpu: bareStarts[1]!.cpu, requests: bareStarts[1]!.requests };
@@ -229,7 +230,6 @@ try {
   await target.stop();
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const summary = (s: Sample[]): Sample => ({
   rps: median(s.map((x) => x.rps)),
   cpuPerRequestUs: median(s.map((x) => x.cpuPerRequestUs)),

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from 'simple-statistics';
 import type { Scenario, WeightedRequest } from '../src/config/types.ts';
 import { runLoad } from '../src/load/run-load.ts';
 
@@ -57,7 +58,6 @@ try {
     }
   }
   const ratios = counted.map((q, i) => q / without[i]!).sort((a, b) => a - b);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   const n = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
   console.log('| QPS, entries not counted | QPS, entries counted | median ratio (counted / not) | range |');
   console.log('|--:|--:|--:|--:|');

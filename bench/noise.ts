@@ -5,6 +5,7 @@
 // Options: --rounds N (150 alternations of 1 s per arm), --scenario I (0: the first scenario of perf/).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { mean, sampleStandardDeviation } from 'simple-statistics';
 import { loadConfig } from '../src/config/load.ts';
 import { withAAStacks, type Row } from './a-a-stacks.ts';
 
@@ -23,8 +24,6 @@ await withAAStacks(config.services!, scenario, runId, async ({ a: stackA, b: sta
   }
 });
 
-const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
-const sd = (xs: number[]) => Math.sqrt(xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 console.log(`\n${scenario.name}: ${rounds} alternations of 1 s per arm, two stacks of the same code\n`);
 console.log('| seconds per arm | metric | pair spread (sd of log-ratio) | same-arm spread | mean log-ratio (B vs A) |');
@@ -37,7 +36,7 @@ for (const k of [1, 2, 3, 5, 10]) {
     for (let i = 0; i + k <= a.length; i += k) pairs.push(Math.log(block(b, i)) - Math.log(block(a, i)));
     for (let i = 0; i + 2 * k <= a.length; i += 2 * k) same.push(Math.log(block(a, i + k)) - Math.log(block(a, i)));
     console.log(
-      `| ${k} | ${metric} | ${pct(sd(pairs))} (${pairs.length} pairs) | ${same.length > 1 ? pct(sd(same)) : '–'} | ${pct(mean(pairs))} |`,
+      `| ${k} | ${metric} | ${pairs.length > 1 ? pct(sampleStandardDeviation(pairs)) : '–'} (${pairs.length} pairs) | ${same.length > 1 ? pct(sampleStandardDeviation(same)) : '–'} | ${pct(mean(pairs))} |`,
     );
   }
 }

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { parseArgs } from 'node:util';
+import { median } from 'simple-statistics';
 import autocannon from 'autocannon';
 import { LatencyRecorder } from '../src/load/latency-recorder.ts';
 import { runLoad } from '../src/load/run-load.ts';
@@ -122,7 +123,6 @@ for (let round = 0; round < rounds; round++) {
 }
 target.kill();
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const row = (name: string, s: Sample[], key: keyof Sample) => median(s.map((x) => x[key] as number));
 const expectedPer100 = rate / 10;
 console.log(

@@ -3,6 +3,7 @@
 // Options: --rounds N (default 4), --seconds S (default 3), --connections C (default 10).
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { median } from 'simple-statistics';
 import { loadConfig } from '../src/config/load.ts';
 import { runLoad } from '../src/load/run-load.ts';
 import { consoleLog } from '../src/log.ts';
@@ -50,7 +51,6 @@ try {
       );
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   console.log(
     `\nmedian QPS: container IP ${Math.round(median(results[direct]!)).toLocaleString('en-US')}, mapped port ${Math.round(median(results[mapped]!)).toLocaleString('en-US')}: ratio ${(median(results[direct]!) / median(results[mapped]!)).toFixed(2)}×`,
   );
