@@ -1,63 +1,107 @@
-// One CSV row per scenario with every figure, for spreadsheets and dashboards (RFC 4180).
+// One CSV row per scenario with every figure, then one per entry of its mix, for spreadsheets and dashboards
+// (RFC 4180).
 import { COMPARE_METRICS, METRICS } from '../config/types.ts';
 import { showInvisible } from '../invisible.ts';
-import { FAILURE_KINDS, type RunResult, type ScenarioResult } from '../result.ts';
+import { FAILURE_KINDS, type EntryMeasurement, type EntryResult, type RunResult, type ScenarioResult } from '../result.ts';
 
 type Cell = string | number | boolean | null | undefined;
 
+/**
+ * One row: a scenario, or one entry of its mix (after the scenario's row). An entry's row has the entry's own
+ * metrics, outcomes, budgets and comparison, the scenario's window (connections, rate, duration), and leaves blank
+ * what only the whole scenario has (the generator, the server's cost, the open model's schedule), so that summing
+ * a column over the rows of one kind never counts anything twice.
+ */
+interface Row {
+  scenario: ScenarioResult;
+  entry?: EntryResult;
+  /** The entry's part of the window (bytes), when the results carry it. */
+  entryWindow?: EntryMeasurement;
+}
+
+/** What a row measured: the scenario's figures, or its entry's. */
+function own(row: Row) {
+  const { scenario, entry, entryWindow } = row;
+  if (!entry) {
+    const m = scenario.measurement;
+    return {
+      metrics: scenario.metrics,
+      outcomes: m.outcomes,
+      budgets: scenario.budgets,
+      comparison: scenario.comparison,
+      latencyMin: m.latency.min,
+      bytesPerSec: m.bytesPerSec,
+      bytesPerResponse: m.bytesPerResponse,
+    };
+  }
+  return {
+    metrics: entry.metrics,
+    outcomes: entry.outcomes,
+    budgets: entry.budgets ?? [],
+    comparison: entry.comparison,
+    latencyMin: entryWindow?.latency.min,
+    bytesPerSec: entryWindow?.bytesPerSec,
+    bytesPerResponse: entryWindow?.bytesPerResponse,
+  };
+}
+
+/** Only on a scenario's own row. */
+const whole = (value: (s: ScenarioResult) => Cell) => (row: Row) => (row.entry ? undefined : value(row.scenario));
+
 interface Column {
   header: string;
-  value(scenario: ScenarioResult): Cell;
+  value(row: Row): Cell;
   /** User-provided text: guarded against spreadsheet formula injection. */
   text?: boolean;
 }
 
 const COLUMNS: Column[] = [
-  { header: 'scenario', value: (s) => s.name, text: true },
-  { header: 'verdict', value: (s) => s.verdict },
-  { header: 'connections', value: (s) => s.connections },
-  { header: 'rate', value: (s) => s.rate },
-  { header: 'sweep_of', value: (s) => s.sweepOf, text: true },
-  { header: 'duration_ms', value: (s) => s.measurement.durationMs },
-  ...METRICS.map((metric): Column => ({ header: metric, value: (s) => s.metrics[metric] })),
-  { header: 'latency_min_ms', value: (s) => s.measurement.latency.min },
-  { header: 'requests_total', value: (s) => s.measurement.outcomes.total },
-  { header: 'requests_success', value: (s) => s.measurement.outcomes.success },
-  { header: 'http_errors', value: (s) => s.measurement.outcomes.httpErrors },
-  { header: 'failures', value: (s) => s.measurement.outcomes.failures },
-  ...FAILURE_KINDS.map((kind): Column => ({ header: `failures_${kind}`, value: (s) => s.measurement.outcomes.byFailure[kind] ?? 0 })),
+  { header: 'scenario', value: (r) => r.scenario.name, text: true },
+  { header: 'entry', value: (r) => r.entry?.name, text: true },
+  { header: 'verdict', value: whole((s) => s.verdict) },
+  { header: 'connections', value: (r) => r.scenario.connections },
+  { header: 'rate', value: (r) => r.scenario.rate },
+  { header: 'sweep_of', value: (r) => r.scenario.sweepOf, text: true },
+  { header: 'duration_ms', value: (r) => r.scenario.measurement.durationMs },
+  ...METRICS.map((metric): Column => ({ header: metric, value: (r) => own(r).metrics[metric] })),
+  { header: 'latency_min_ms', value: (r) => own(r).latencyMin },
+  { header: 'requests_total', value: (r) => own(r).outcomes.total },
+  { header: 'requests_success', value: (r) => own(r).outcomes.success },
+  { header: 'http_errors', value: (r) => own(r).outcomes.httpErrors },
+  { header: 'failures', value: (r) => own(r).outcomes.failures },
+  ...FAILURE_KINDS.map((kind): Column => ({ header: `failures_${kind}`, value: (r) => own(r).outcomes.byFailure[kind] ?? 0 })),
   {
     header: 'by_status',
-    value: (s) =>
-      Object.entries(s.measurement.outcomes.byStatus)
+    value: (r) =>
+      Object.entries(own(r).outcomes.byStatus)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([code, n]) => `${code}:${n}`)
         .join(' '),
   },
-  { header: 'bytes_per_sec', value: (s) => s.measurement.bytesPerSec },
-  { header: 'bytes_per_response', value: (s) => s.measurement.bytesPerResponse },
-  { header: 'achieved_rate', value: (s) => s.measurement.achievedRate },
-  { header: 'backlog_unsent', value: (s) => s.measurement.backlog?.unsent },
-  { header: 'schedule_lag_p99_ms', value: (s) => s.measurement.scheduleLag?.p99Ms },
-  { header: 'generator_cpu_cores', value: (s) => s.measurement.generator.cpu },
-  { header: 'generator_saturated', value: (s) => s.measurement.generator.saturated },
-  { header: 'server_cpu_ms_per_request', value: (s) => s.server?.cpuMsPerRequest },
-  { header: 'server_peak_memory_bytes', value: (s) => s.server?.peakMemoryBytes },
-  { header: 'server_cpu_cores', value: (s) => s.server?.cpuCores },
-  { header: 'budgets_failed', value: (s) => s.budgets.filter((b) => b.status === 'fail').length },
-  { header: 'budgets_inconclusive', value: (s) => s.budgets.filter((b) => b.status === 'inconclusive').length },
+  { header: 'bytes_per_sec', value: (r) => own(r).bytesPerSec },
+  { header: 'bytes_per_response', value: (r) => own(r).bytesPerResponse },
+  { header: 'achieved_rate', value: whole((s) => s.measurement.achievedRate) },
+  { header: 'backlog_unsent', value: whole((s) => s.measurement.backlog?.unsent) },
+  { header: 'schedule_lag_p99_ms', value: whole((s) => s.measurement.scheduleLag?.p99Ms) },
+  { header: 'generator_cpu_cores', value: whole((s) => s.measurement.generator.cpu) },
+  { header: 'generator_saturated', value: whole((s) => s.measurement.generator.saturated) },
+  { header: 'server_cpu_ms_per_request', value: whole((s) => s.server?.cpuMsPerRequest) },
+  { header: 'server_peak_memory_bytes', value: whole((s) => s.server?.peakMemoryBytes) },
+  { header: 'server_cpu_cores', value: whole((s) => s.server?.cpuCores) },
+  { header: 'budgets_failed', value: (r) => own(r).budgets.filter((b) => b.status === 'fail').length },
+  { header: 'budgets_inconclusive', value: (r) => own(r).budgets.filter((b) => b.status === 'inconclusive').length },
   ...COMPARE_METRICS.flatMap((metric): Column[] => [
-    { header: `base_${metric}`, value: (s) => s.comparison?.[metric]?.base },
-    { header: `head_${metric}`, value: (s) => s.comparison?.[metric]?.head },
-    { header: `change_${metric}`, value: (s) => s.comparison?.[metric]?.change },
-    { header: `ci_low_${metric}`, value: (s) => s.comparison?.[metric]?.low },
-    { header: `ci_high_${metric}`, value: (s) => s.comparison?.[metric]?.high },
-    { header: `p_${metric}`, value: (s) => s.comparison?.[metric]?.p },
-    { header: `verdict_${metric}`, value: (s) => s.comparison?.[metric]?.verdict },
-    { header: `ci_level_${metric}`, value: (s) => s.comparison?.[metric]?.confidence },
-    { header: `mde_${metric}`, value: (s) => s.comparison?.[metric]?.mde },
+    { header: `base_${metric}`, value: (r) => own(r).comparison?.[metric]?.base },
+    { header: `head_${metric}`, value: (r) => own(r).comparison?.[metric]?.head },
+    { header: `change_${metric}`, value: (r) => own(r).comparison?.[metric]?.change },
+    { header: `ci_low_${metric}`, value: (r) => own(r).comparison?.[metric]?.low },
+    { header: `ci_high_${metric}`, value: (r) => own(r).comparison?.[metric]?.high },
+    { header: `p_${metric}`, value: (r) => own(r).comparison?.[metric]?.p },
+    { header: `verdict_${metric}`, value: (r) => own(r).comparison?.[metric]?.verdict },
+    { header: `ci_level_${metric}`, value: (r) => own(r).comparison?.[metric]?.confidence },
+    { header: `mde_${metric}`, value: (r) => own(r).comparison?.[metric]?.mde },
   ]),
-  { header: 'error', value: (s) => s.error, text: true },
+  { header: 'error', value: whole((s) => s.error), text: true },
 ];
 
 /** RFC 4180: quote a field holding a comma, quote or line break; double inner quotes. */
@@ -75,8 +119,13 @@ export const CSV_HEADERS: readonly string[] = COLUMNS.map((c) => c.header);
 
 export function renderCsv(result: RunResult): string {
   const lines = [COLUMNS.map((c) => csvField(c.header)).join(',')];
+  const line = (row: Row) => COLUMNS.map((c) => csvField(c.value(row), c.text)).join(',');
   for (const scenario of result.scenarios) {
-    lines.push(COLUMNS.map((c) => csvField(c.value(scenario), c.text)).join(','));
+    lines.push(line({ scenario }));
+    for (const entry of scenario.entries ?? []) {
+      const entryWindow = scenario.measurement.entries?.find((e) => e.name === entry.name);
+      lines.push(line({ scenario, entry, ...(entryWindow ? { entryWindow } : {}) }));
+    }
   }
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { resultAnnotations } from '../../src/github/annotations.ts';
 import { metricsOf } from '../../src/metrics.ts';
+import { renderCsv } from '../../src/report/csv.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { renderMarkdown, verdictDigest } from '../../src/report/markdown.ts';
 import { renderTerminal } from '../../src/report/terminal.ts';
@@ -125,4 +126,49 @@ test("the comment's verdict digest changes with an entry's verdict (comment: on-
   noisier.scenarios[0]!.entries![1]!.metrics.p99 = 9.5;
   noisier.scenarios[0]!.entries![1]!.comparison!.p99!.change = 0.9;
   assert.equal(verdictDigest(run), verdictDigest(noisier));
+});
+
+test("the CSV has a row per entry after its scenario's, with the entry's own figures and nothing of the whole scenario's", () => {
+  const run = mixedRun();
+  const scenario = run.scenarios[0]!;
+  scenario.measurement.entries = [
+    {
+      name: 'GET /fast',
+      outcomes: outcomes(1000),
+      latency: { ...scenario.measurement.latency, min: 0.25 },
+      qps: 100,
+      bytesPerSec: 25_000,
+      bytesPerResponse: 250,
+    },
+  ];
+  const [header, ...rows] = renderCsv(run)
+    .trimEnd()
+    .split('\r\n')
+    .map((line) => line.split(','));
+  const get = (row: string[], name: string) => row[header!.indexOf(name)];
+  assert.deepEqual(
+    rows.map((row) => [get(row, 'scenario'), get(row, 'entry')]),
+    [
+      ['mixed', ''],
+      ['mixed', 'GET /fast'],
+      ['mixed', 'GET /slow'],
+    ],
+  );
+  const [whole, fast, slow] = rows as [string[], string[], string[]];
+  assert.equal(get(whole, 'requests_total'), '2000');
+  assert.equal(get(fast, 'requests_total'), '1000');
+  assert.equal(get(slow, 'p99'), '9');
+  assert.equal(get(slow, 'budgets_failed'), '1');
+  assert.equal(get(slow, 'verdict_p99'), 'regression');
+  assert.equal(get(slow, 'change_p99'), '0.8');
+  assert.equal(get(fast, 'latency_min_ms'), '0.25');
+  assert.equal(get(fast, 'bytes_per_response'), '250');
+  assert.equal(get(slow, 'bytes_per_response'), '', 'no window part recorded for it');
+  // The scenario's window is the entries' too; what only the whole scenario has stays on its row.
+  assert.equal(get(fast, 'connections'), '8');
+  assert.equal(get(fast, 'duration_ms'), get(whole, 'duration_ms'));
+  for (const column of ['verdict', 'generator_cpu_cores', 'generator_saturated']) {
+    assert.notEqual(get(whole, column), '', column);
+    assert.equal(get(fast, column), '', column);
+  }
 });
