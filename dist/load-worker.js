@@ -28387,7 +28387,7 @@ var require_httpClient = __commonJS({
     "use strict";
     var inherits = __require("util").inherits;
     var EE = __require("events").EventEmitter;
-    var net = __require("net");
+    var net2 = __require("net");
     var tls = __require("tls");
     var retimer = require_retimer();
     var HTTPParser = require_http_parser().HTTPParser;
@@ -28474,7 +28474,7 @@ var require_httpClient = __commonJS({
         let servername;
         if (this.opts.servername) {
           servername = this.opts.servername;
-        } else if (!net.isIP(this.opts.hostname)) {
+        } else if (!net2.isIP(this.opts.hostname)) {
           servername = this.opts.hostname;
         }
         if (this.ipc) {
@@ -28484,9 +28484,9 @@ var require_httpClient = __commonJS({
         }
       } else {
         if (this.ipc) {
-          this.conn = net.connect(this.opts.socketPath);
+          this.conn = net2.connect(this.opts.socketPath);
         } else {
-          this.conn = net.connect(this.opts.port, this.opts.hostname);
+          this.conn = net2.connect(this.opts.port, this.opts.hostname);
         }
       }
       this.conn.on("error", (error) => {
@@ -29379,7 +29379,7 @@ var require_autocannon = __commonJS({
     var crossArgv = require_cross_argv();
     var fs = __require("fs");
     var os = __require("os");
-    var net = __require("net");
+    var net2 = __require("net");
     var path = __require("path");
     var URL2 = __require("url").URL;
     var spawn = __require("child_process").spawn;
@@ -29634,7 +29634,7 @@ var require_autocannon = __commonJS({
     function createChannel(onport) {
       const pipeName = `${process.pid}.autocannon`;
       const socketPath = process.platform === "win32" ? `\\\\?\\pipe\\${pipeName}` : path.join(os.tmpdir(), pipeName);
-      const server = net.createServer((socket) => {
+      const server = net2.createServer((socket) => {
         socket.once("data", (chunk) => {
           const port2 = chunk.toString();
           onport(port2);
@@ -29824,6 +29824,9 @@ var ConstantRateSchedule = class {
   }
 };
 
+// src/result.ts
+var FAILURE_KINDS = ["timeout", "refused", "reset", "truncated", "interrupted", "other"];
+
 // src/load/outcome-counter.ts
 var FAILURE_SAMPLES = 5;
 var OutcomeCounter = class {
@@ -29834,7 +29837,7 @@ var OutcomeCounter = class {
   checkFailures = 0;
   // Indexed by status code: cheaper than a Map on the per-response path.
   byStatus = new Array(600).fill(0);
-  byFailure = { timeout: 0, refused: 0, reset: 0, truncated: 0, interrupted: 0, other: 0 };
+  byFailure = noFailures();
   /** Set when the scenario checks responses: the outcomes then carry `checkFailures` and `checks`. */
   checks;
   constructor(options = {}) {
@@ -29909,7 +29912,7 @@ function mergeOutcomes(parts) {
     httpErrors: 0,
     failures: 0,
     byStatus: {},
-    byFailure: { timeout: 0, refused: 0, reset: 0, truncated: 0, interrupted: 0, other: 0 }
+    byFailure: noFailures()
   };
   const samples = /* @__PURE__ */ new Map();
   for (const part of parts) {
@@ -29936,6 +29939,9 @@ function mergeOutcomes(parts) {
   }
   if (merged.checks) merged.checks.failures = [...samples.values()];
   return merged;
+}
+function noFailures() {
+  return Object.fromEntries(FAILURE_KINDS.map((kind) => [kind, 0]));
 }
 
 // src/load/entry-recorder.ts
@@ -30000,6 +30006,7 @@ function entryMeasurement(name, outcomes, bytes, latency, windowMs) {
 }
 
 // src/load/lean-client.ts
+import net from "node:net";
 function trimClient(client, options) {
   client.requestIterator.resetContext = () => {
   };
@@ -30010,6 +30017,30 @@ function trimClient(client, options) {
   const on = client.on.bind(client);
   client.on = (event, listener) => event === "response" || event === "request" ? client : on(event, listener);
 }
+function readIntoOneBuffer(client) {
+  if (client.secure) return;
+  const onread = {
+    buffer: sharedReadBuffer,
+    callback: (bytes, buffer) => {
+      client.pipelinedRequests.addByteCount(bytes);
+      client.parser.execute(buffer.subarray(0, bytes));
+      return true;
+    }
+  };
+  client._connect = () => {
+    const { opts } = client;
+    client.conn = client.ipc ? net.connect({ path: opts.socketPath, onread, noDelay: true }) : net.connect({ port: opts.port, host: opts.hostname, onread, noDelay: true });
+    client.conn.on("error", (error) => {
+      client.emit("connError", error);
+      if (!client.destroyed) client._connect();
+    });
+    client.conn.on("end", () => {
+      if (!client.destroyed) client._connect();
+    });
+    for (let i = 0; i < opts.pipelining; i++) client._doRequest();
+  };
+}
+var sharedReadBuffer = Buffer.allocUnsafe(64 * 1024);
 
 // src/load/request-ledger.ts
 var RequestLedger = class {
@@ -30543,6 +30574,7 @@ async function runLoad(options) {
   });
   if (warmupMs <= 0) ledger.startWindow();
   const setupClient = (client) => {
+    readIntoOneBuffer(client);
     ledger.attach(client);
     schedule?.attach(client);
     trimClient(client, { keepBodies: check !== void 0 });

@@ -21236,12 +21236,12 @@ function $constructor(name, initializer3, proto, params) {
     inst._zod.traits.add(name);
     initializer3(inst, def);
     if (initialized) {
-      const own2 = Object.getPrototypeOf(inst);
+      const own3 = Object.getPrototypeOf(inst);
       const ctorProto = inst._zod.constr.prototype;
-      let up = own2;
+      let up = own3;
       while (up && up !== ctorProto)
         up = Object.getPrototypeOf(up);
-      const target = up ?? own2;
+      const target = up ?? own3;
       if (!initialized.has(target)) {
         initialized.add(target);
         members(target, protoMembers);
@@ -24599,20 +24599,20 @@ function leafPattern(schema) {
     return "(?!)";
   if (minimum !== void 0 || maximum !== void 0)
     return string({ minimum, maximum }).source;
-  const own2 = schema._zod.pattern;
-  return (isInt && own2 === number ? integer : own2)?.source;
+  const own3 = schema._zod.pattern;
+  return (isInt && own3 === number ? integer : own3)?.source;
 }
 function partPattern(schema) {
   const def = schema._zod.def;
-  const own2 = schema._zod.pattern?.source;
+  const own3 = schema._zod.pattern?.source;
   const inner = def.innerType ?? schema._zod.innerType;
   if (inner) {
     const before = inner._zod.pattern?.source;
     const after = partPattern(inner);
-    if (own2 && before && after && after !== before) {
-      return own2.replace(cleanRegex(before), () => cleanRegex(after));
+    if (own3 && before && after && after !== before) {
+      return own3.replace(cleanRegex(before), () => cleanRegex(after));
     }
-    return own2;
+    return own3;
   }
   if (def.options) {
     const sources = def.options.map(partPattern);
@@ -39504,6 +39504,9 @@ var historyLineSchema = external_exports.object({
   tool: text(100)
 });
 
+// src/result.ts
+var FAILURE_KINDS = ["timeout", "refused", "reset", "truncated", "interrupted", "other"];
+
 // src/results/schema.ts
 var text2 = (max = 1e4) => external_exports.string().max(max);
 var finite2 = external_exports.number();
@@ -39514,7 +39517,7 @@ var verdictSchema = external_exports.enum(["pass", "fail", "inconclusive"]);
 var budgetStatusSchema = external_exports.enum(["pass", "fail", "inconclusive"]);
 var comparisonVerdictSchema = external_exports.enum(["regression", "improvement", "unchanged", "inconclusive"]);
 var failureKindSchema = described(
-  external_exports.enum(["timeout", "refused", "reset", "truncated", "interrupted", "other"]),
+  external_exports.enum(FAILURE_KINDS),
   "Why a request got no complete response: truncated = the connection closed partway through the response; interrupted = still in flight when the run was interrupted (SIGINT, SIGTERM), so never waited for."
 );
 var metricSchema = external_exports.enum(METRICS);
@@ -44420,7 +44423,9 @@ function formatOutcomes(outcomes) {
     parts.push("0 HTTP errors");
   }
   if (outcomes.failures > 0) {
-    const kinds = Object.keys(FAILURE_WORDS).filter((kind2) => (outcomes.byFailure[kind2] ?? 0) > 0).map((kind2) => `${FAILURE_WORDS[kind2]} \xD7${formatNumber(outcomes.byFailure[kind2] ?? 0)}`);
+    const kinds = FAILURE_KINDS.filter((kind2) => (outcomes.byFailure[kind2] ?? 0) > 0).map(
+      (kind2) => `${FAILURE_WORDS[kind2]} \xD7${formatNumber(outcomes.byFailure[kind2] ?? 0)}`
+    );
     parts.push(`${formatNumber(outcomes.failures)} failures${kinds.length ? ` (${kinds.join(", ")})` : ""}`);
   } else {
     parts.push("0 failures");
@@ -45064,49 +45069,74 @@ PerceptronModel.prototype.train = function train2(features, label) {
 };
 
 // src/report/csv.ts
-var FAILURE_KINDS = ["timeout", "refused", "reset", "truncated", "interrupted", "other"];
+function own2(row) {
+  const { scenario, entry, entryWindow } = row;
+  if (!entry) {
+    const m = scenario.measurement;
+    return {
+      metrics: scenario.metrics,
+      outcomes: m.outcomes,
+      budgets: scenario.budgets,
+      comparison: scenario.comparison,
+      latencyMin: m.latency.min,
+      bytesPerSec: m.bytesPerSec,
+      bytesPerResponse: m.bytesPerResponse
+    };
+  }
+  return {
+    metrics: entry.metrics,
+    outcomes: entry.outcomes,
+    budgets: entry.budgets ?? [],
+    comparison: entry.comparison,
+    latencyMin: entryWindow?.latency.min,
+    bytesPerSec: entryWindow?.bytesPerSec,
+    bytesPerResponse: entryWindow?.bytesPerResponse
+  };
+}
+var whole = (value) => (row) => row.entry ? void 0 : value(row.scenario);
 var COLUMNS = [
-  { header: "scenario", value: (s) => s.name, text: true },
-  { header: "verdict", value: (s) => s.verdict },
-  { header: "connections", value: (s) => s.connections },
-  { header: "rate", value: (s) => s.rate },
-  { header: "sweep_of", value: (s) => s.sweepOf, text: true },
-  { header: "duration_ms", value: (s) => s.measurement.durationMs },
-  ...METRICS.map((metric) => ({ header: metric, value: (s) => s.metrics[metric] })),
-  { header: "latency_min_ms", value: (s) => s.measurement.latency.min },
-  { header: "requests_total", value: (s) => s.measurement.outcomes.total },
-  { header: "requests_success", value: (s) => s.measurement.outcomes.success },
-  { header: "http_errors", value: (s) => s.measurement.outcomes.httpErrors },
-  { header: "failures", value: (s) => s.measurement.outcomes.failures },
-  ...FAILURE_KINDS.map((kind2) => ({ header: `failures_${kind2}`, value: (s) => s.measurement.outcomes.byFailure[kind2] ?? 0 })),
+  { header: "scenario", value: (r) => r.scenario.name, text: true },
+  { header: "entry", value: (r) => r.entry?.name, text: true },
+  { header: "verdict", value: whole((s) => s.verdict) },
+  { header: "connections", value: (r) => r.scenario.connections },
+  { header: "rate", value: (r) => r.scenario.rate },
+  { header: "sweep_of", value: (r) => r.scenario.sweepOf, text: true },
+  { header: "duration_ms", value: (r) => r.scenario.measurement.durationMs },
+  ...METRICS.map((metric) => ({ header: metric, value: (r) => own2(r).metrics[metric] })),
+  { header: "latency_min_ms", value: (r) => own2(r).latencyMin },
+  { header: "requests_total", value: (r) => own2(r).outcomes.total },
+  { header: "requests_success", value: (r) => own2(r).outcomes.success },
+  { header: "http_errors", value: (r) => own2(r).outcomes.httpErrors },
+  { header: "failures", value: (r) => own2(r).outcomes.failures },
+  ...FAILURE_KINDS.map((kind2) => ({ header: `failures_${kind2}`, value: (r) => own2(r).outcomes.byFailure[kind2] ?? 0 })),
   {
     header: "by_status",
-    value: (s) => Object.entries(s.measurement.outcomes.byStatus).sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${code}:${n}`).join(" ")
+    value: (r) => Object.entries(own2(r).outcomes.byStatus).sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${code}:${n}`).join(" ")
   },
-  { header: "bytes_per_sec", value: (s) => s.measurement.bytesPerSec },
-  { header: "bytes_per_response", value: (s) => s.measurement.bytesPerResponse },
-  { header: "achieved_rate", value: (s) => s.measurement.achievedRate },
-  { header: "backlog_unsent", value: (s) => s.measurement.backlog?.unsent },
-  { header: "schedule_lag_p99_ms", value: (s) => s.measurement.scheduleLag?.p99Ms },
-  { header: "generator_cpu_cores", value: (s) => s.measurement.generator.cpu },
-  { header: "generator_saturated", value: (s) => s.measurement.generator.saturated },
-  { header: "server_cpu_ms_per_request", value: (s) => s.server?.cpuMsPerRequest },
-  { header: "server_peak_memory_bytes", value: (s) => s.server?.peakMemoryBytes },
-  { header: "server_cpu_cores", value: (s) => s.server?.cpuCores },
-  { header: "budgets_failed", value: (s) => s.budgets.filter((b) => b.status === "fail").length },
-  { header: "budgets_inconclusive", value: (s) => s.budgets.filter((b) => b.status === "inconclusive").length },
+  { header: "bytes_per_sec", value: (r) => own2(r).bytesPerSec },
+  { header: "bytes_per_response", value: (r) => own2(r).bytesPerResponse },
+  { header: "achieved_rate", value: whole((s) => s.measurement.achievedRate) },
+  { header: "backlog_unsent", value: whole((s) => s.measurement.backlog?.unsent) },
+  { header: "schedule_lag_p99_ms", value: whole((s) => s.measurement.scheduleLag?.p99Ms) },
+  { header: "generator_cpu_cores", value: whole((s) => s.measurement.generator.cpu) },
+  { header: "generator_saturated", value: whole((s) => s.measurement.generator.saturated) },
+  { header: "server_cpu_ms_per_request", value: whole((s) => s.server?.cpuMsPerRequest) },
+  { header: "server_peak_memory_bytes", value: whole((s) => s.server?.peakMemoryBytes) },
+  { header: "server_cpu_cores", value: whole((s) => s.server?.cpuCores) },
+  { header: "budgets_failed", value: (r) => own2(r).budgets.filter((b) => b.status === "fail").length },
+  { header: "budgets_inconclusive", value: (r) => own2(r).budgets.filter((b) => b.status === "inconclusive").length },
   ...COMPARE_METRICS.flatMap((metric) => [
-    { header: `base_${metric}`, value: (s) => s.comparison?.[metric]?.base },
-    { header: `head_${metric}`, value: (s) => s.comparison?.[metric]?.head },
-    { header: `change_${metric}`, value: (s) => s.comparison?.[metric]?.change },
-    { header: `ci_low_${metric}`, value: (s) => s.comparison?.[metric]?.low },
-    { header: `ci_high_${metric}`, value: (s) => s.comparison?.[metric]?.high },
-    { header: `p_${metric}`, value: (s) => s.comparison?.[metric]?.p },
-    { header: `verdict_${metric}`, value: (s) => s.comparison?.[metric]?.verdict },
-    { header: `ci_level_${metric}`, value: (s) => s.comparison?.[metric]?.confidence },
-    { header: `mde_${metric}`, value: (s) => s.comparison?.[metric]?.mde }
+    { header: `base_${metric}`, value: (r) => own2(r).comparison?.[metric]?.base },
+    { header: `head_${metric}`, value: (r) => own2(r).comparison?.[metric]?.head },
+    { header: `change_${metric}`, value: (r) => own2(r).comparison?.[metric]?.change },
+    { header: `ci_low_${metric}`, value: (r) => own2(r).comparison?.[metric]?.low },
+    { header: `ci_high_${metric}`, value: (r) => own2(r).comparison?.[metric]?.high },
+    { header: `p_${metric}`, value: (r) => own2(r).comparison?.[metric]?.p },
+    { header: `verdict_${metric}`, value: (r) => own2(r).comparison?.[metric]?.verdict },
+    { header: `ci_level_${metric}`, value: (r) => own2(r).comparison?.[metric]?.confidence },
+    { header: `mde_${metric}`, value: (r) => own2(r).comparison?.[metric]?.mde }
   ]),
-  { header: "error", value: (s) => s.error, text: true }
+  { header: "error", value: whole((s) => s.error), text: true }
 ];
 var CSV_HEADERS = COLUMNS.map((c) => c.header);
 
