@@ -20,7 +20,7 @@ test('writes JSON, Markdown and CSV, creating directories', async (t) => {
   assert.match(md, /^<!-- perfgate:k -->/);
   assert.match(md, /<summary>Per-round data/);
   const csv = await readFile(paths.csv, 'utf8');
-  assert.match(csv, /^scenario,verdict,connections,/);
+  assert.match(csv, /^scenario,entry,verdict,connections,/);
 });
 
 test('writes nothing when no path is given', async () => {
