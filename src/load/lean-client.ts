@@ -7,9 +7,19 @@
 // These are autocannon 9's internals (lib/httpClient.js, lib/requestIterator.js, lib/run.js), like the ledger's.
 import net from 'node:net';
 
+/** A request in autocannon's queue, as far as the body goes; `chunks` is ours. */
+interface QueuedRequest {
+  body: string;
+  chunks?: Buffer[];
+}
+
 /** The parts of autocannon's Client this trims. */
 export interface TrimmableClient {
-  pipelinedRequests: { addBody(data: Buffer): void };
+  pipelinedRequests: {
+    addBody(data: Buffer): void;
+    peek(): QueuedRequest | undefined;
+    terminateRequest(): QueuedRequest | undefined;
+  };
   requestIterator: { resetContext(): void; context: object };
   on(event: string, listener: (...args: never[]) => void): unknown;
 }
@@ -23,14 +33,34 @@ export function trimClient(client: TrimmableClient, options: { keepBodies: boole
   // The context is only perfgate's (setupRequest writes the mix entry into it, every request anew): the same
   // object can stay instead of a deep clone of it before every request.
   client.requestIterator.resetContext = () => {};
-  if (!options.keepBodies) {
-    // The body is only read by `expect:` (through recordBody); its bytes are counted from the socket's chunks
-    // either way. (The parser's own body callback is set after setupClient, so the queue's append goes instead.)
-    client.pipelinedRequests.addBody = () => {};
-  }
+  // The body is only read by `expect:` (through recordBody); its bytes are counted from the socket's chunks
+  // either way. (The parser's own body callback is set after setupClient, so the queue's append is what changes.)
+  if (options.keepBodies) keepBodyBytes(client.pipelinedRequests);
+  else client.pipelinedRequests.addBody = () => {};
   // run.js' per-response bookkeeping (its histogram, status codes, progress) and per-request count: unread.
   const on = client.on.bind(client);
   client.on = (event, listener) => (event === 'response' || event === 'request' ? client : on(event, listener));
+}
+
+/**
+ * A body is kept as bytes and decoded once, when its response is complete. autocannon appends each chunk as text, so
+ * a character split across two reads became two U+FFFD and failed a right answer's check. The bytes are copied:
+ * they are views of the one read buffer, which the next read overwrites.
+ */
+function keepBodyBytes(queue: TrimmableClient['pipelinedRequests']): void {
+  queue.addBody = (data) => {
+    const request = queue.peek();
+    if (request) (request.chunks ??= []).push(Buffer.from(data));
+  };
+  const terminate = queue.terminateRequest.bind(queue);
+  queue.terminateRequest = () => {
+    const request = terminate();
+    if (request?.chunks) {
+      request.body = (request.chunks.length === 1 ? request.chunks[0]! : Buffer.concat(request.chunks)).toString('utf8');
+      request.chunks = undefined;
+    }
+    return request;
+  };
 }
 
 /** The parts of autocannon's Client that `readIntoOneBuffer` replaces and calls. */

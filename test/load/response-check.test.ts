@@ -203,6 +203,35 @@ test('bodies longer than one read, on 6 connections at once, are checked whole: 
   }
 });
 
+test('a character split across two reads is read whole: a right answer is not a check failure', async () => {
+  // A server that sends each body in two writes 20 ms apart, split inside the 3 bytes of "€": two reads.
+  const body = Buffer.from('{"price":"12 €","note":"héllo wörld"}');
+  const split = body.indexOf(Buffer.from('€')) + 1;
+  let answered = 0;
+  const server = http.createServer((_req, res) => {
+    answered++;
+    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+    res.write(body.subarray(0, split));
+    setTimeout(() => res.end(body.subarray(split)), 20);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const expect: ResponseExpectation = { bodyContains: '12 €', json: { path: '$.price', steps: ['price'], equals: '12 €' } };
+    const m = await runLoad({
+      origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      scenario: scenario({ requests: [{ weight: 1, request: get('/', expect) }], connections: 2, amount: 20, durationMs: 10_000 }),
+    });
+    const o = m.outcomes;
+    assert.equal(o.total, answered);
+    assert.equal(o.checkFailures, 0, JSON.stringify(o.checks?.failures.map((f) => [f.reason, f.body])));
+    assert.equal(o.success, 20);
+    assert.equal(o.checks?.checked, 20);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
 describe('the checker', () => {
   const check = (expect: ResponseExpectation, now?: () => number) =>
     responseChecker(scenario({ requests: [{ weight: 1, request: get('/', expect) }] }), now)!;
