@@ -30010,12 +30010,26 @@ import net from "node:net";
 function trimClient(client, options) {
   client.requestIterator.resetContext = () => {
   };
-  if (!options.keepBodies) {
-    client.pipelinedRequests.addBody = () => {
-    };
-  }
+  if (options.keepBodies) keepBodyBytes(client.pipelinedRequests);
+  else client.pipelinedRequests.addBody = () => {
+  };
   const on = client.on.bind(client);
   client.on = (event, listener) => event === "response" || event === "request" ? client : on(event, listener);
+}
+function keepBodyBytes(queue) {
+  queue.addBody = (data) => {
+    const request = queue.peek();
+    if (request) (request.chunks ??= []).push(Buffer.from(data));
+  };
+  const terminate = queue.terminateRequest.bind(queue);
+  queue.terminateRequest = () => {
+    const request = terminate();
+    if (request?.chunks) {
+      request.body = (request.chunks.length === 1 ? request.chunks[0] : Buffer.concat(request.chunks)).toString("utf8");
+      request.chunks = void 0;
+    }
+    return request;
+  };
 }
 function readIntoOneBuffer(client) {
   if (client.secure) return;
