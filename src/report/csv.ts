@@ -6,6 +6,17 @@ import { FAILURE_KINDS, type EntryMeasurement, type EntryResult, type RunResult,
 
 type Cell = string | number | boolean | null | undefined;
 
+/** What a row measured: the scenario's figures, or one entry's. */
+interface Figures {
+  metrics: ScenarioResult['metrics'];
+  outcomes: ScenarioResult['measurement']['outcomes'];
+  budgets: ScenarioResult['budgets'];
+  comparison: ScenarioResult['comparison'] | EntryResult['comparison'];
+  latencyMin: number | undefined;
+  bytesPerSec: number | undefined;
+  bytesPerResponse: number | undefined;
+}
+
 /**
  * One row: a scenario, or one entry of its mix (after the scenario's row). An entry's row has the entry's own
  * metrics, outcomes, budgets and comparison, the scenario's window (connections, rate, duration), and leaves blank
@@ -15,16 +26,14 @@ type Cell = string | number | boolean | null | undefined;
 interface Row {
   scenario: ScenarioResult;
   entry?: EntryResult;
-  /** The entry's part of the window (bytes), when the results carry it. */
-  entryWindow?: EntryMeasurement;
+  own: Figures;
 }
 
-/** What a row measured: the scenario's figures, or its entry's. */
-function own(row: Row) {
-  const { scenario, entry, entryWindow } = row;
-  if (!entry) {
-    const m = scenario.measurement;
-    return {
+function scenarioRow(scenario: ScenarioResult): Row {
+  const m = scenario.measurement;
+  return {
+    scenario,
+    own: {
       metrics: scenario.metrics,
       outcomes: m.outcomes,
       budgets: scenario.budgets,
@@ -32,16 +41,24 @@ function own(row: Row) {
       latencyMin: m.latency.min,
       bytesPerSec: m.bytesPerSec,
       bytesPerResponse: m.bytesPerResponse,
-    };
-  }
+    },
+  };
+}
+
+/** `window`: the entry's part of the scenario's window (latency, bytes), when the results carry it. */
+function entryRow(scenario: ScenarioResult, entry: EntryResult, window: EntryMeasurement | undefined): Row {
   return {
-    metrics: entry.metrics,
-    outcomes: entry.outcomes,
-    budgets: entry.budgets ?? [],
-    comparison: entry.comparison,
-    latencyMin: entryWindow?.latency.min,
-    bytesPerSec: entryWindow?.bytesPerSec,
-    bytesPerResponse: entryWindow?.bytesPerResponse,
+    scenario,
+    entry,
+    own: {
+      metrics: entry.metrics,
+      outcomes: entry.outcomes,
+      budgets: entry.budgets ?? [],
+      comparison: entry.comparison,
+      latencyMin: window?.latency.min,
+      bytesPerSec: window?.bytesPerSec,
+      bytesPerResponse: window?.bytesPerResponse,
+    },
   };
 }
 
@@ -63,23 +80,23 @@ const COLUMNS: Column[] = [
   { header: 'rate', value: (r) => r.scenario.rate },
   { header: 'sweep_of', value: (r) => r.scenario.sweepOf, text: true },
   { header: 'duration_ms', value: (r) => r.scenario.measurement.durationMs },
-  ...METRICS.map((metric): Column => ({ header: metric, value: (r) => own(r).metrics[metric] })),
-  { header: 'latency_min_ms', value: (r) => own(r).latencyMin },
-  { header: 'requests_total', value: (r) => own(r).outcomes.total },
-  { header: 'requests_success', value: (r) => own(r).outcomes.success },
-  { header: 'http_errors', value: (r) => own(r).outcomes.httpErrors },
-  { header: 'failures', value: (r) => own(r).outcomes.failures },
-  ...FAILURE_KINDS.map((kind): Column => ({ header: `failures_${kind}`, value: (r) => own(r).outcomes.byFailure[kind] ?? 0 })),
+  ...METRICS.map((metric): Column => ({ header: metric, value: (r) => r.own.metrics[metric] })),
+  { header: 'latency_min_ms', value: (r) => r.own.latencyMin },
+  { header: 'requests_total', value: (r) => r.own.outcomes.total },
+  { header: 'requests_success', value: (r) => r.own.outcomes.success },
+  { header: 'http_errors', value: (r) => r.own.outcomes.httpErrors },
+  { header: 'failures', value: (r) => r.own.outcomes.failures },
+  ...FAILURE_KINDS.map((kind): Column => ({ header: `failures_${kind}`, value: (r) => r.own.outcomes.byFailure[kind] ?? 0 })),
   {
     header: 'by_status',
     value: (r) =>
-      Object.entries(own(r).outcomes.byStatus)
+      Object.entries(r.own.outcomes.byStatus)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([code, n]) => `${code}:${n}`)
         .join(' '),
   },
-  { header: 'bytes_per_sec', value: (r) => own(r).bytesPerSec },
-  { header: 'bytes_per_response', value: (r) => own(r).bytesPerResponse },
+  { header: 'bytes_per_sec', value: (r) => r.own.bytesPerSec },
+  { header: 'bytes_per_response', value: (r) => r.own.bytesPerResponse },
   { header: 'achieved_rate', value: whole((s) => s.measurement.achievedRate) },
   { header: 'backlog_unsent', value: whole((s) => s.measurement.backlog?.unsent) },
   { header: 'schedule_lag_p99_ms', value: whole((s) => s.measurement.scheduleLag?.p99Ms) },
@@ -88,18 +105,18 @@ const COLUMNS: Column[] = [
   { header: 'server_cpu_ms_per_request', value: whole((s) => s.server?.cpuMsPerRequest) },
   { header: 'server_peak_memory_bytes', value: whole((s) => s.server?.peakMemoryBytes) },
   { header: 'server_cpu_cores', value: whole((s) => s.server?.cpuCores) },
-  { header: 'budgets_failed', value: (r) => own(r).budgets.filter((b) => b.status === 'fail').length },
-  { header: 'budgets_inconclusive', value: (r) => own(r).budgets.filter((b) => b.status === 'inconclusive').length },
+  { header: 'budgets_failed', value: (r) => r.own.budgets.filter((b) => b.status === 'fail').length },
+  { header: 'budgets_inconclusive', value: (r) => r.own.budgets.filter((b) => b.status === 'inconclusive').length },
   ...COMPARE_METRICS.flatMap((metric): Column[] => [
-    { header: `base_${metric}`, value: (r) => own(r).comparison?.[metric]?.base },
-    { header: `head_${metric}`, value: (r) => own(r).comparison?.[metric]?.head },
-    { header: `change_${metric}`, value: (r) => own(r).comparison?.[metric]?.change },
-    { header: `ci_low_${metric}`, value: (r) => own(r).comparison?.[metric]?.low },
-    { header: `ci_high_${metric}`, value: (r) => own(r).comparison?.[metric]?.high },
-    { header: `p_${metric}`, value: (r) => own(r).comparison?.[metric]?.p },
-    { header: `verdict_${metric}`, value: (r) => own(r).comparison?.[metric]?.verdict },
-    { header: `ci_level_${metric}`, value: (r) => own(r).comparison?.[metric]?.confidence },
-    { header: `mde_${metric}`, value: (r) => own(r).comparison?.[metric]?.mde },
+    { header: `base_${metric}`, value: (r) => r.own.comparison?.[metric]?.base },
+    { header: `head_${metric}`, value: (r) => r.own.comparison?.[metric]?.head },
+    { header: `change_${metric}`, value: (r) => r.own.comparison?.[metric]?.change },
+    { header: `ci_low_${metric}`, value: (r) => r.own.comparison?.[metric]?.low },
+    { header: `ci_high_${metric}`, value: (r) => r.own.comparison?.[metric]?.high },
+    { header: `p_${metric}`, value: (r) => r.own.comparison?.[metric]?.p },
+    { header: `verdict_${metric}`, value: (r) => r.own.comparison?.[metric]?.verdict },
+    { header: `ci_level_${metric}`, value: (r) => r.own.comparison?.[metric]?.confidence },
+    { header: `mde_${metric}`, value: (r) => r.own.comparison?.[metric]?.mde },
   ]),
   { header: 'error', value: whole((s) => s.error), text: true },
 ];
@@ -121,10 +138,17 @@ export function renderCsv(result: RunResult): string {
   const lines = [COLUMNS.map((c) => csvField(c.header)).join(',')];
   const line = (row: Row) => COLUMNS.map((c) => csvField(c.value(row), c.text)).join(',');
   for (const scenario of result.scenarios) {
-    lines.push(line({ scenario }));
+    lines.push(line(scenarioRow(scenario)));
     for (const entry of scenario.entries ?? []) {
-      const entryWindow = scenario.measurement.entries?.find((e) => e.name === entry.name);
-      lines.push(line({ scenario, entry, ...(entryWindow ? { entryWindow } : {}) }));
+      lines.push(
+        line(
+          entryRow(
+            scenario,
+            entry,
+            scenario.measurement.entries?.find((e) => e.name === entry.name),
+          ),
+        ),
+      );
     }
   }
   return `${lines.join('\r\n')}\r\n`;
