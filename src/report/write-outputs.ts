@@ -24,21 +24,21 @@ export interface OutputPaths {
 const REPORT_WORDS = { json: 'results JSON', markdown: 'markdown report', csv: 'CSV', html: 'HTML report' } as const;
 type ReportKind = keyof typeof REPORT_WORDS;
 
+/** Why a path cannot be written, by the file system's error code. */
+const WHY_UNWRITABLE: Record<string, string> = {
+  ENOTDIR: 'a part of its path is a file, not a directory',
+  EEXIST: 'a part of its path is a file, not a directory',
+  EISDIR: 'it is a directory',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+};
+
 /** Why a path cannot be written, in words (never a stack). */
 function unwritable(what: string, path: string, error: unknown): UsageError {
   const code = (error as { code?: string }).code;
-  const why =
-    code === 'ENOTDIR' || code === 'EEXIST'
-      ? 'a part of its path is a file, not a directory'
-      : code === 'EISDIR'
-        ? 'it is a directory'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : code === 'EROFS'
-            ? 'the file system is read-only'
-            : code === 'ENOSPC'
-              ? 'no space left on the device'
-              : (code ?? String((error as Error).message ?? error).split('\n')[0]);
+  const why = (code ? WHY_UNWRITABLE[code] : undefined) ?? code ?? String((error as Error).message ?? error).split('\n')[0];
   return new UsageError(`cannot write the ${what} to ${path}: ${why}`);
 }
 
