@@ -80,7 +80,7 @@ export interface ConnectingClient {
 /**
  * Every plain-TCP read of this thread lands in one reused buffer (net's `onread`), not in a fresh Buffer and a
  * 'data' event per read: the parser consumes each read before the next one (http-parser-js copies what it keeps
- * into strings, and body bytes are either dropped or appended as text), so nothing outlives the callback.
+ * into strings, and body bytes are either dropped or copied by keepBodyBytes), so nothing outlives the callback.
  * Otherwise autocannon's own `_connect`, line for line. Call it first in `setupClient`, before the ledger wraps
  * `_connect`. TLS sockets take no `onread`: HTTPS keeps autocannon's reads.
  */
