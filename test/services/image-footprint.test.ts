@@ -16,7 +16,7 @@ import type { Services } from '../../src/config/types.ts';
 import { UsageError } from '../../src/errors.ts';
 import { memoryLog } from '../../src/log.ts';
 import type { RunResult } from '../../src/result.ts';
-import { runPerfgate } from '../../src/run.ts';
+import { runPerfgate, type RunOptions } from '../../src/run.ts';
 import { LABEL_RUN, imageTag, networkName } from '../../src/services/labels.ts';
 import { startStack } from '../../src/services/stack.ts';
 import { dockerOrSkip } from '../helpers/docker.ts';
@@ -110,37 +110,36 @@ describe('the images perfgate builds', { skip, concurrency: false }, () => {
     },
   );
 
-  test('a missing --baseline-file is refused before anything is built or started', async () => {
+  /** Runs a one-scenario services config with these options: it must be refused, before anything is started. */
+  async function refusedBeforeStart(name: string, options: Partial<RunOptions>, refusal: (error: unknown) => boolean) {
     await writeFile(
       path.join(dir, 'perf.yaml'),
       `version: 1\nservices:\n  app:\n    build: .\n    port: 5000\n    ready: /\nscenarios:\n  - name: s\n    request: { path: / }\n`,
     );
-    const run = `${runId}-baseline`;
+    const run = `${runId}-${name}`;
     const log = memoryLog();
-    await assert.rejects(
-      runPerfgate({ paths: ['perf.yaml'], cwd: dir, env: process.env, baselineFile: 'missing.json', runId: run }, log),
-      (error) => error instanceof UsageError && /^missing\.json: cannot read the results file/.test(error.message),
-    );
+    await assert.rejects(runPerfgate({ paths: ['perf.yaml'], cwd: dir, env: process.env, runId: run, ...options }, log), refusal);
     assert.ok(!log.lines.some((line) => line.startsWith('== Starting')), log.lines.join('\n'));
     assert.deepEqual(await leftoversOfRun(run), []);
+  }
+
+  test('a missing --baseline-file is refused before anything is built or started', async () => {
+    await refusedBeforeStart(
+      'baseline',
+      { baselineFile: 'missing.json' },
+      (error) => error instanceof UsageError && /^missing\.json: cannot read the results file/.test(error.message),
+    );
   });
 
   test('a report path it cannot write is refused before anything is built or started', async () => {
-    await writeFile(
-      path.join(dir, 'perf.yaml'),
-      `version: 1\nservices:\n  app:\n    build: .\n    port: 5000\n    ready: /\nscenarios:\n  - name: s\n    request: { path: / }\n`,
-    );
-    const run = `${runId}-unwritable`;
-    const log = memoryLog();
     const markdown = path.join(dir, 'perf.yaml', 'report.md');
-    await assert.rejects(
-      runPerfgate({ paths: ['perf.yaml'], cwd: dir, env: process.env, markdown, runId: run }, log),
+    await refusedBeforeStart(
+      'unwritable',
+      { markdown },
       (error) =>
         error instanceof UsageError &&
         error.message === `cannot write the markdown report to ${markdown}: a part of its path is a file, not a directory`,
     );
-    assert.ok(!log.lines.some((line) => line.startsWith('== Starting')), log.lines.join('\n'));
-    assert.deepEqual(await leftoversOfRun(run), []);
   });
 
   test(
