@@ -192,6 +192,12 @@ function runBare(url: string): Sample {
   };
 }
 
+/** A process's start-up cost: the middle (by CPU) of three 0 s windows, with the few requests they still sent. */
+function idle(start: () => { cpu: number; requests: number }): { cpu: number; requests: number } {
+  const { cpu, requests } = [0, 1, 2].map(start).sort((a, b) => a.cpu - b.cpu)[1]!;
+  return { cpu, requests };
+}
+
 const target = await startTarget();
 const idleStart = new Map<number, { cpu: number; requests: number }>();
 let bareIdle = { cpu: 0, requests: 0 };
@@ -212,12 +218,15 @@ const fmt = (s: Sample) =>
   `${Math.round(s.rps).toLocaleString('en-US').padStart(8)} req/s  ${s.cpuPerRequestUs.toFixed(1).padStart(5)} µs CPU/request  p50 ${s.p50.toFixed(3)} ms  p99 ${s.p99.toFixed(3)} ms${s.saturated ? `  saturated (${s.saturated})` : ''}`;
 try {
   for (const workers of workerCounts) {
-    const starts = [0, 1, 2].map(() => perfgate(target.url, workers, 0));
-    const middle = starts.sort((a, b) => a.cpu - b.cpu)[1]!;
-    idleStart.set(workers, { cpu: middle.cpu, requests: middle.m.outcomes.total });
+    idleStart.set(
+      workers,
+      idle(() => {
+        const { m, cpu } = perfgate(target.url, workers, 0);
+        return { cpu, requests: m.outcomes.total };
+      }),
+    );
   }
-  const bareStarts = [0, 1, 2].map(() => bare(target.url, 0)).sort((a, b) => a.cpu - b.cpu);
-  bareIdle = { cpu: bareStarts[1]!.cpu, requests: bareStarts[1]!.requests };
+  bareIdle = idle(() => bare(target.url, 0));
   for (let round = 0; round < rounds; round++) {
     const order = arms.map((_, i) => arms[(i + round) % arms.length]!);
     for (const arm of order) {
