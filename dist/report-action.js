@@ -21236,12 +21236,12 @@ function $constructor(name, initializer3, proto, params) {
     inst._zod.traits.add(name);
     initializer3(inst, def);
     if (initialized) {
-      const own3 = Object.getPrototypeOf(inst);
+      const own2 = Object.getPrototypeOf(inst);
       const ctorProto = inst._zod.constr.prototype;
-      let up = own3;
+      let up = own2;
       while (up && up !== ctorProto)
         up = Object.getPrototypeOf(up);
-      const target = up ?? own3;
+      const target = up ?? own2;
       if (!initialized.has(target)) {
         initialized.add(target);
         members(target, protoMembers);
@@ -24599,20 +24599,20 @@ function leafPattern(schema) {
     return "(?!)";
   if (minimum !== void 0 || maximum !== void 0)
     return string({ minimum, maximum }).source;
-  const own3 = schema._zod.pattern;
-  return (isInt && own3 === number ? integer : own3)?.source;
+  const own2 = schema._zod.pattern;
+  return (isInt && own2 === number ? integer : own2)?.source;
 }
 function partPattern(schema) {
   const def = schema._zod.def;
-  const own3 = schema._zod.pattern?.source;
+  const own2 = schema._zod.pattern?.source;
   const inner = def.innerType ?? schema._zod.innerType;
   if (inner) {
     const before = inner._zod.pattern?.source;
     const after = partPattern(inner);
-    if (own3 && before && after && after !== before) {
-      return own3.replace(cleanRegex(before), () => cleanRegex(after));
+    if (own2 && before && after && after !== before) {
+      return own2.replace(cleanRegex(before), () => cleanRegex(after));
     }
-    return own3;
+    return own2;
   }
   if (def.options) {
     const sources = def.options.map(partPattern);
@@ -45069,30 +45069,6 @@ PerceptronModel.prototype.train = function train2(features, label) {
 };
 
 // src/report/csv.ts
-function own2(row) {
-  const { scenario, entry, entryWindow } = row;
-  if (!entry) {
-    const m = scenario.measurement;
-    return {
-      metrics: scenario.metrics,
-      outcomes: m.outcomes,
-      budgets: scenario.budgets,
-      comparison: scenario.comparison,
-      latencyMin: m.latency.min,
-      bytesPerSec: m.bytesPerSec,
-      bytesPerResponse: m.bytesPerResponse
-    };
-  }
-  return {
-    metrics: entry.metrics,
-    outcomes: entry.outcomes,
-    budgets: entry.budgets ?? [],
-    comparison: entry.comparison,
-    latencyMin: entryWindow?.latency.min,
-    bytesPerSec: entryWindow?.bytesPerSec,
-    bytesPerResponse: entryWindow?.bytesPerResponse
-  };
-}
 var whole = (value) => (row) => row.entry ? void 0 : value(row.scenario);
 var COLUMNS = [
   { header: "scenario", value: (r) => r.scenario.name, text: true },
@@ -45102,19 +45078,19 @@ var COLUMNS = [
   { header: "rate", value: (r) => r.scenario.rate },
   { header: "sweep_of", value: (r) => r.scenario.sweepOf, text: true },
   { header: "duration_ms", value: (r) => r.scenario.measurement.durationMs },
-  ...METRICS.map((metric) => ({ header: metric, value: (r) => own2(r).metrics[metric] })),
-  { header: "latency_min_ms", value: (r) => own2(r).latencyMin },
-  { header: "requests_total", value: (r) => own2(r).outcomes.total },
-  { header: "requests_success", value: (r) => own2(r).outcomes.success },
-  { header: "http_errors", value: (r) => own2(r).outcomes.httpErrors },
-  { header: "failures", value: (r) => own2(r).outcomes.failures },
-  ...FAILURE_KINDS.map((kind2) => ({ header: `failures_${kind2}`, value: (r) => own2(r).outcomes.byFailure[kind2] ?? 0 })),
+  ...METRICS.map((metric) => ({ header: metric, value: (r) => r.own.metrics[metric] })),
+  { header: "latency_min_ms", value: (r) => r.own.latencyMin },
+  { header: "requests_total", value: (r) => r.own.outcomes.total },
+  { header: "requests_success", value: (r) => r.own.outcomes.success },
+  { header: "http_errors", value: (r) => r.own.outcomes.httpErrors },
+  { header: "failures", value: (r) => r.own.outcomes.failures },
+  ...FAILURE_KINDS.map((kind2) => ({ header: `failures_${kind2}`, value: (r) => r.own.outcomes.byFailure[kind2] ?? 0 })),
   {
     header: "by_status",
-    value: (r) => Object.entries(own2(r).outcomes.byStatus).sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${code}:${n}`).join(" ")
+    value: (r) => Object.entries(r.own.outcomes.byStatus).sort(([a], [b]) => a.localeCompare(b)).map(([code, n]) => `${code}:${n}`).join(" ")
   },
-  { header: "bytes_per_sec", value: (r) => own2(r).bytesPerSec },
-  { header: "bytes_per_response", value: (r) => own2(r).bytesPerResponse },
+  { header: "bytes_per_sec", value: (r) => r.own.bytesPerSec },
+  { header: "bytes_per_response", value: (r) => r.own.bytesPerResponse },
   { header: "achieved_rate", value: whole((s) => s.measurement.achievedRate) },
   { header: "backlog_unsent", value: whole((s) => s.measurement.backlog?.unsent) },
   { header: "schedule_lag_p99_ms", value: whole((s) => s.measurement.scheduleLag?.p99Ms) },
@@ -45123,18 +45099,18 @@ var COLUMNS = [
   { header: "server_cpu_ms_per_request", value: whole((s) => s.server?.cpuMsPerRequest) },
   { header: "server_peak_memory_bytes", value: whole((s) => s.server?.peakMemoryBytes) },
   { header: "server_cpu_cores", value: whole((s) => s.server?.cpuCores) },
-  { header: "budgets_failed", value: (r) => own2(r).budgets.filter((b) => b.status === "fail").length },
-  { header: "budgets_inconclusive", value: (r) => own2(r).budgets.filter((b) => b.status === "inconclusive").length },
+  { header: "budgets_failed", value: (r) => r.own.budgets.filter((b) => b.status === "fail").length },
+  { header: "budgets_inconclusive", value: (r) => r.own.budgets.filter((b) => b.status === "inconclusive").length },
   ...COMPARE_METRICS.flatMap((metric) => [
-    { header: `base_${metric}`, value: (r) => own2(r).comparison?.[metric]?.base },
-    { header: `head_${metric}`, value: (r) => own2(r).comparison?.[metric]?.head },
-    { header: `change_${metric}`, value: (r) => own2(r).comparison?.[metric]?.change },
-    { header: `ci_low_${metric}`, value: (r) => own2(r).comparison?.[metric]?.low },
-    { header: `ci_high_${metric}`, value: (r) => own2(r).comparison?.[metric]?.high },
-    { header: `p_${metric}`, value: (r) => own2(r).comparison?.[metric]?.p },
-    { header: `verdict_${metric}`, value: (r) => own2(r).comparison?.[metric]?.verdict },
-    { header: `ci_level_${metric}`, value: (r) => own2(r).comparison?.[metric]?.confidence },
-    { header: `mde_${metric}`, value: (r) => own2(r).comparison?.[metric]?.mde }
+    { header: `base_${metric}`, value: (r) => r.own.comparison?.[metric]?.base },
+    { header: `head_${metric}`, value: (r) => r.own.comparison?.[metric]?.head },
+    { header: `change_${metric}`, value: (r) => r.own.comparison?.[metric]?.change },
+    { header: `ci_low_${metric}`, value: (r) => r.own.comparison?.[metric]?.low },
+    { header: `ci_high_${metric}`, value: (r) => r.own.comparison?.[metric]?.high },
+    { header: `p_${metric}`, value: (r) => r.own.comparison?.[metric]?.p },
+    { header: `verdict_${metric}`, value: (r) => r.own.comparison?.[metric]?.verdict },
+    { header: `ci_level_${metric}`, value: (r) => r.own.comparison?.[metric]?.confidence },
+    { header: `mde_${metric}`, value: (r) => r.own.comparison?.[metric]?.mde }
   ]),
   { header: "error", value: whole((s) => s.error), text: true }
 ];
